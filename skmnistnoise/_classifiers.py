@@ -1,0 +1,517 @@
+"""SciKeras classifiers whose defaults are the notebooks' networks and training."""
+
+import math
+from contextlib import contextmanager
+
+import keras
+import numpy as np
+from scikeras.utils.transformers import (
+    ClassifierLabelEncoder,
+    _is_categorical_crossentropy,
+)
+from scikeras.wrappers import KerasClassifier
+from sklearn.base import clone
+from sklearn.preprocessing import OneHotEncoder
+from sklearn.utils import check_random_state
+from sklearn.utils._tags import ClassifierTags
+
+from ._models import build_convnet, build_mlp
+from ._noise import _check_noise_estimator
+
+__all__ = ["MLPClassifier", "ConvNetClassifier"]
+
+try:
+    from tensorflow.python.framework import config as _tf_config
+except ImportError:  # pragma: no cover - another Keras backend without TF
+    _tf_config = None
+
+
+def _op_determinism_enabled():
+    return _tf_config is not None and _tf_config.is_op_determinism_enabled()
+
+
+@contextmanager
+def _tf_determinism_restored():
+    """Leave TF op determinism as it was before a SciKeras call.
+
+    SciKeras seeds a fit with ``random_state`` inside a context that sets
+    ``TF_DETERMINISTIC_OPS=1`` and only then asks TF whether determinism was
+    already on. TF reads that variable once, on the first query, and caches it:
+    in a fresh process the first seeded fit therefore caches "on", SciKeras
+    believes determinism was enabled before it and never turns it off, and the
+    next unseeded fit fails with "Random ops require a seed to be set when
+    determinism is enabled". Asking before SciKeras does caches the user's real
+    setting, and the ``finally`` restores it whatever SciKeras did.
+    """
+    before = _op_determinism_enabled()
+    try:
+        yield
+    finally:
+        if not before and _op_determinism_enabled():
+            _tf_config.disable_op_determinism()
+
+
+class _OneHotLabelEncoder(ClassifierLabelEncoder):
+    """SciKeras's label encoder, one-hot for two classes as well.
+
+    Our networks end in a softmax of ``n_classes_`` units. SciKeras one-hot
+    encodes a ``"multiclass"`` target for categorical cross-entropy but leaves a
+    ``"binary"`` one as a single ordinal column, so any two-class fit failed
+    with "Arguments `target` and `output` must have the same shape".
+    """
+
+    def fit(self, y):
+        super().fit(y)
+        if self._target_type == "binary" and _is_categorical_crossentropy(self.loss):
+            categories = self._final_encoder[1].categories
+            self._final_encoder.steps[-1] = (
+                "onehotencoder",
+                OneHotEncoder(
+                    sparse_output=False,
+                    dtype=np.dtype(keras.backend.floatx()),
+                    categories=categories,
+                ),
+            )
+            self._final_encoder.fit(y)
+            self._target_type = "multiclass"
+        return self
+
+
+class _FreshNoiseEpochs(keras.utils.PyDataset):
+    """Training batches with new noise every epoch (augmentation).
+
+    Epoch ``e`` sees draw ``e`` of the fitted noise transformer, so the whole
+    sequence follows from its seed; the samples are shuffled per epoch with a
+    generator seeded from the classifier's seed.
+    """
+
+    def __init__(self, X, y, sample_weight, noise, batch_size, shuffle, seed):
+        super().__init__()
+        self.sample_shape = X.shape[1:]
+        self.X = X.reshape(len(X), -1)
+        self.y, self.sample_weight = y, sample_weight
+        self.noise, self.batch_size, self.shuffle = noise, batch_size, shuffle
+        self._rng = np.random.default_rng(seed)
+        self._epoch = 0
+        self._drawn_epoch = None
+        self._X_noisy = np.empty_like(self.X)
+
+    def __len__(self):
+        return math.ceil(len(self.X) / self.batch_size)
+
+    def _draw(self):
+        self.noise._apply(self.X, draw=self._epoch, active=True, out=self._X_noisy)
+        n = len(self.X)
+        self._order = self._rng.permutation(n) if self.shuffle else np.arange(n)
+        self._drawn_epoch = self._epoch
+
+    def __getitem__(self, i):
+        if self._drawn_epoch != self._epoch:
+            self._draw()
+        rows = np.sort(self._order[i * self.batch_size : (i + 1) * self.batch_size])
+        batch = (self._X_noisy[rows].reshape(-1, *self.sample_shape), self.y[rows])
+        if self.sample_weight is not None:
+            batch += (self.sample_weight[rows],)
+        return batch
+
+    def on_epoch_end(self):
+        self._epoch += 1
+
+
+class _NoiseStudyClassifier(KerasClassifier):
+    """SciKeras ``KerasClassifier`` with the fixes this toolkit relies on.
+
+    * scikit-learn >= 1.7 tags: SciKeras 0.13 puts ``ClassifierMixin`` right of
+      ``BaseEstimator``, whose ``__sklearn_tags__`` does not call the mixin's,
+      so a ``KerasClassifier`` is not a classifier to scikit-learn:
+      ``is_classifier`` is False, ``cv=3`` silently means ``KFold`` and
+      probability scorers give NaN. ``__sklearn_tags__`` below says the truth.
+    * TF op determinism: see :func:`_tf_determinism_restored`.
+    * ``validation_data=(X_val, y_val)`` in ``fit`` takes raw labels and is
+      encoded like ``y``.
+    * ``train_noise``: fresh noise on the training data every epoch.
+    * ``jit_compile``: explicit, so seeded and unseeded fits run the same code
+      (Keras turns XLA off when determinism is on; on CPU XLA is much slower).
+    """
+
+    def __init__(
+        self,
+        *,
+        optimizer="adam",
+        loss="categorical_crossentropy",
+        batch_size=128,
+        epochs=1,
+        train_noise=None,
+        jit_compile=False,
+        random_state=None,
+        verbose=0,
+        **kwargs,
+    ):
+        super().__init__(
+            optimizer=optimizer,
+            loss=loss,
+            batch_size=batch_size,
+            epochs=epochs,
+            random_state=random_state,
+            verbose=verbose,
+            **kwargs,
+        )
+        self.train_noise = train_noise
+        self.jit_compile = jit_compile
+
+    @property
+    def target_encoder(self):
+        """SciKeras's label encoder, but one-hot for two classes too (softmax output)."""
+        categories = "auto" if self.classes_ is None else [self.classes_]
+        return _OneHotLabelEncoder(loss=self.loss, categories=categories)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "classifier"
+        tags.classifier_tags = ClassifierTags(poor_score=True)
+        tags.target_tags.required = True
+        tags.non_deterministic = self.random_state is None
+        return tags
+
+    def fit(self, X, y, sample_weight=None, **kwargs):
+        """Build a fresh network and train it on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data; the ConvNet also takes ``(n, h, w)`` or ``(n, h, w, c)``.
+        y : array-like of shape (n_samples,)
+            Class labels of any type.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss.
+        **kwargs : dict
+            Passed to ``keras.Model.fit``, e.g. ``validation_data=(X_val, y_val)``
+            with raw labels (its accuracy per epoch lands in ``history_``), or
+            ``callbacks=[...]``, Keras callbacks added for this fit only.
+
+        Returns
+        -------
+        self : object
+            The fitted classifier.
+        """
+        with _tf_determinism_restored():
+            return super().fit(X, y, sample_weight=sample_weight, **kwargs)
+
+    def partial_fit(self, X, y, sample_weight=None, **kwargs):
+        """Train the network for one more pass of ``epochs`` epochs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss.
+        **kwargs : dict
+            Passed to ``keras.Model.fit``.
+
+        Returns
+        -------
+        self : object
+            The classifier.
+        """
+        with _tf_determinism_restored():
+            return super().partial_fit(X, y, sample_weight=sample_weight, **kwargs)
+
+    def initialize(self, X, y):
+        """Build the network without training it.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data that fixes the input shape.
+        y : array-like of shape (n_samples,)
+            Labels that fix the classes.
+
+        Returns
+        -------
+        self : object
+            The classifier.
+        """
+        with _tf_determinism_restored():
+            return super().initialize(X, y)
+
+    def _fit_keras_model(
+        self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs
+    ):
+        validation_data = kwargs.get("validation_data")
+        if validation_data is not None:
+            X_val, y_val = validation_data[:2]
+            X_val = self.feature_encoder_.transform(np.asarray(X_val, dtype=X.dtype))
+            kwargs["validation_data"] = (X_val, self.target_encoder_.transform(y_val))
+        noise = _check_noise_estimator(self.train_noise, "train_noise")
+        if noise is not None:
+            X = self._fresh_noise_epochs(X, y, sample_weight, noise)
+            y = sample_weight = None
+            kwargs["shuffle"] = False  # the dataset shuffles, seeded
+        # SciKeras drops ``callbacks`` given to fit; add them to its own list for
+        # this fit only (progress reporting, without changing the parameters).
+        extra_callbacks = kwargs.pop("callbacks", None) or []
+        own_callbacks = self._fit_callbacks
+        self._fit_callbacks = [*own_callbacks, *extra_callbacks]
+        try:
+            super()._fit_keras_model(
+                X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs
+            )
+        finally:
+            self._fit_callbacks = own_callbacks
+
+    def _fresh_noise_epochs(self, X, y, sample_weight, noise):
+        rng = check_random_state(self.random_state)
+        seed = int(rng.randint(np.iinfo(np.int32).max))
+        noise = clone(noise)
+        if noise.random_state is None and self.random_state is not None:
+            noise.set_params(random_state=seed)
+        noise.set_params(apply_to="both")
+        noise.fit(X.reshape(len(X), -1))
+        return _FreshNoiseEpochs(
+            X, y, sample_weight, noise, self.batch_size, self.shuffle, seed
+        )
+
+
+class MLPClassifier(_NoiseStudyClassifier):
+    """The MLP notebook's multilayer perceptron as a scikit-learn classifier.
+
+    With the defaults this is exactly the notebook's network and training:
+    Dense 512 relu, Dropout .2, Dense 512 relu, Dropout .2, Dense softmax
+    (669,706 parameters on 784 features and 10 classes), adam, categorical
+    cross-entropy, batch 128, 20 epochs. Input size and class count come from
+    the data.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(512, 512)
+        Units of the hidden Dense layers.
+    activation : str, default="relu"
+        Activation of the hidden layers.
+    dropout : float, default=0.2
+        Dropout rate after every hidden layer.
+    optimizer : str or keras.optimizers.Optimizer, default="adam"
+        Optimizer; ``optimizer__learning_rate=...`` sets its arguments.
+    loss : str, default="categorical_crossentropy"
+        Loss; SciKeras one-hot encodes the labels for it.
+    batch_size : int, default=128
+        Samples per gradient step (and per prediction batch).
+    epochs : int, default=20
+        Passes over the training data.
+    train_noise : noise transformer or None, default=None
+        If given, e.g. ``GaussianNoise(scale=1.0)``, the training data get new
+        noise from it every epoch (augmentation with per-epoch redraws), seeded
+        from ``random_state`` when the transformer has no seed of its own.
+    jit_compile : bool, default=False
+        XLA compilation; slower on CPU (benchmarks/README.md).
+    random_state : int or None, default=None
+        Seeds weights, dropout, shuffling and ``train_noise``: the same seed
+        gives the same predictions. None: a new network every fit.
+    verbose : int, default=0
+        Keras's progress output.
+    **kwargs : dict
+        Other SciKeras parameters (``callbacks``, ``shuffle``, ``class_weight``,
+        ``validation_batch_size``, routed ``optimizer__*``...).
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The trained network.
+    history_ : dict of list
+        Per-epoch ``loss`` and ``accuracy`` (and ``val_loss``, ``val_accuracy``
+        when ``validation_data`` was given to ``fit``).
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    n_classes_ : int
+        Number of classes.
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    See Also
+    --------
+    ConvNetClassifier : The ConvNet notebook's network.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from skmnistnoise import MLPClassifier
+    >>> X, y = load_digits(return_X_y=True)
+    >>> clf = MLPClassifier(epochs=2, random_state=0).fit(X / 16, y)
+    >>> clf.model_.count_params(), len(clf.history_["accuracy"])
+    (300554, 2)
+    >>> bool(clf.score(X / 16, y) > 0.8)
+    True
+    """
+
+    def __init__(
+        self,
+        *,
+        hidden_layer_sizes=(512, 512),
+        activation="relu",
+        dropout=0.2,
+        optimizer="adam",
+        loss="categorical_crossentropy",
+        batch_size=128,
+        epochs=20,
+        train_noise=None,
+        jit_compile=False,
+        random_state=None,
+        verbose=0,
+        **kwargs,
+    ):
+        super().__init__(
+            optimizer=optimizer,
+            loss=loss,
+            batch_size=batch_size,
+            epochs=epochs,
+            train_noise=train_noise,
+            jit_compile=jit_compile,
+            random_state=random_state,
+            verbose=verbose,
+            **kwargs,
+        )
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.dropout = dropout
+
+    def _keras_build_fn(self, meta, compile_kwargs):
+        return build_mlp(
+            meta,
+            compile_kwargs,
+            hidden_layer_sizes=self.hidden_layer_sizes,
+            activation=self.activation,
+            dropout=self.dropout,
+            jit_compile=self.jit_compile,
+        )
+
+
+class ConvNetClassifier(_NoiseStudyClassifier):
+    """The ConvNet notebook's network (Keras's ``mnist_cnn``) as a classifier.
+
+    With the defaults this is exactly the notebook's network and training:
+    Conv2D 32 3x3 relu, Conv2D 64 3x3 relu, MaxPool 2x2, Dropout .25, Flatten,
+    Dense 128 relu, Dropout .5, Dense softmax (1,199,882 parameters on 28x28
+    images and 10 classes), adam, categorical cross-entropy, batch 128,
+    12 epochs. It takes flat rows and reshapes them to square images inside the
+    model, so it runs on MNIST's 784 features and on the 8x8 digits alike.
+
+    Parameters
+    ----------
+    image_shape : tuple of int or None, default=None
+        ``(h, w)`` or ``(h, w, c)`` of the images in a row; None infers a
+        square one-channel image, or takes the shape of image input.
+    filters : tuple of int, default=(32, 64)
+        Filters of the convolution layers.
+    kernel_size : int, default=3
+        Side of the convolution kernels.
+    pool_size : int, default=2
+        Side of the max-pooling window.
+    dense_units : int, default=128
+        Units of the hidden Dense layer.
+    dropout : (float, float), default=(0.25, 0.5)
+        Dropout after the pooling and after the hidden Dense layer.
+    activation : str, default="relu"
+        Activation of the hidden layers.
+    optimizer : str or keras.optimizers.Optimizer, default="adam"
+        Optimizer; ``optimizer__learning_rate=...`` sets its arguments.
+    loss : str, default="categorical_crossentropy"
+        Loss; SciKeras one-hot encodes the labels for it.
+    batch_size : int, default=128
+        Samples per gradient step (and per prediction batch).
+    epochs : int, default=12
+        Passes over the training data.
+    train_noise : noise transformer or None, default=None
+        Fresh noise on the training data every epoch; see :class:`MLPClassifier`.
+    jit_compile : bool, default=False
+        XLA compilation; about 8x slower on CPU (benchmarks/README.md).
+    random_state : int or None, default=None
+        Seeds weights, dropout, shuffling and ``train_noise``.
+    verbose : int, default=0
+        Keras's progress output.
+    **kwargs : dict
+        Other SciKeras parameters.
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The trained network.
+    history_ : dict of list
+        Per-epoch ``loss`` and ``accuracy`` (and ``val_loss``, ``val_accuracy``
+        when ``validation_data`` was given to ``fit``).
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    n_classes_ : int
+        Number of classes.
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    See Also
+    --------
+    MLPClassifier : The MLP notebook's network.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from skmnistnoise import ConvNetClassifier
+    >>> X, y = load_digits(return_X_y=True)
+    >>> clf = ConvNetClassifier(epochs=3, random_state=0).fit(X / 16, y)
+    >>> clf.model_.count_params()
+    52138
+    >>> bool(clf.score(X / 16, y) > 0.8)
+    True
+    """
+
+    def __init__(
+        self,
+        *,
+        image_shape=None,
+        filters=(32, 64),
+        kernel_size=3,
+        pool_size=2,
+        dense_units=128,
+        dropout=(0.25, 0.5),
+        activation="relu",
+        optimizer="adam",
+        loss="categorical_crossentropy",
+        batch_size=128,
+        epochs=12,
+        train_noise=None,
+        jit_compile=False,
+        random_state=None,
+        verbose=0,
+        **kwargs,
+    ):
+        super().__init__(
+            optimizer=optimizer,
+            loss=loss,
+            batch_size=batch_size,
+            epochs=epochs,
+            train_noise=train_noise,
+            jit_compile=jit_compile,
+            random_state=random_state,
+            verbose=verbose,
+            **kwargs,
+        )
+        self.image_shape = image_shape
+        self.filters = filters
+        self.kernel_size = kernel_size
+        self.pool_size = pool_size
+        self.dense_units = dense_units
+        self.dropout = dropout
+        self.activation = activation
+
+    def _keras_build_fn(self, meta, compile_kwargs):
+        return build_convnet(
+            meta,
+            compile_kwargs,
+            image_shape=self.image_shape,
+            filters=self.filters,
+            kernel_size=self.kernel_size,
+            pool_size=self.pool_size,
+            dense_units=self.dense_units,
+            dropout=self.dropout,
+            activation=self.activation,
+            jit_compile=self.jit_compile,
+        )

@@ -1,0 +1,208 @@
+"""Keras graph builders for the two networks of the study.
+
+Each builder reads the input shape and the number of classes from SciKeras's
+fitted metadata (``meta``), never from a hard-coded 784 or 10, and compiles the
+model with the compile arguments SciKeras routed to it.
+"""
+
+import math
+
+import keras
+
+__all__ = ["build_mlp", "build_convnet", "resolve_image_shape"]
+
+
+def resolve_image_shape(input_shape, image_shape=None):
+    """Return the ``(height, width, channels)`` shape the ConvNet reshapes rows to.
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+        Shape of one sample as the classifier received it: ``(n_features,)``
+        for flat rows, ``(h, w)`` or ``(h, w, c)`` for images.
+    image_shape : tuple of int or None, default=None
+        ``(h, w)`` or ``(h, w, c)``; None infers a square one-channel image
+        from flat rows.
+
+    Returns
+    -------
+    shape : tuple of int
+        ``(h, w, c)``.
+
+    Raises
+    ------
+    ValueError
+        If the shape cannot be inferred or does not match the input size.
+
+    Examples
+    --------
+    >>> resolve_image_shape((784,))
+    (28, 28, 1)
+    >>> resolve_image_shape((64,))
+    (8, 8, 1)
+    >>> resolve_image_shape((12,), image_shape=(3, 4))
+    (3, 4, 1)
+    """
+    input_shape = tuple(int(d) for d in input_shape)
+    n_features = math.prod(input_shape)
+    if image_shape is None:
+        if len(input_shape) == 3:
+            return input_shape
+        if len(input_shape) == 2:
+            return (*input_shape, 1)
+        side = math.isqrt(n_features)
+        if side * side != n_features:
+            raise ValueError(
+                f"ConvNetClassifier cannot reshape {n_features} features into a "
+                "square image; pass image_shape=(height, width) or "
+                "(height, width, channels)."
+            )
+        return (side, side, 1)
+    shape = tuple(int(d) for d in image_shape)
+    if len(shape) == 2:
+        shape = (*shape, 1)
+    if len(shape) != 3 or min(shape) < 1 or math.prod(shape) != n_features:
+        raise ValueError(
+            f"The 'image_shape' parameter {tuple(image_shape)!r} does not fit "
+            f"samples of {n_features} features."
+        )
+    return shape
+
+
+def _compile(model, compile_kwargs, jit_compile):
+    kwargs = dict(compile_kwargs)
+    if not kwargs.get("metrics"):
+        kwargs["metrics"] = ["accuracy"]
+    model.compile(**kwargs, jit_compile=jit_compile)
+    return model
+
+
+def build_mlp(
+    meta,
+    compile_kwargs,
+    *,
+    hidden_layer_sizes=(512, 512),
+    activation="relu",
+    dropout=0.2,
+    jit_compile=False,
+):
+    """Build the MLP notebook's network: Dense-Dropout blocks and a softmax.
+
+    The defaults give Dense 512 relu, Dropout .2, Dense 512 relu, Dropout .2,
+    Dense n_classes softmax: 669,706 parameters on 784 features and 10 classes.
+
+    Parameters
+    ----------
+    meta : dict
+        SciKeras metadata; reads ``X_shape_`` and ``n_classes_``.
+    compile_kwargs : dict
+        Arguments for ``Model.compile`` (optimizer, loss, metrics).
+    hidden_layer_sizes : tuple of int, default=(512, 512)
+        Units of the hidden Dense layers.
+    activation : str, default="relu"
+        Activation of the hidden layers.
+    dropout : float, default=0.2
+        Dropout rate after every hidden layer (0 for none).
+    jit_compile : bool, default=False
+        XLA compilation (slower on CPU, see benchmarks/README.md).
+
+    Returns
+    -------
+    model : keras.Model
+        The compiled model.
+
+    Examples
+    --------
+    >>> model = build_mlp({"X_shape_": (1, 784), "n_classes_": 10},
+    ...                   {"optimizer": "adam", "loss": "categorical_crossentropy"})
+    >>> model.count_params()
+    669706
+    """
+    input_shape = tuple(meta["X_shape_"][1:])
+    layers = [keras.Input(shape=input_shape)]
+    if len(input_shape) > 1:
+        layers.append(keras.layers.Flatten())
+    for units in hidden_layer_sizes:
+        layers.append(keras.layers.Dense(units, activation=activation))
+        if dropout:
+            layers.append(keras.layers.Dropout(dropout))
+    layers.append(keras.layers.Dense(meta["n_classes_"], activation="softmax"))
+    return _compile(keras.Sequential(layers, name="mlp"), compile_kwargs, jit_compile)
+
+
+def build_convnet(
+    meta,
+    compile_kwargs,
+    *,
+    image_shape=None,
+    filters=(32, 64),
+    kernel_size=3,
+    pool_size=2,
+    dense_units=128,
+    dropout=(0.25, 0.5),
+    activation="relu",
+    jit_compile=False,
+):
+    """Build the ConvNet notebook's network (Keras's ``mnist_cnn``).
+
+    The defaults give Conv2D 32 3x3 relu, Conv2D 64 3x3 relu, MaxPool 2x2,
+    Dropout .25, Flatten, Dense 128 relu, Dropout .5, Dense n_classes softmax:
+    1,199,882 parameters on 28x28 images and 10 classes. Flat rows are reshaped
+    to images inside the model.
+
+    Parameters
+    ----------
+    meta : dict
+        SciKeras metadata; reads ``X_shape_`` and ``n_classes_``.
+    compile_kwargs : dict
+        Arguments for ``Model.compile`` (optimizer, loss, metrics).
+    image_shape : tuple of int or None, default=None
+        See :func:`resolve_image_shape`.
+    filters : tuple of int, default=(32, 64)
+        Filters of the convolution layers, one layer per entry.
+    kernel_size : int, default=3
+        Side of the convolution kernels.
+    pool_size : int, default=2
+        Side of the max-pooling window after the convolutions.
+    dense_units : int, default=128
+        Units of the hidden Dense layer.
+    dropout : (float, float), default=(0.25, 0.5)
+        Dropout after the pooling and after the hidden Dense layer.
+    activation : str, default="relu"
+        Activation of the hidden layers.
+    jit_compile : bool, default=False
+        XLA compilation (slower on CPU, see benchmarks/README.md).
+
+    Returns
+    -------
+    model : keras.Model
+        The compiled model.
+
+    Examples
+    --------
+    >>> model = build_convnet({"X_shape_": (1, 784), "n_classes_": 10},
+    ...                       {"optimizer": "adam", "loss": "categorical_crossentropy"})
+    >>> model.count_params()
+    1199882
+    """
+    input_shape = tuple(meta["X_shape_"][1:])
+    shape = resolve_image_shape(input_shape, image_shape)
+    layers = [keras.Input(shape=input_shape)]
+    if input_shape != shape:
+        layers.append(keras.layers.Reshape(shape))
+    for n_filters in filters:
+        layers.append(
+            keras.layers.Conv2D(n_filters, kernel_size, activation=activation)
+        )
+    layers.append(keras.layers.MaxPooling2D(pool_size))
+    first_dropout, second_dropout = dropout
+    if first_dropout:
+        layers.append(keras.layers.Dropout(first_dropout))
+    layers.append(keras.layers.Flatten())
+    layers.append(keras.layers.Dense(dense_units, activation=activation))
+    if second_dropout:
+        layers.append(keras.layers.Dropout(second_dropout))
+    layers.append(keras.layers.Dense(meta["n_classes_"], activation="softmax"))
+    return _compile(
+        keras.Sequential(layers, name="convnet"), compile_kwargs, jit_compile
+    )

@@ -1,0 +1,516 @@
+"""Noise transformers: Gaussian (additive and multiplicative), impulse and shot noise.
+
+All of them share one piece of machinery, :class:`_BaseNoise`:
+
+* every sample gets its own noise, drawn afresh on every ``transform`` call;
+* ``random_state`` seeds the whole sequence of draws: the same estimator with
+  the same seed, fitted and used again, gives bit-identical arrays;
+* ``transform`` on the very data seen in ``fit`` returns the noisy array that
+  ``fit_transform`` returned, so a train score is computed on what the model
+  was trained on;
+* ``apply_to`` says whether the noise applies to the training data, the test
+  data or both;
+* the noise is written in place into one output array, in the dtype of X
+  (float32 stays float32), in blocks of rows spread over the CPU's cores. The
+  noise of a row depends only on the seed, the call and the row's block, never
+  on the number of threads.
+"""
+
+import os
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from numbers import Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+__all__ = ["GaussianNoise", "ImpulseNoise", "ShotNoise"]
+
+# Rows per independently seeded block. Part of the definition of the noise:
+# changing it changes every draw (and the keys of stored results).
+_BLOCK_ROWS = 256
+# Below this many elements the work stays on the calling thread.
+_THREADED_MIN_SIZE = 1 << 20
+
+
+def _n_threads():
+    """Number of cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _fingerprint(X):
+    """Cheap content fingerprint of an array: shape, dtype and crc32 of the bytes."""
+    if X.flags.c_contiguous:
+        buf, order = X, "C"
+    elif X.flags.f_contiguous:
+        buf, order = X.T, "F"
+    else:
+        buf, order = np.ascontiguousarray(X), "C"
+    return (X.shape, X.dtype.str, order, zlib.crc32(memoryview(buf).cast("B")))
+
+
+def _check_images_2d(X, name):
+    """Refuse image stacks with a message that says what to do."""
+    ndim = getattr(X, "ndim", None)
+    # 1-D input is left to check_array, whose message says how to reshape it.
+    if ndim is not None and ndim > 2:
+        raise ValueError(
+            f"{name} expects X of shape (n_samples, n_features); got an array of "
+            f"shape {X.shape}. Flatten images first, e.g. X.reshape(len(X), -1)."
+        )
+
+
+class _BaseNoise(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Seeding, validation, replay of the fit draw and blocked generation.
+
+    Subclasses define ``_noisy_block(out, X, rng)`` that writes the noisy
+    version of ``X`` (a block of rows) into ``out`` and ``_is_identity()``.
+    """
+
+    _parameter_constraints: dict = {
+        "clip": [tuple, list, None],
+        "apply_to": [StrOptions({"both", "train", "test"})],
+        "random_state": ["random_state"],
+    }
+
+    # -- fitting ---------------------------------------------------------
+    def fit(self, X, y=None):
+        """Validate the parameters and remember the training data's fingerprint.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted transformer.
+        """
+        self._fit(X)
+        return self
+
+    def fit_transform(self, X, y=None):
+        """Fit, then return the training data with noise (unless ``apply_to="test"``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        X_noisy : ndarray of shape (n_samples, n_features)
+            A new array in the dtype of X (float32 or float64).
+        """
+        X = self._fit(X)
+        return self._apply(X, draw=0, active=self.apply_to != "test")
+
+    def transform(self, X):
+        """Return X with freshly drawn noise (unless ``apply_to="train"``).
+
+        Every call draws new noise, except on the data seen in ``fit``: there
+        the fit's draw is returned again, so that a score on the training data
+        sees exactly what the model was trained on.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data to corrupt.
+
+        Returns
+        -------
+        X_noisy : ndarray of shape (n_samples, n_features)
+            A new array in the dtype of X; X itself is never modified.
+        """
+        check_is_fitted(self)
+        X = self._validate_X(X, reset=False)
+        if _fingerprint(X) == self._fit_fingerprint:
+            return self._apply(X, draw=0, active=self.apply_to != "test")
+        self._n_draws += 1
+        return self._apply(X, draw=self._n_draws, active=self.apply_to != "train")
+
+    def _validate_X(self, X, reset):
+        _check_images_2d(X, type(self).__name__)
+        return validate_data(
+            self, X, reset=reset, dtype=[np.float64, np.float32], order="C"
+        )
+
+    def _fit(self, X):
+        self._validate_params()
+        self._validate_clip()
+        self._validate_extra_params()
+        X = self._validate_X(X, reset=True)
+        rng = check_random_state(self.random_state)
+        # One integer seeds every draw of this fit: draw k, block b uses the
+        # stream SeedSequence(entropy, spawn_key=(k, b)).
+        if self.random_state is None:
+            self._entropy = np.random.SeedSequence().entropy
+        else:
+            self._entropy = int(rng.randint(np.iinfo(np.int32).max))
+        self._n_draws = 0
+        self._fit_fingerprint = _fingerprint(X)
+        return X
+
+    def _validate_clip(self):
+        clip = self.clip
+        if clip is None:
+            return
+        ok = len(clip) == 2 and all(
+            c is None or (isinstance(c, Real) and not np.isnan(c)) for c in clip
+        )
+        ok = ok and not (clip[0] is None and clip[1] is None)
+        ok = ok and (None in clip or clip[0] <= clip[1])
+        if not ok:
+            raise ValueError(
+                f"The 'clip' parameter of {type(self).__name__} must be None or a "
+                f"(low, high) pair of numbers with low <= high. Got {clip!r} instead."
+            )
+
+    def _validate_extra_params(self):
+        """Cross-parameter checks of a subclass."""
+
+    # -- drawing ---------------------------------------------------------
+    def _apply(self, X, *, draw, active, out=None):
+        """Write draw number ``draw`` of the noisy X into ``out`` (a new array by default)."""
+        if out is None:
+            out = np.empty_like(X, order="C")
+        if not active or self._is_identity():
+            np.copyto(out, X)
+            if active:
+                self._clip(out)
+            return out
+        starts = range(0, X.shape[0], _BLOCK_ROWS)
+
+        def one_block(start):
+            stop = start + _BLOCK_ROWS
+            seed = np.random.SeedSequence(
+                self._entropy, spawn_key=(draw, start // _BLOCK_ROWS)
+            )
+            block = out[start:stop]
+            self._noisy_block(block, X[start:stop], np.random.default_rng(seed))
+            self._clip(block)
+
+        n_threads = min(_n_threads(), len(starts))
+        if n_threads > 1 and X.size >= _THREADED_MIN_SIZE:
+            with ThreadPoolExecutor(n_threads) as pool:
+                list(pool.map(one_block, starts))
+        else:
+            for start in starts:
+                one_block(start)
+        return out
+
+    def _clip(self, out):
+        if self.clip is not None:
+            np.clip(out, self.clip[0], self.clip[1], out=out)
+
+    # -- tags --------------------------------------------------------------
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = self.random_state is None
+        tags.input_tags.allow_nan = False
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+
+class GaussianNoise(_BaseNoise):
+    """Add Gaussian noise to every sample, drawn afresh for each sample and call.
+
+    ``mode="additive"`` returns ``X + mean + scale * Z`` and
+    ``mode="multiplicative"`` returns ``X * (mean + scale * Z)``, with ``Z``
+    standard normal, one independent value per element. ``mean`` defaults to 0
+    for additive and 1 for multiplicative noise, the usual speckle model
+    ``x * N(1, s)``; ``mean=0`` with multiplicative noise reproduces the ConvNet
+    notebook's ``x * N(0, s)``, which destroys the sign and mean of the image.
+    With the default means ``scale=0`` is the identity.
+
+    The noise is in the units of X where the step sits: after a
+    :class:`GlobalStandardScaler` a scale of 1 is one pixel standard deviation,
+    on pixels in [0, 1] it is the whole grey range.
+
+    Parameters
+    ----------
+    scale : float, default=0.1
+        Standard deviation of the noise, >= 0 and finite.
+    mode : {"additive", "multiplicative"}, default="additive"
+        How the noise combines with X.
+    mean : float or None, default=None
+        Mean of the noise; None means 0 for additive and 1 for multiplicative.
+    clip : (low, high) or None, default=None
+        Clip the result to this range after the noise; either bound may be None.
+        MNIST-C clips to (0, 1).
+    apply_to : {"both", "train", "test"}, default="both"
+        Which data gets the noise. ``"both"``: ``fit_transform`` (the training
+        data) and ``transform`` (validation and test data), as in the notebooks.
+        ``"train"``: only the training data, the test data passes through clean
+        (noise as augmentation). ``"test"``: only data other than the training
+        data (a clean model under corruption, the MNIST-C protocol).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the sequence of draws. An int gives bit-identical results on every
+        run; None gives fresh noise every run.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features seen during :term:`fit`.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`, when X has string column names.
+
+    See Also
+    --------
+    ImpulseNoise : Salt-and-pepper noise.
+    ShotNoise : Poisson noise.
+    GlobalStandardScaler : The MLP notebook's standardisation.
+
+    Notes
+    -----
+    X must be 2-D, ``(n_samples, n_features)``; image stacks are refused with a
+    message, flatten them first. NaN and infinite values are refused. Float32
+    input gives float32 output and no float64 temporaries; other inputs are
+    converted to float64. The only array allocated is the output.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmnistnoise import GaussianNoise
+    >>> X = np.zeros((3, 4), dtype=np.float32)
+    >>> noise = GaussianNoise(scale=0.5, random_state=0)
+    >>> Xn = noise.fit_transform(X)
+    >>> Xn.shape, Xn.dtype
+    ((3, 4), dtype('float32'))
+    >>> bool(np.all(Xn[0] != Xn[1]))  # every sample has its own noise
+    True
+    >>> bool(np.array_equal(noise.transform(X), Xn))  # the training data's draw
+    True
+    """
+
+    _parameter_constraints: dict = {
+        **_BaseNoise._parameter_constraints,
+        "scale": [Interval(Real, 0, np.inf, closed="left")],
+        "mode": [StrOptions({"additive", "multiplicative"})],
+        "mean": [Interval(Real, None, None, closed="neither"), None],
+    }
+
+    def __init__(
+        self,
+        scale=0.1,
+        *,
+        mode="additive",
+        mean=None,
+        clip=None,
+        apply_to="both",
+        random_state=None,
+    ):
+        self.scale = scale
+        self.mode = mode
+        self.mean = mean
+        self.clip = clip
+        self.apply_to = apply_to
+        self.random_state = random_state
+
+    @property
+    def _mean(self):
+        if self.mean is not None:
+            return self.mean
+        return 0.0 if self.mode == "additive" else 1.0
+
+    def _is_identity(self):
+        return self.scale == 0 and self._mean == (0.0 if self.mode == "additive" else 1.0)
+
+    def _noisy_block(self, out, X, rng):
+        rng.standard_normal(out=out, dtype=out.dtype)
+        out *= self.scale
+        if self._mean:
+            out += self._mean
+        if self.mode == "additive":
+            out += X
+        else:
+            out *= X
+
+
+class ImpulseNoise(_BaseNoise):
+    """Salt-and-pepper (impulse) noise: a fraction of the values set to low or high.
+
+    Each value is replaced independently with probability ``amount``, by
+    ``high`` or ``low`` with equal odds, as ``skimage.util.random_noise(mode="s&p")``
+    which ImageNet-C uses. ImageNet-C's severities are amounts
+    .03 .06 .09 .17 .27 on pixels in [0, 1], clipped to [0, 1].
+
+    Parameters
+    ----------
+    amount : float, default=0.05
+        Probability that a value is replaced, in [0, 1].
+    low : float, default=0.0
+        The "pepper" value.
+    high : float, default=1.0
+        The "salt" value.
+    clip : (low, high) or None, default=None
+        Clip the result to this range.
+    apply_to : {"both", "train", "test"}, default="both"
+        Which data gets the noise; see :class:`GaussianNoise`.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the sequence of draws.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features seen during :term:`fit`.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`, when X has string column names.
+
+    See Also
+    --------
+    GaussianNoise : Additive and multiplicative Gaussian noise.
+    ShotNoise : Poisson noise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmnistnoise import ImpulseNoise
+    >>> X = np.full((2, 1000), 0.5, dtype=np.float32)
+    >>> Xn = ImpulseNoise(amount=0.1, random_state=0).fit_transform(X)
+    >>> sorted(np.unique(Xn).tolist())
+    [0.0, 0.5, 1.0]
+    """
+
+    _parameter_constraints: dict = {
+        **_BaseNoise._parameter_constraints,
+        "amount": [Interval(Real, 0, 1, closed="both")],
+        "low": [Interval(Real, None, None, closed="neither")],
+        "high": [Interval(Real, None, None, closed="neither")],
+    }
+
+    def __init__(
+        self,
+        amount=0.05,
+        *,
+        low=0.0,
+        high=1.0,
+        clip=None,
+        apply_to="both",
+        random_state=None,
+    ):
+        self.amount = amount
+        self.low = low
+        self.high = high
+        self.clip = clip
+        self.apply_to = apply_to
+        self.random_state = random_state
+
+    def _validate_extra_params(self):
+        if self.low > self.high:
+            raise ValueError(
+                f"The 'low' parameter of ImpulseNoise must be <= 'high'; got "
+                f"low={self.low!r} and high={self.high!r}."
+            )
+
+    def _is_identity(self):
+        return self.amount == 0
+
+    def _noisy_block(self, out, X, rng):
+        # One uniform per value: u < amount/2 -> low, u > 1 - amount/2 -> high.
+        rng.random(out=out, dtype=out.dtype)
+        pepper = out < self.amount / 2
+        salt = out >= 1 - self.amount / 2
+        np.copyto(out, X)
+        out[pepper] = self.low
+        out[salt] = self.high
+
+
+class ShotNoise(_BaseNoise):
+    """Shot (Poisson) noise: ``Poisson(x * photons) / photons``.
+
+    Each value is replaced by a Poisson count of mean ``x * photons``, divided
+    by ``photons``, the ImageNet-C and MNIST-C definition: fewer photons, more
+    noise. ImageNet-C's severities are photons 60 25 12 5 3 on pixels in [0, 1],
+    clipped to [0, 1].
+    X must be non-negative.
+
+    Parameters
+    ----------
+    photons : float, default=60.0
+        Expected photon count of a value of 1, > 0.
+    clip : (low, high) or None, default=None
+        Clip the result to this range.
+    apply_to : {"both", "train", "test"}, default="both"
+        Which data gets the noise; see :class:`GaussianNoise`.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the sequence of draws.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features seen during :term:`fit`.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`, when X has string column names.
+
+    See Also
+    --------
+    GaussianNoise : Additive and multiplicative Gaussian noise.
+    ImpulseNoise : Salt-and-pepper noise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmnistnoise import ShotNoise
+    >>> X = np.full((1, 10000), 0.5)
+    >>> Xn = ShotNoise(photons=20, random_state=0).fit_transform(X)
+    >>> round(float(Xn.mean()), 1), bool(np.allclose(Xn * 20, np.round(Xn * 20)))
+    (0.5, True)
+    """
+
+    _parameter_constraints: dict = {
+        **_BaseNoise._parameter_constraints,
+        "photons": [Interval(Real, 0, np.inf, closed="neither")],
+    }
+
+    def __init__(self, photons=60.0, *, clip=None, apply_to="both", random_state=None):
+        self.photons = photons
+        self.clip = clip
+        self.apply_to = apply_to
+        self.random_state = random_state
+
+    def _validate_X(self, X, reset):
+        X = super()._validate_X(X, reset)
+        if X.size and X.min() < 0:
+            raise ValueError(
+                "ShotNoise needs non-negative X (intensities); the smallest value "
+                f"is {X.min()!r}."
+            )
+        return X
+
+    def _is_identity(self):
+        return False
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.positive_only = True
+        return tags
+
+    def _noisy_block(self, out, X, rng):
+        np.multiply(X, self.photons, out=out)
+        # Poisson counts come back as int64; one block at a time keeps the
+        # temporary small.
+        out[...] = rng.poisson(out)
+        out /= self.photons
+
+
+def _check_noise_estimator(noise, name):
+    """Validate a parameter that must be a noise transformer (or None)."""
+    if noise is not None and not isinstance(noise, _BaseNoise):
+        raise ValueError(
+            f"The '{name}' parameter must be a noise transformer such as "
+            f"GaussianNoise(scale=1.0), or None; got {noise!r}."
+        )
+    return noise
+

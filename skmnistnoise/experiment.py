@@ -1,0 +1,784 @@
+"""Sweeps over the noise scale and their result tables.
+
+:func:`noise_sweep` is :func:`sklearn.model_selection.validation_curve` for
+noise studies. It clones the pipeline for every value and fold (a fresh model
+each time, unlike the ConvNet notebook, which kept training one model across
+scales), and computes the same train and validation scores in the same way:
+the validation data go through the pipeline's own noise step (a fresh draw),
+the train score uses the very noisy data the model was trained on. Its numbers
+equal ``validation_curve``'s for the same seeds (a test checks this). On top, it
+records per-epoch train and validation accuracy (the validation set passes
+through the same noise step, fed to Keras as ``validation_data``), loss, fit
+time and seed, one row per model, noise, scale and fold, and stores every
+finished fit at once in a :class:`ResultStore`, so a re-run recomputes nothing
+and an interrupted sweep resumes.
+"""
+
+import csv
+import json
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import keras
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import clone, is_classifier
+from sklearn.metrics import log_loss
+from sklearn.model_selection import check_cv
+from sklearn.pipeline import Pipeline
+
+from ._classifiers import ConvNetClassifier, MLPClassifier
+from ._noise import GaussianNoise, ImpulseNoise, ShotNoise, _BaseNoise
+from ._preprocessing import GlobalStandardScaler
+from ._store import NotReproducibleError, ResultStore, canonical, digest_arrays
+from .datasets import load_dataset
+
+__all__ = [
+    "MODELS",
+    "NOISES",
+    "NOTEBOOK_SCALES",
+    "PROTOCOLS",
+    "SweepResults",
+    "make_noise",
+    "make_study_pipeline",
+    "noise_sweep",
+    "run_study",
+]
+
+MODELS = ("mlp", "convnet")
+NOISES = ("additive", "multiplicative", "speckle", "impulse", "shot")
+PROTOCOLS = ("pixel", "notebooks")
+NOTEBOOK_SCALES = (0.0, 0.1, 0.5, 1.0, 2.0, 4.0)
+
+# Columns written to results.csv, in order; results.json has these and the
+# per-epoch curves.
+COLUMNS = (
+    "dataset",
+    "model",
+    "noise",
+    "protocol",
+    "scale",
+    "pixel_scale",
+    "fold",
+    "train_accuracy",
+    "test_accuracy",
+    "train_loss",
+    "test_loss",
+    "epochs",
+    "seed",
+    "fit_time",
+    "score_time",
+    "n_train",
+    "n_test",
+    "key",
+)
+EPOCH_COLUMNS = (
+    "epoch_train_accuracy",
+    "epoch_test_accuracy",
+    "epoch_train_loss",
+    "epoch_test_loss",
+)
+
+
+# --------------------------------------------------------------------------
+# The study's pipelines
+
+
+def make_noise(noise="additive", scale=0.0, *, random_state=None, apply_to="both"):
+    """The noise transformer of a named noise model.
+
+    Parameters
+    ----------
+    noise : {"additive", "multiplicative", "speckle", "impulse", "shot"}
+        ``"additive"``: ``x + N(0, s)``. ``"multiplicative"``: the ConvNet
+        notebook's ``x * N(0, s)``. ``"speckle"``: ``x * N(1, s)``.
+        ``"impulse"``: salt-and-pepper with amount ``s``. ``"shot"``: Poisson
+        noise with ``1 / s`` photons (so larger is noisier, as for the others;
+        ``s = 0`` is the identity).
+    scale : float, default=0.0
+        The severity.
+    random_state : int or None, default=None
+        Seed of the noise.
+    apply_to : {"both", "train", "test"}, default="both"
+        Which data get the noise.
+
+    Returns
+    -------
+    transformer : GaussianNoise, ImpulseNoise or ShotNoise
+
+    Examples
+    --------
+    >>> make_noise("speckle", 0.5)
+    GaussianNoise(mode='multiplicative', scale=0.5)
+    """
+    common = {"random_state": random_state, "apply_to": apply_to}
+    if noise == "additive":
+        return GaussianNoise(scale=scale, **common)
+    if noise == "multiplicative":
+        return GaussianNoise(scale=scale, mode="multiplicative", mean=0.0, **common)
+    if noise == "speckle":
+        return GaussianNoise(scale=scale, mode="multiplicative", **common)
+    if noise == "impulse":
+        return ImpulseNoise(amount=scale, **common)
+    if noise == "shot":
+        return _ShotScale(scale=scale, **common)
+    raise ValueError(f"The 'noise' parameter must be one of {NOISES}; got {noise!r}.")
+
+
+class _ShotScale(ShotNoise):
+    """ShotNoise parametrised by ``scale = 1 / photons`` (0: no noise), for sweeps."""
+
+    _parameter_constraints: dict = {
+        k: v for k, v in ShotNoise._parameter_constraints.items() if k != "photons"
+    }
+    _parameter_constraints["scale"] = list(
+        GaussianNoise._parameter_constraints["scale"]
+    )
+
+    def __init__(self, scale=0.0, *, clip=None, apply_to="both", random_state=None):
+        self.scale = scale
+        self.clip = clip
+        self.apply_to = apply_to
+        self.random_state = random_state
+
+    @property
+    def photons(self):
+        return 1.0 / self.scale if self.scale else np.inf
+
+    def _is_identity(self):
+        return self.scale == 0
+
+
+def make_study_pipeline(
+    model="convnet",
+    noise="additive",
+    *,
+    scale=0.0,
+    protocol="pixel",
+    epochs=None,
+    random_state=None,
+    apply_to="both",
+    **classifier_params,
+):
+    """The pipeline of one arm of the study: preprocessing, noise, classifier.
+
+    Parameters
+    ----------
+    model : {"mlp", "convnet"}
+        :class:`MLPClassifier` or :class:`ConvNetClassifier`, with the
+        notebooks' defaults.
+    noise : str, default="additive"
+        See :func:`make_noise`.
+    scale : float, default=0.0
+        Noise scale (swept by :func:`noise_sweep` as ``noise__scale``).
+    protocol : {"pixel", "notebooks"}, default="pixel"
+        ``"pixel"``: noise on [0, 1] pixels for both models, so their scales
+        agree. ``"notebooks"``: as the notebooks did, the MLP standardises its
+        input (:class:`GlobalStandardScaler`) before the noise, so its scale is
+        in standard deviations of the pixels.
+    epochs : int or None, default=None
+        Training epochs; None keeps the model's default (MLP 20, ConvNet 12).
+    random_state : int or None, default=None
+        Seed of the noise and of the classifier.
+    apply_to : {"both", "train", "test"}, default="both"
+        Which data get the noise.
+    **classifier_params : dict
+        More parameters of the classifier.
+
+    Returns
+    -------
+    pipeline : sklearn.pipeline.Pipeline
+        Steps ``["scale"], "noise", "clf"``.
+
+    Examples
+    --------
+    >>> pipe = make_study_pipeline("mlp", protocol="notebooks", epochs=2)
+    >>> [name for name, _ in pipe.steps], pipe["clf"].epochs
+    (['scale', 'noise', 'clf'], 2)
+    """
+    if model not in MODELS:
+        raise ValueError(f"The 'model' parameter must be one of {MODELS}; got {model!r}.")
+    if protocol not in PROTOCOLS:
+        raise ValueError(
+            f"The 'protocol' parameter must be one of {PROTOCOLS}; got {protocol!r}."
+        )
+    cls = MLPClassifier if model == "mlp" else ConvNetClassifier
+    if epochs is not None:
+        classifier_params["epochs"] = epochs
+    clf = cls(random_state=random_state, **classifier_params)
+    steps = []
+    if model == "mlp" and protocol == "notebooks":
+        steps.append(("scale", GlobalStandardScaler()))
+    steps.append(
+        ("noise", make_noise(noise, scale, random_state=random_state, apply_to=apply_to))
+    )
+    steps.append(("clf", clf))
+    return Pipeline(steps)
+
+
+def _noise_step(estimator):
+    """(index, transformer) of the first noise step of a pipeline, or (None, None)."""
+    if isinstance(estimator, Pipeline):
+        for i, (_, step) in enumerate(estimator.steps):
+            if isinstance(step, _BaseNoise):
+                return i, step
+    return None, None
+
+
+def describe_noise(transformer):
+    """The study's name of a noise transformer (see :func:`make_noise`)."""
+    if transformer is None:
+        return "none"
+    if isinstance(transformer, GaussianNoise):
+        if transformer.mode == "additive":
+            return "additive"
+        mean = 1.0 if transformer.mean is None else transformer.mean
+        return "speckle" if mean == 1 else "multiplicative"
+    if isinstance(transformer, ImpulseNoise):
+        return "impulse"
+    if isinstance(transformer, ShotNoise):
+        return "shot"
+    return type(transformer).__name__
+
+
+def _noise_scale(transformer):
+    for name in ("scale", "amount"):
+        if hasattr(transformer, name):
+            return float(getattr(transformer, name))
+    return float("nan")
+
+
+def describe_model(estimator):
+    """The study's name of a pipeline's classifier: "mlp", "convnet" or its class."""
+    final = estimator[-1] if isinstance(estimator, Pipeline) else estimator
+    names = {MLPClassifier: "mlp", ConvNetClassifier: "convnet"}
+    return names.get(type(final), type(final).__name__)
+
+
+def _pixel_scale(fitted, noise_index, scale):
+    """The noise scale in the units of the pipeline's input (pixels in [0, 1])."""
+    factor = 1.0
+    for _, step in fitted.steps[:noise_index]:
+        if isinstance(step, GlobalStandardScaler):
+            factor *= step.scale_
+        else:
+            return float("nan")
+    noise = fitted.steps[noise_index][1]
+    if isinstance(noise, GaussianNoise) and noise.mode == "additive":
+        return scale * factor
+    return scale  # multiplicative noise and impulse amounts are unit-free
+
+
+# --------------------------------------------------------------------------
+# The result table
+
+
+@dataclass
+class SweepResults:
+    """The tidy result table of a sweep: one row (a dict) per fit.
+
+    Scalar columns are listed in ``COLUMNS``; each row also holds the per-epoch
+    curves (``epoch_train_accuracy``, ``epoch_test_accuracy``,
+    ``epoch_train_loss``, ``epoch_test_loss``). ``n_computed`` and ``n_cached``
+    count the fits trained in this run and those read from the store.
+    """
+
+    rows: list = field(default_factory=list)
+    n_computed: int = 0
+    n_cached: int = 0
+    wall_time: float = 0.0
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def select(self, **where):
+        """Rows whose columns equal the given values."""
+        return [r for r in self.rows if all(r.get(k) == v for k, v in where.items())]
+
+    def column(self, name, **where):
+        """One column as a numpy array, optionally of selected rows."""
+        return np.asarray([r[name] for r in self.select(**where)])
+
+    def unique(self, name):
+        """Sorted distinct values of a column."""
+        return sorted({r[name] for r in self.rows}, key=lambda v: (str(type(v)), v))
+
+    def __add__(self, other):
+        return SweepResults(
+            _sorted_rows(self.rows + other.rows),
+            self.n_computed + other.n_computed,
+            self.n_cached + other.n_cached,
+            self.wall_time + other.wall_time,
+        )
+
+    def to_csv(self, path):
+        """Write the scalar columns (and any extra scalar ones) as CSV."""
+        extra = sorted(
+            {k for r in self.rows for k, v in r.items() if not isinstance(v, list)}
+            - set(COLUMNS)
+        )
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, [*COLUMNS, *extra], extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(self.rows)
+
+    def to_json(self, path):
+        """Write every row, per-epoch curves included, as JSON."""
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump({"rows": self.rows}, f, indent=1)
+
+    @classmethod
+    def from_json(cls, path):
+        """Read a table written by :meth:`to_json`."""
+        with open(path, encoding="utf-8") as f:
+            return cls(json.load(f)["rows"])
+
+    def to_frame(self):
+        """The table as a pandas DataFrame (needs pandas)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows)
+
+
+def _sorted_rows(rows):
+    def order(r):
+        return (
+            str(r.get("dataset")),
+            str(r.get("model")),
+            str(r.get("noise")),
+            float(r.get("train_scale", r.get("scale", 0.0))),
+            float(r.get("scale", 0.0)),
+            int(r.get("fold", 0)),
+        )
+
+    return sorted(rows, key=order)
+
+
+# --------------------------------------------------------------------------
+# Progress
+
+
+class Progress:
+    """Progress lines a person can follow: what runs, the epoch, elapsed, ETA.
+
+    Parameters
+    ----------
+    total_epochs : int
+        Epochs to train in the whole run (cached fits excluded).
+    stream : file-like, default=sys.stderr
+        Where the lines go.
+    """
+
+    def __init__(self, total_epochs, stream=None):
+        self.total_epochs = max(int(total_epochs), 1)
+        self.stream = stream if stream is not None else sys.stderr
+        self.done_epochs = 0
+        self.start = time.perf_counter()
+
+    @staticmethod
+    def _fmt(seconds):
+        seconds = int(round(seconds))
+        h, rest = divmod(seconds, 3600)
+        m, s = divmod(rest, 60)
+        return f"{h}h{m:02d}m{s:02d}s" if h else f"{m}m{s:02d}s"
+
+    def _eta(self):
+        elapsed = time.perf_counter() - self.start
+        if not self.done_epochs:
+            return elapsed, "?"
+        left = elapsed / self.done_epochs * (self.total_epochs - self.done_epochs)
+        return elapsed, self._fmt(max(left, 0))
+
+    def line(self, text):
+        """Write one line."""
+        print(text, file=self.stream, flush=True)
+
+    def epoch_done(self, label, epoch, epochs, logs):
+        """Report one finished epoch of one fit."""
+        self.done_epochs += 1
+        elapsed, eta = self._eta()
+        acc = logs.get("accuracy", float("nan"))
+        val = logs.get("val_accuracy", float("nan"))
+        self.line(
+            f"{label}  epoch {epoch}/{epochs}  acc {acc:.4f}  val {val:.4f}  "
+            f"elapsed {self._fmt(elapsed)}  left ~{eta}"
+        )
+
+    def fit_done(self, label, row, epochs=0):
+        """Report a finished fit (after parallel fits, count its epochs)."""
+        self.done_epochs += epochs
+        elapsed, eta = self._eta()
+        self.line(
+            f"{label}  done: train {row['train_accuracy']:.4f}  "
+            f"test {row['test_accuracy']:.4f}  ({row['fit_time']:.1f}s)  "
+            f"elapsed {self._fmt(elapsed)}  left ~{eta}"
+        )
+
+
+class _EpochProgress(keras.callbacks.Callback):
+    def __init__(self, progress, label, epochs):
+        super().__init__()
+        self.progress, self.label, self.epochs = progress, label, epochs
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.progress.epoch_done(self.label, epoch + 1, self.epochs, logs or {})
+
+
+# --------------------------------------------------------------------------
+# One fit
+
+
+def _split_pipeline(estimator):
+    """(preprocessing, classifier) of a pipeline; identity preprocessing otherwise."""
+    if isinstance(estimator, Pipeline) and len(estimator.steps) > 1:
+        return estimator[:-1], estimator[-1]
+    if isinstance(estimator, Pipeline):
+        return None, estimator[-1]
+    return None, estimator
+
+
+def _step_seeds(estimator):
+    """The ``random_state`` of every step that has one."""
+    steps = estimator.steps if isinstance(estimator, Pipeline) else [("", estimator)]
+    params = [step.get_params(deep=False) for _, step in steps]
+    return [p["random_state"] for p in params if "random_state" in p]
+
+
+def _fit_one(estimator, X, y, train, test, labels, per_epoch, store, key, spec, progress):
+    """Fit one clone on ``train``, score it on ``train`` and ``test``, store the row."""
+    pre, clf = _split_pipeline(estimator)
+    X_train, y_train, X_test, y_test = X[train], y[train], X[test], y[test]
+    fit_params = {}
+    if progress is not None:
+        fit_params["callbacks"] = [
+            _EpochProgress(progress, labels["label"], getattr(clf, "epochs", 1))
+        ]
+    start = time.perf_counter()
+    # The same calls, in the same order, as validation_curve's: fit (the
+    # training draw), then the test data through the noise step (a fresh
+    # draw), then the train score on the training draw.
+    Xt = X_train if pre is None else pre.fit_transform(X_train, y_train)
+    Xv = None
+    if per_epoch:
+        Xv = X_test if pre is None else pre.transform(X_test)
+        fit_params["validation_data"] = (Xv, y_test)
+    clf.fit(Xt, y_train, **fit_params)
+    fit_time = time.perf_counter() - start
+    start = time.perf_counter()
+    if Xv is None:
+        Xv = X_test if pre is None else pre.transform(X_test)
+    scores = {}
+    for part, Xs, ys in (("test", Xv, y_test), ("train", Xt, y_train)):
+        proba = clf.predict_proba(Xs)
+        predicted = clf.classes_[np.argmax(proba, axis=1)]
+        scores[f"{part}_accuracy"] = float(np.mean(predicted == ys))
+        scores[f"{part}_loss"] = float(log_loss(ys, proba, labels=clf.classes_))
+    score_time = time.perf_counter() - start
+    history = getattr(clf, "history_", {})
+    noise_index, noise = _noise_step(estimator)
+    scale = _noise_scale(noise) if noise is not None else 0.0
+    row = {
+        k: v for k, v in labels.items() if k != "label"
+    } | {
+        "scale": scale,
+        "pixel_scale": (
+            _pixel_scale(estimator, noise_index, scale) if noise is not None else 0.0
+        ),
+        **scores,
+        "epochs": int(getattr(clf, "epochs", 0) or 0),
+        "fit_time": fit_time,
+        "score_time": score_time,
+        "n_train": int(len(train)),
+        "n_test": int(len(test)),
+        "key": key,
+        "epoch_train_accuracy": [float(v) for v in history.get("accuracy", [])],
+        "epoch_test_accuracy": [float(v) for v in history.get("val_accuracy", [])],
+        "epoch_train_loss": [float(v) for v in history.get("loss", [])],
+        "epoch_test_loss": [float(v) for v in history.get("val_loss", [])],
+    }
+    if store is not None and key is not None:
+        store.put(key, row, spec)
+    return row
+
+
+# --------------------------------------------------------------------------
+# Sweeps
+
+
+def noise_sweep(
+    estimator,
+    X,
+    y,
+    *,
+    param_name="noise__scale",
+    param_range=NOTEBOOK_SCALES,
+    cv=None,
+    per_epoch=True,
+    store=None,
+    n_jobs=None,
+    random_state=None,
+    dataset="custom",
+    labels=None,
+    verbose=False,
+):
+    """Train and score a fresh clone of ``estimator`` for every value and fold.
+
+    Parameters
+    ----------
+    estimator : estimator or Pipeline
+        Usually noise step(s) then a Keras classifier, e.g.
+        ``make_study_pipeline("convnet")``.
+    X : array-like of shape (n_samples, n_features)
+        All data; ``cv`` splits it.
+    y : array-like of shape (n_samples,)
+        Labels.
+    param_name : str, default="noise__scale"
+        The parameter to vary.
+    param_range : sequence, default=(0, .1, .5, 1, 2, 4)
+        Its values; scale 0 is the no-noise baseline.
+    cv : int, splitter or None, default=None
+        As in ``validation_curve``; ``bunch.cv`` of a loader is the official
+        split, whose validation score is the notebooks' test accuracy.
+    per_epoch : bool, default=True
+        Record validation accuracy and loss after every epoch (the validation
+        data through the pipeline's noise step, passed to Keras).
+    store : ResultStore, str, path or None, default=None
+        Where finished fits are kept; fits found there are not recomputed.
+        Needs every step seeded (``random_state``) or the sweep's
+        ``random_state``.
+    n_jobs : int or None, default=None
+        Fits run in parallel through joblib (its backend decides where:
+        processes, or a Dask cluster under ``joblib.parallel_config``).
+    random_state : int or None, default=None
+        If given, sets every step's ``random_state``.
+    dataset : str, default="custom"
+        Name for the ``dataset`` column.
+    labels : dict or None, default=None
+        Extra columns for every row (e.g. ``{"protocol": "notebooks"}``);
+        ``model`` and ``noise`` are filled in from the pipeline unless given.
+    verbose : bool or Progress, default=False
+        Progress lines on standard error: the fit, every epoch, elapsed time and
+        an estimate of the time left.
+
+    Returns
+    -------
+    results : SweepResults
+        One row per value and fold, sorted.
+
+    Examples
+    --------
+    >>> from skmnistnoise.datasets import load_digits
+    >>> from skmnistnoise.experiment import make_study_pipeline, noise_sweep
+    >>> digits = load_digits()
+    >>> pipe = make_study_pipeline("mlp", epochs=2, hidden_layer_sizes=(32,),
+    ...                            random_state=0)
+    >>> results = noise_sweep(pipe, digits.data, digits.target,
+    ...                       param_range=[0.0, 1.0], cv=digits.cv)
+    >>> len(results), results.rows[0]["scale"], len(results.rows[0]["epoch_test_accuracy"])
+    (2, 0.0, 2)
+    """
+    start = time.perf_counter()
+    X = np.asarray(X)
+    y = np.asarray(y)
+    if len(X) != len(y):
+        raise ValueError(
+            f"X and y have different lengths: {len(X)} samples and {len(y)} labels."
+        )
+    if isinstance(store, str | Path):
+        store = ResultStore(store)
+    estimator = clone(estimator)
+    if random_state is not None:
+        # Every step's own seed; nested ones (train_noise) derive from them.
+        step_seeds = [
+            k
+            for k in estimator.get_params(deep=True)
+            if k == "random_state" or (k.endswith("__random_state") and k.count("__") == 1)
+        ]
+        estimator.set_params(**dict.fromkeys(step_seeds, random_state))
+    splits = list(check_cv(cv, y, classifier=is_classifier(estimator)).split(X, y))
+    base_labels = {
+        "dataset": dataset,
+        "model": describe_model(estimator),
+        "noise": describe_noise(_noise_step(estimator)[1]),
+        "protocol": "custom",
+        **(labels or {}),
+    }
+    seeds = _step_seeds(estimator)
+    int_seeds = [s for s in seeds if isinstance(s, int)]
+    base_labels.setdefault("seed", int_seeds[-1] if int_seeds else None)
+
+    if store is not None and any(s is None for s in seeds):
+        warnings.warn(
+            "Results are not stored: some steps have random_state=None, so a "
+            "re-run would not give the same numbers. Seed them, or pass "
+            "random_state to the sweep.",
+            stacklevel=2,
+        )
+        store = None
+    data_digest = digest_arrays(X, y) if store is not None else None
+
+    tasks, rows = [], []
+    for value in param_range:
+        est = clone(estimator).set_params(**{param_name: value})
+        for fold, (train, test) in enumerate(splits):
+            key = spec = None
+            if store is not None:
+                try:
+                    spec = {
+                        "dataset": data_digest,
+                        "estimator": canonical(est),
+                        "train": digest_arrays(train),
+                        "test": digest_arrays(test),
+                        "per_epoch": per_epoch,
+                    }
+                except NotReproducibleError as exc:
+                    warnings.warn(f"Fit not stored: {exc}", stacklevel=2)
+                else:
+                    key = store.key(spec)
+                    cached = store.get(key)
+                    if cached is not None:
+                        rows.append(cached)
+                        continue
+            label = (
+                f"{base_labels['model']} {base_labels['noise']} "
+                f"{param_name}={value:g} fold {fold + 1}/{len(splits)}"
+            )
+            labels_row = {**base_labels, "fold": fold, "label": label}
+            tasks.append((est, train, test, labels_row, key, spec))
+    n_cached = len(rows)
+
+    task_epochs = sum(getattr(_split_pipeline(t[0])[1], "epochs", 1) for t in tasks)
+    if isinstance(verbose, Progress):
+        progress = verbose  # shared by several sweeps: drop what was cached
+        progress.total_epochs -= sum(r.get("epochs", 0) for r in rows)
+    else:
+        progress = Progress(task_epochs) if verbose else None
+    parallel = n_jobs not in (None, 1) and len(tasks) > 1
+    if progress is not None and n_cached:
+        progress.line(f"{n_cached} fit(s) read from {store.path}, {len(tasks)} to train")
+    if not parallel:
+        for est, train, test, labels_row, key, spec in tasks:
+            rows.append(
+                _fit_one(est, X, y, train, test, labels_row, per_epoch, store, key, spec, progress)
+            )
+    else:
+        jobs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
+            delayed(_fit_one)(est, X, y, train, test, labels_row, per_epoch, store, key, spec, None)
+            for est, train, test, labels_row, key, spec in tasks
+        )
+        for row in jobs:
+            rows.append(row)
+            if progress is not None:
+                progress.fit_done(
+                    f"{row['model']} {row['noise']} scale={row['scale']:g} fold {row['fold'] + 1}",
+                    row,
+                    row["epochs"],
+                )
+    return SweepResults(
+        _sorted_rows(rows),
+        n_computed=len(tasks),
+        n_cached=n_cached,
+        wall_time=time.perf_counter() - start,
+    )
+
+
+def run_study(
+    *,
+    models=MODELS,
+    noises=("additive",),
+    scales=NOTEBOOK_SCALES,
+    dataset="digits",
+    data_home=None,
+    protocol="pixel",
+    epochs=None,
+    random_state=0,
+    store=None,
+    n_jobs=None,
+    per_epoch=True,
+    verbose=False,
+    data=None,
+    **classifier_params,
+):
+    """Run the noise study: every model against every noise over the scales.
+
+    Parameters
+    ----------
+    models : sequence of {"mlp", "convnet"}, default=("mlp", "convnet")
+        The classifiers.
+    noises : sequence of str, default=("additive",)
+        Noise models, see :func:`make_noise`.
+    scales : sequence of float, default=(0, .1, .5, 1, 2, 4)
+        Noise scales; 0 is the no-noise baseline.
+    dataset : {"digits", "mnist", "fashion-mnist"}, default="digits"
+        The data, with its official train/test split.
+    data_home : str or path-like, default=None
+        Folder of the MNIST files.
+    protocol : {"pixel", "notebooks"}, default="pixel"
+        See :func:`make_study_pipeline`.
+    epochs : int or None, default=None
+        Training epochs; None keeps the notebooks' 20 (MLP) and 12 (ConvNet).
+    random_state : int or None, default=0
+        Seed of every noise draw and every network.
+    store : ResultStore, str, path or None, default=None
+        Finished fits are kept there and never recomputed.
+    n_jobs : int or None, default=None
+        Fits in parallel.
+    per_epoch : bool, default=True
+        Record per-epoch validation curves.
+    verbose : bool, default=False
+        Progress lines on standard error.
+    data : Bunch or None, default=None
+        Already loaded data (``data``, ``target``, ``cv``, ``name``) instead of
+        ``dataset``.
+    **classifier_params : dict
+        More classifier parameters (e.g. ``batch_size``).
+
+    Returns
+    -------
+    results : SweepResults
+        All rows of all arms.
+    """
+    bunch = data if data is not None else load_dataset(dataset, data_home=data_home)
+    name = getattr(bunch, "name", dataset)
+    if isinstance(store, str | Path):
+        store = ResultStore(store)
+    arms = [(m, n) for m in models for n in noises]
+    progress = None
+    if verbose:
+        total = 0
+        for model, _ in arms:
+            default = MLPClassifier().epochs if model == "mlp" else ConvNetClassifier().epochs
+            total += (epochs or default) * len(scales) * bunch.cv.get_n_splits()
+        progress = Progress(total)
+    results = SweepResults()
+    for model, noise in arms:
+        pipe = make_study_pipeline(
+            model,
+            noise,
+            protocol=protocol,
+            epochs=epochs,
+            random_state=random_state,
+            **classifier_params,
+        )
+        part = noise_sweep(
+            pipe,
+            bunch.data,
+            bunch.target,
+            param_range=scales,
+            cv=bunch.cv,
+            per_epoch=per_epoch,
+            store=store,
+            n_jobs=n_jobs,
+            dataset=name,
+            labels={"protocol": protocol, "noise": noise},
+            verbose=progress if progress is not None else False,
+        )
+        results = results + part
+    return results
+
