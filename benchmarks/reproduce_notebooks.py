@@ -39,9 +39,30 @@ SEED = 0
 
 # The notebooks' test accuracy after the last epoch (REFERENCE.md).
 NOTEBOOK = {
-    ("convnet", "additive"): {0.0: 0.9918, 0.1: 0.9920, 0.5: 0.9730, 1.0: 0.8462, 2.0: 0.5058, 4.0: 0.2539},
-    ("convnet", "multiplicative"): {0.0: 0.9926, 0.1: 0.9815, 0.5: 0.9830, 1.0: 0.9842, 2.0: 0.9846, 4.0: 0.9861},
-    ("mlp", "additive"): {0.0: 0.9852, 0.1: 0.9823, 0.5: 0.9754, 1.0: 0.9562, 2.0: 0.8881, 4.0: 0.6524},
+    ("convnet", "additive"): {
+        0.0: 0.9918,
+        0.1: 0.9920,
+        0.5: 0.9730,
+        1.0: 0.8462,
+        2.0: 0.5058,
+        4.0: 0.2539,
+    },
+    ("convnet", "multiplicative"): {
+        0.0: 0.9926,
+        0.1: 0.9815,
+        0.5: 0.9830,
+        1.0: 0.9842,
+        2.0: 0.9846,
+        4.0: 0.9861,
+    },
+    ("mlp", "additive"): {
+        0.0: 0.9852,
+        0.1: 0.9823,
+        0.5: 0.9754,
+        1.0: 0.9562,
+        2.0: 0.8881,
+        4.0: 0.6524,
+    },
 }
 
 
@@ -116,7 +137,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-home", default=os.environ.get("SKMNISTNOISE_DATA"))
     parser.add_argument(
-        "--arms", nargs="*", type=int, default=None,
+        "--arms",
+        nargs="*",
+        type=int,
+        default=None,
         help="indices into ARMS to run (default: all)",
     )
     args = parser.parse_args(argv)

@@ -4,20 +4,36 @@ The noise study of the MNIST notebooks as ordinary scikit-learn: noise
 transformers for a ``Pipeline``, SciKeras classifiers whose defaults are the
 notebooks' networks, loaders for MNIST and Fashion-MNIST, and sweeps over the
 noise scale with their tables, figures, reports and a command line.
+
+The public names are imported on first use, so ``from skmnistnoise import
+GaussianNoise`` does not load TensorFlow, and the command line can quiet
+TensorFlow's logging before it loads.
 """
 
-from ._classifiers import ConvNetClassifier, MLPClassifier
-from ._noise import GaussianNoise, ImpulseNoise, ShotNoise
-from ._preprocessing import GlobalStandardScaler
+import importlib
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "ConvNetClassifier",
-    "GaussianNoise",
-    "GlobalStandardScaler",
-    "ImpulseNoise",
-    "MLPClassifier",
-    "ShotNoise",
-    "__version__",
-]
+_PUBLIC = {
+    "ConvNetClassifier": "._classifiers",
+    "GaussianNoise": "._noise",
+    "GlobalStandardScaler": "._preprocessing",
+    "ImpulseNoise": "._noise",
+    "MLPClassifier": "._classifiers",
+    "NoiseAveragedClassifier": "._averaging",
+    "ShotNoise": "._noise",
+}
+
+__all__ = [*sorted(_PUBLIC), "__version__"]
+
+
+def __getattr__(name):
+    if name in _PUBLIC:
+        value = getattr(importlib.import_module(_PUBLIC[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted({*globals(), *__all__})

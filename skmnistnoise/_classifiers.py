@@ -82,17 +82,21 @@ class _FreshNoiseEpochs(keras.utils.PyDataset):
 
     Epoch ``e`` sees draw ``e`` of the fitted noise transformer, so the whole
     sequence follows from its seed; the samples are shuffled per epoch with a
-    generator seeded from the classifier's seed.
+    generator seeded from the classifier's seed. ``first_epoch`` continues the
+    sequence (``partial_fit``, warm starts) instead of repeating it.
     """
 
-    def __init__(self, X, y, sample_weight, noise, batch_size, shuffle, seed):
+    def __init__(
+        self, X, y, sample_weight, noise, batch_size, shuffle, seed, first_epoch=0
+    ):
         super().__init__()
         self.sample_shape = X.shape[1:]
         self.X = X.reshape(len(X), -1)
         self.y, self.sample_weight = y, sample_weight
         self.noise, self.batch_size, self.shuffle = noise, batch_size, shuffle
-        self._rng = np.random.default_rng(seed)
-        self._epoch = 0
+        self._rng = np.random.default_rng([seed, first_epoch])
+        self._epoch = first_epoch
+        self._epochs_begun = first_epoch
         self._drawn_epoch = None
         self._X_noisy = np.empty_like(self.X)
 
@@ -113,6 +117,13 @@ class _FreshNoiseEpochs(keras.utils.PyDataset):
         if self.sample_weight is not None:
             batch += (self.sample_weight[rows],)
         return batch
+
+    def on_epoch_begin(self):
+        # Keras peeks at the first batches (drawing epoch 0) and then calls
+        # on_epoch_end once before training starts; counting the epochs that
+        # begin keeps epoch e on draw e and reuses the peeked draw.
+        self._epoch = self._epochs_begun
+        self._epochs_begun += 1
 
     def on_epoch_end(self):
         self._epoch += 1
@@ -161,7 +172,7 @@ class _NoiseStudyClassifier(KerasClassifier):
 
     @property
     def target_encoder(self):
-        """SciKeras's label encoder, but one-hot for two classes too (softmax output)."""
+        """SciKeras's label encoder, one-hot for two classes too (softmax output)."""
         categories = "auto" if self.classes_ is None else [self.classes_]
         return _OneHotLabelEncoder(loss=self.loss, categories=categories)
 
@@ -170,6 +181,7 @@ class _NoiseStudyClassifier(KerasClassifier):
         tags.estimator_type = "classifier"
         tags.classifier_tags = ClassifierTags(poor_score=True)
         tags.target_tags.required = True
+        tags.input_tags.sparse = True  # SciKeras feeds sparse X to Keras
         tags.non_deterministic = self.random_state is None
         return tags
 
@@ -247,7 +259,7 @@ class _NoiseStudyClassifier(KerasClassifier):
             kwargs["validation_data"] = (X_val, self.target_encoder_.transform(y_val))
         noise = _check_noise_estimator(self.train_noise, "train_noise")
         if noise is not None:
-            X = self._fresh_noise_epochs(X, y, sample_weight, noise)
+            X = self._fresh_noise_epochs(X, y, sample_weight, noise, initial_epoch)
             y = sample_weight = None
             kwargs["shuffle"] = False  # the dataset shuffles, seeded
         # SciKeras drops ``callbacks`` given to fit; add them to its own list for
@@ -262,7 +274,7 @@ class _NoiseStudyClassifier(KerasClassifier):
         finally:
             self._fit_callbacks = own_callbacks
 
-    def _fresh_noise_epochs(self, X, y, sample_weight, noise):
+    def _fresh_noise_epochs(self, X, y, sample_weight, noise, initial_epoch):
         rng = check_random_state(self.random_state)
         seed = int(rng.randint(np.iinfo(np.int32).max))
         noise = clone(noise)
@@ -271,7 +283,14 @@ class _NoiseStudyClassifier(KerasClassifier):
         noise.set_params(apply_to="both")
         noise.fit(X.reshape(len(X), -1))
         return _FreshNoiseEpochs(
-            X, y, sample_weight, noise, self.batch_size, self.shuffle, seed
+            X,
+            y,
+            sample_weight,
+            noise,
+            self.batch_size,
+            self.shuffle,
+            seed,
+            first_epoch=initial_epoch,
         )
 
 
@@ -340,7 +359,7 @@ class MLPClassifier(_NoiseStudyClassifier):
     >>> X, y = load_digits(return_X_y=True)
     >>> clf = MLPClassifier(epochs=2, random_state=0).fit(X / 16, y)
     >>> clf.model_.count_params(), len(clf.history_["accuracy"])
-    (300554, 2)
+    (301066, 2)
     >>> bool(clf.score(X / 16, y) > 0.8)
     True
     """
@@ -458,7 +477,7 @@ class ConvNetClassifier(_NoiseStudyClassifier):
     >>> X, y = load_digits(return_X_y=True)
     >>> clf = ConvNetClassifier(epochs=3, random_state=0).fit(X / 16, y)
     >>> clf.model_.count_params()
-    52138
+    53002
     >>> bool(clf.score(X / 16, y) > 0.8)
     True
     """

@@ -182,7 +182,7 @@ class _BaseNoise(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     # -- drawing ---------------------------------------------------------
     def _apply(self, X, *, draw, active, out=None):
-        """Write draw number ``draw`` of the noisy X into ``out`` (a new array by default)."""
+        """Write draw ``draw`` of the noisy X into ``out`` (default: a new array)."""
         if out is None:
             out = np.empty_like(X, order="C")
         if not active or self._is_identity():
@@ -232,7 +232,9 @@ class GaussianNoise(_BaseNoise):
     for additive and 1 for multiplicative noise, the usual speckle model
     ``x * N(1, s)``; ``mean=0`` with multiplicative noise reproduces the ConvNet
     notebook's ``x * N(0, s)``, which destroys the sign and mean of the image.
-    With the default means ``scale=0`` is the identity.
+    ``scale=0`` means no noise: X comes back unchanged (clipped if ``clip`` is
+    set), whatever the mean. That makes scale 0 the no-noise baseline of every
+    sweep, as in the notebooks, rather than the blank image ``x * N(0, 0)``.
 
     The noise is in the units of X where the step sits: after a
     :class:`GlobalStandardScaler` a scale of 1 is one pixel standard deviation,
@@ -325,7 +327,7 @@ class GaussianNoise(_BaseNoise):
         return 0.0 if self.mode == "additive" else 1.0
 
     def _is_identity(self):
-        return self.scale == 0 and self._mean == (0.0 if self.mode == "additive" else 1.0)
+        return self.scale == 0
 
     def _noisy_block(self, out, X, rng):
         rng.standard_normal(out=out, dtype=out.dtype)
@@ -484,8 +486,8 @@ class ShotNoise(_BaseNoise):
         X = super()._validate_X(X, reset)
         if X.size and X.min() < 0:
             raise ValueError(
-                "ShotNoise needs non-negative X (intensities); the smallest value "
-                f"is {X.min()!r}."
+                "Negative values in data passed to ShotNoise: it needs non-negative "
+                f"X (intensities); the smallest value is {float(X.min())!r}."
             )
         return X
 
@@ -513,4 +515,3 @@ def _check_noise_estimator(noise, name):
             f"GaussianNoise(scale=1.0), or None; got {noise!r}."
         )
     return noise
-

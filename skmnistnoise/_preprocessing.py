@@ -47,7 +47,7 @@ class GlobalStandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator
     >>> float(scaler.mean_), round(float(scaler.scale_), 4)
     (1.5, 1.118)
     >>> scaler.transform([[1.5, 2.618]]).round(3)
-    array([[0.   , 1.005]])
+    array([[0., 1.]])
     """
 
     _parameter_constraints: dict = {"with_mean": ["boolean"], "with_std": ["boolean"]}

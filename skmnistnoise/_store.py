@@ -111,7 +111,9 @@ def canonical(obj):
         return {
             "class": f"{type(obj).__module__}.{type(obj).__qualname__}",
             "params": {
-                k: canonical(v) for k, v in sorted(params.items()) if k not in _NOT_IN_KEY
+                k: canonical(v)
+                for k, v in sorted(params.items())
+                if k not in _NOT_IN_KEY
             },
         }
     if isinstance(obj, np.random.RandomState | np.random.Generator):
@@ -175,7 +177,7 @@ class ResultStore:
         return record["result"]
 
     def put(self, key, result, spec=None):
-        """Store ``result`` under ``key``, atomically (temporary file, fsync, rename)."""
+        """Store ``result`` under ``key`` atomically: temporary file, fsync, rename."""
         self.path.mkdir(parents=True, exist_ok=True)
         record = {"format": STORE_FORMAT, "key": key, "spec": spec, "result": result}
         fd, tmp = tempfile.mkstemp(dir=self.path, prefix=f".{key[:16]}.", suffix=".tmp")

@@ -19,6 +19,7 @@ import os
 import shutil
 import tempfile
 import urllib.request
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,7 +212,7 @@ def official_split(n_train, n_test):
     --------
     >>> from skmnistnoise.datasets import official_split
     >>> cv = official_split(3, 2)
-    >>> [(list(tr), list(te)) for tr, te in cv.split()]
+    >>> [(tr.tolist(), te.tolist()) for tr, te in cv.split()]
     [([0, 1, 2], [3, 4])]
     """
     return PredefinedSplit(np.r_[np.full(n_train, -1), np.zeros(n_test, int)])
@@ -234,7 +235,7 @@ def _verify(path, remote):
     try:
         if _sha256(path, decompress=True) == remote.raw_sha256:
             return None
-    except (OSError, EOFError, gzip.BadGzipFile):
+    except (OSError, EOFError, zlib.error):  # a corrupt gzip stream is zlib.error
         pass
     hint = (
         f"it has {size:,} bytes where {remote.size:,} are expected, so it is "
@@ -243,8 +244,7 @@ def _verify(path, remote):
         else "it is corrupt or another file"
     )
     return (
-        f"{path} does not have the published SHA-256 checksum "
-        f"({remote.sha256}): {hint}"
+        f"{path} does not have the published SHA-256 checksum ({remote.sha256}): {hint}"
     )
 
 
@@ -255,11 +255,14 @@ def _download(remote, dataset, folder):
     errors = []
     for mirror in dataset.mirrors:
         url = mirror + remote.name
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{remote.name}.", suffix=".part")
+        fd, tmp = tempfile.mkstemp(
+            dir=folder, prefix=f".{remote.name}.", suffix=".part"
+        )
         try:
-            with os.fdopen(fd, "wb") as out, urllib.request.urlopen(
-                url, timeout=_DOWNLOAD_TIMEOUT
-            ) as response:
+            with (
+                os.fdopen(fd, "wb") as out,
+                urllib.request.urlopen(url, timeout=_DOWNLOAD_TIMEOUT) as response,
+            ):
                 shutil.copyfileobj(response, out, 1 << 20)
             problem = _verify(Path(tmp), remote)
             if problem is None:
@@ -279,13 +282,18 @@ def _download(remote, dataset, folder):
     )
 
 
-def _find_files(dataset, data_home, download_if_missing):
-    """Return role -> verified path, downloading what is missing if allowed."""
+def _find_files(dataset, data_home, download_if_missing, parts=("train", "test")):
+    """Return role -> verified path of ``parts``' files, downloading if allowed."""
     home = get_data_home(data_home)
     own = home / dataset.key
     folders = [own, home, *(Path(d) for d in dataset.extra_dirs)]
     paths, problems, missing = {}, [], []
-    for role, remote in dataset.files.items():
+    wanted = {
+        role: remote
+        for role, remote in dataset.files.items()
+        if role.split("_")[0] in parts
+    }
+    for role, remote in wanted.items():
         for folder in folders:
             path = folder / remote.name
             if not path.is_file():
@@ -301,7 +309,7 @@ def _find_files(dataset, data_home, download_if_missing):
         return paths
     if download_if_missing:
         for remote in missing:
-            role = next(r for r, f in dataset.files.items() if f is remote)
+            role = next(r for r, f in wanted.items() if f is remote)
             try:
                 paths[role] = _download(remote, dataset, own)
             except OSError as exc:
@@ -332,7 +340,7 @@ def _read_idx(path):
     try:
         with opener(path, "rb") as f:
             data = f.read()
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise OSError(f"{path} is not a readable IDX file: {exc}") from exc
     if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] != 0x08:
         raise ValueError(f"{path} is not an IDX file of unsigned bytes.")
@@ -376,7 +384,8 @@ def load_idx(images_path, labels_path):
     >>> folder = tempfile.mkdtemp()
     >>> images, labels = os.path.join(folder, "i.gz"), os.path.join(folder, "l.gz")
     >>> with gzip.open(images, "wb") as f:
-    ...     _ = f.write(bytes([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 2, 0, 255, 0, 255]))
+    ...     header = [0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 2]
+    ...     _ = f.write(bytes(header + [0, 255, 0, 255]))
     >>> with gzip.open(labels, "wb") as f:
     ...     _ = f.write(bytes([0, 0, 8, 1, 0, 0, 0, 1, 7]))
     >>> load_idx(images, labels)
@@ -415,8 +424,8 @@ def _bunch(X, y, *, subset, n_train, image_shape, target_names, descr, files=Non
 
 
 def _fetch_remote(dataset, data_home, subset, download_if_missing, return_X_y):
-    paths = _find_files(dataset, data_home, download_if_missing)
     parts = {"train": ["train"], "test": ["test"], "all": ["train", "test"]}[subset]
+    paths = _find_files(dataset, data_home, download_if_missing, parts)
     arrays = [load_idx(paths[f"{p}_images"], paths[f"{p}_labels"]) for p in parts]
     n_train = len(arrays[0][0])
     X = arrays[0][0] if len(arrays) == 1 else np.concatenate([a[0] for a in arrays])

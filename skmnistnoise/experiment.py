@@ -44,7 +44,9 @@ __all__ = [
     "SweepResults",
     "make_noise",
     "make_study_pipeline",
+    "matrix_from_results",
     "noise_sweep",
+    "robustness_matrix",
     "run_study",
 ]
 
@@ -200,7 +202,9 @@ def make_study_pipeline(
     (['scale', 'noise', 'clf'], 2)
     """
     if model not in MODELS:
-        raise ValueError(f"The 'model' parameter must be one of {MODELS}; got {model!r}.")
+        raise ValueError(
+            f"The 'model' parameter must be one of {MODELS}; got {model!r}."
+        )
     if protocol not in PROTOCOLS:
         raise ValueError(
             f"The 'protocol' parameter must be one of {PROTOCOLS}; got {protocol!r}."
@@ -213,7 +217,10 @@ def make_study_pipeline(
     if model == "mlp" and protocol == "notebooks":
         steps.append(("scale", GlobalStandardScaler()))
     steps.append(
-        ("noise", make_noise(noise, scale, random_state=random_state, apply_to=apply_to))
+        (
+            "noise",
+            make_noise(noise, scale, random_state=random_state, apply_to=apply_to),
+        )
     )
     steps.append(("clf", clf))
     return Pipeline(steps)
@@ -450,7 +457,53 @@ def _step_seeds(estimator):
     return [p["random_state"] for p in params if "random_state" in p]
 
 
-def _fit_one(estimator, X, y, train, test, labels, per_epoch, store, key, spec, progress):
+def _set_severity(noise, value):
+    """Set a noise transformer's severity, whatever its parameter is called."""
+    name = "scale" if "scale" in noise.get_params() else "amount"
+    return noise.set_params(**{name: value})
+
+
+def _scores_under_test_noise(fitted, X_test, y_test, test_noise, test_scales):
+    """Accuracy and loss of a fitted pipeline when ``test_noise`` replaces its noise.
+
+    The test data go through the steps before the noise step, then the test
+    noise at each scale (a seeded fresh draw), then the remaining steps.
+    """
+    steps = fitted.steps if isinstance(fitted, Pipeline) else [("clf", fitted)]
+    at, noise = _noise_step(fitted)
+    at = len(steps) - 1 if at is None else at
+    after = at + 1 if noise is not None else at
+    X_in = X_test
+    for _, step in steps[:at]:
+        X_in = step.transform(X_in)
+    clf = steps[-1][1]
+    accuracy, loss = [], []
+    for scale in test_scales:
+        tn = _set_severity(clone(test_noise), scale).set_params(apply_to="both")
+        Xs = tn.fit_transform(X_in)
+        for _, step in steps[after:-1]:
+            Xs = step.transform(Xs)
+        proba = clf.predict_proba(Xs)
+        accuracy.append(float(np.mean(clf.classes_[np.argmax(proba, 1)] == y_test)))
+        loss.append(float(log_loss(y_test, proba, labels=clf.classes_)))
+    return accuracy, loss
+
+
+def _fit_one(
+    estimator,
+    X,
+    y,
+    train,
+    test,
+    labels,
+    per_epoch,
+    store,
+    key,
+    spec,
+    progress,
+    test_noise=None,
+    test_scales=(),
+):
     """Fit one clone on ``train``, score it on ``train`` and ``test``, store the row."""
     pre, clf = _split_pipeline(estimator)
     X_train, y_train, X_test, y_test = X[train], y[train], X[test], y[test]
@@ -483,9 +536,7 @@ def _fit_one(estimator, X, y, train, test, labels, per_epoch, store, key, spec, 
     history = getattr(clf, "history_", {})
     noise_index, noise = _noise_step(estimator)
     scale = _noise_scale(noise) if noise is not None else 0.0
-    row = {
-        k: v for k, v in labels.items() if k != "label"
-    } | {
+    row = {k: v for k, v in labels.items() if k != "label"} | {
         "scale": scale,
         "pixel_scale": (
             _pixel_scale(estimator, noise_index, scale) if noise is not None else 0.0
@@ -502,6 +553,11 @@ def _fit_one(estimator, X, y, train, test, labels, per_epoch, store, key, spec, 
         "epoch_train_loss": [float(v) for v in history.get("loss", [])],
         "epoch_test_loss": [float(v) for v in history.get("val_loss", [])],
     }
+    if len(test_scales):
+        row["test_scales"] = [float(s) for s in test_scales]
+        row["test_accuracy_at"], row["test_loss_at"] = _scores_under_test_noise(
+            estimator, X_test, y_test, test_noise, test_scales
+        )
     if store is not None and key is not None:
         store.put(key, row, spec)
     return row
@@ -526,6 +582,8 @@ def noise_sweep(
     dataset="custom",
     labels=None,
     verbose=False,
+    test_noise=None,
+    test_scales=(),
 ):
     """Train and score a fresh clone of ``estimator`` for every value and fold.
 
@@ -565,6 +623,13 @@ def noise_sweep(
     verbose : bool or Progress, default=False
         Progress lines on standard error: the fit, every epoch, elapsed time and
         an estimate of the time left.
+    test_noise : noise transformer or None, default=None
+        With ``test_scales``: after each fit, also score the test data
+        corrupted by this noise at every scale of ``test_scales``, in place of
+        the pipeline's own noise step (see :func:`robustness_matrix`).
+    test_scales : sequence of float, default=()
+        Scales of ``test_noise``; the row gets ``test_scales``,
+        ``test_accuracy_at`` and ``test_loss_at``.
 
     Returns
     -------
@@ -580,12 +645,15 @@ def noise_sweep(
     ...                            random_state=0)
     >>> results = noise_sweep(pipe, digits.data, digits.target,
     ...                       param_range=[0.0, 1.0], cv=digits.cv)
-    >>> len(results), results.rows[0]["scale"], len(results.rows[0]["epoch_test_accuracy"])
+    >>> first = results.rows[0]
+    >>> len(results), first["scale"], len(first["epoch_test_accuracy"])
     (2, 0.0, 2)
     """
     start = time.perf_counter()
     X = np.asarray(X)
     y = np.asarray(y)
+    if len(test_scales) and test_noise is None:
+        raise ValueError("test_scales needs a test_noise transformer.")
     if len(X) != len(y):
         raise ValueError(
             f"X and y have different lengths: {len(X)} samples and {len(y)} labels."
@@ -598,7 +666,8 @@ def noise_sweep(
         step_seeds = [
             k
             for k in estimator.get_params(deep=True)
-            if k == "random_state" or (k.endswith("__random_state") and k.count("__") == 1)
+            if k == "random_state"
+            or (k.endswith("__random_state") and k.count("__") == 1)
         ]
         estimator.set_params(**dict.fromkeys(step_seeds, random_state))
     splits = list(check_cv(cv, y, classifier=is_classifier(estimator)).split(X, y))
@@ -637,6 +706,9 @@ def noise_sweep(
                         "test": digest_arrays(test),
                         "per_epoch": per_epoch,
                     }
+                    if len(test_scales):
+                        spec["test_noise"] = canonical(test_noise)
+                        spec["test_scales"] = canonical(list(test_scales))
                 except NotReproducibleError as exc:
                     warnings.warn(f"Fit not stored: {exc}", stacklevel=2)
                 else:
@@ -661,22 +733,53 @@ def noise_sweep(
         progress = Progress(task_epochs) if verbose else None
     parallel = n_jobs not in (None, 1) and len(tasks) > 1
     if progress is not None and n_cached:
-        progress.line(f"{n_cached} fit(s) read from {store.path}, {len(tasks)} to train")
+        progress.line(
+            f"{n_cached} fit(s) read from {store.path}, {len(tasks)} to train"
+        )
     if not parallel:
         for est, train, test, labels_row, key, spec in tasks:
             rows.append(
-                _fit_one(est, X, y, train, test, labels_row, per_epoch, store, key, spec, progress)
+                _fit_one(
+                    est,
+                    X,
+                    y,
+                    train,
+                    test,
+                    labels_row,
+                    per_epoch,
+                    store,
+                    key,
+                    spec,
+                    progress,
+                    test_noise,
+                    test_scales,
+                )
             )
     else:
         jobs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-            delayed(_fit_one)(est, X, y, train, test, labels_row, per_epoch, store, key, spec, None)
+            delayed(_fit_one)(
+                est,
+                X,
+                y,
+                train,
+                test,
+                labels_row,
+                per_epoch,
+                store,
+                key,
+                spec,
+                None,
+                test_noise,
+                test_scales,
+            )
             for est, train, test, labels_row, key, spec in tasks
         )
         for row in jobs:
             rows.append(row)
             if progress is not None:
                 progress.fit_done(
-                    f"{row['model']} {row['noise']} scale={row['scale']:g} fold {row['fold'] + 1}",
+                    f"{row['model']} {row['noise']} scale={row['scale']:g} "
+                    f"fold {row['fold'] + 1}",
                     row,
                     row["epochs"],
                 )
@@ -692,6 +795,7 @@ def run_study(
     *,
     models=MODELS,
     noises=("additive",),
+    arms=None,
     scales=NOTEBOOK_SCALES,
     dataset="digits",
     data_home=None,
@@ -703,6 +807,7 @@ def run_study(
     per_epoch=True,
     verbose=False,
     data=None,
+    cv=None,
     **classifier_params,
 ):
     """Run the noise study: every model against every noise over the scales.
@@ -713,6 +818,10 @@ def run_study(
         The classifiers.
     noises : sequence of str, default=("additive",)
         Noise models, see :func:`make_noise`.
+    arms : sequence of (model, noise) or None, default=None
+        The pairs to run, e.g. the notebooks' ``[("mlp", "additive"),
+        ("convnet", "additive"), ("convnet", "multiplicative")]``; None: every
+        model with every noise.
     scales : sequence of float, default=(0, .1, .5, 1, 2, 4)
         Noise scales; 0 is the no-noise baseline.
     dataset : {"digits", "mnist", "fashion-mnist"}, default="digits"
@@ -736,6 +845,8 @@ def run_study(
     data : Bunch or None, default=None
         Already loaded data (``data``, ``target``, ``cv``, ``name``) instead of
         ``dataset``.
+    cv : int, splitter or None, default=None
+        Cross-validation; None: the dataset's official train/test split.
     **classifier_params : dict
         More classifier parameters (e.g. ``batch_size``).
 
@@ -748,13 +859,19 @@ def run_study(
     name = getattr(bunch, "name", dataset)
     if isinstance(store, str | Path):
         store = ResultStore(store)
-    arms = [(m, n) for m in models for n in noises]
+    arms = [(m, n) for m in models for n in noises] if arms is None else list(arms)
+    cv = bunch.cv if cv is None else cv
+    n_splits = check_cv(cv, bunch.target, classifier=True).get_n_splits(
+        bunch.data, bunch.target
+    )
     progress = None
     if verbose:
         total = 0
         for model, _ in arms:
-            default = MLPClassifier().epochs if model == "mlp" else ConvNetClassifier().epochs
-            total += (epochs or default) * len(scales) * bunch.cv.get_n_splits()
+            default = (
+                MLPClassifier().epochs if model == "mlp" else ConvNetClassifier().epochs
+            )
+            total += (epochs or default) * len(scales) * n_splits
         progress = Progress(total)
     results = SweepResults()
     for model, noise in arms:
@@ -771,7 +888,7 @@ def run_study(
             bunch.data,
             bunch.target,
             param_range=scales,
-            cv=bunch.cv,
+            cv=cv,
             per_epoch=per_epoch,
             store=store,
             n_jobs=n_jobs,
@@ -782,3 +899,128 @@ def run_study(
         results = results + part
     return results
 
+
+def robustness_matrix(
+    estimator,
+    X,
+    y,
+    *,
+    train_scales=NOTEBOOK_SCALES,
+    test_scales=NOTEBOOK_SCALES,
+    param_name="noise__scale",
+    test_noise=None,
+    cv=None,
+    store=None,
+    n_jobs=None,
+    random_state=None,
+    dataset="custom",
+    labels=None,
+    per_epoch=False,
+    verbose=False,
+):
+    """Accuracy of models trained at every train scale, tested at every test scale.
+
+    One model is trained per train scale and fold, with the pipeline's noise
+    step (the ``param_name`` it varies) applied to the training data only;
+    each is then scored on the test data under ``test_noise`` at every test
+    scale, inserted where the pipeline's noise step sits. Training costs one
+    fit per train scale, the matrix's columns only predictions.
+
+    Parameters
+    ----------
+    estimator : Pipeline
+        E.g. ``make_study_pipeline("convnet", "additive")``; its noise step is
+        set to ``apply_to="train"``. A pipeline without a noise step (noise in
+        the classifier's ``train_noise``) gets the test noise right before the
+        classifier.
+    X, y : array-like
+        All data; ``cv`` splits it.
+    train_scales, test_scales : sequence of float, default=(0, .1, .5, 1, 2, 4)
+        The rows and columns of the matrix.
+    param_name : str, default="noise__scale"
+        The parameter that sets the training noise.
+    test_noise : noise transformer or None, default=None
+        The test noise; None: the same kind as the pipeline's noise step (or
+        additive Gaussian), seeded like the sweep.
+    cv, store, n_jobs, random_state, dataset, labels, per_epoch, verbose
+        As in :func:`noise_sweep`.
+
+    Returns
+    -------
+    results : SweepResults
+        One row per train scale and fold, with ``test_scales`` and
+        ``test_accuracy_at``; :func:`matrix_from_results` makes the matrix.
+
+    Examples
+    --------
+    >>> from skmnistnoise.datasets import load_digits
+    >>> digits = load_digits()
+    >>> pipe = make_study_pipeline("mlp", epochs=2, hidden_layer_sizes=(32,))
+    >>> results = robustness_matrix(pipe, digits.data, digits.target,
+    ...                             train_scales=[0, 1], test_scales=[0, .5, 1],
+    ...                             cv=digits.cv, random_state=0)
+    >>> train, test, accuracy = matrix_from_results(results)
+    >>> accuracy.shape
+    (2, 3)
+    """
+    estimator = clone(estimator)
+    _, noise = _noise_step(estimator)
+    if noise is not None:
+        noise.set_params(apply_to="train")
+    if test_noise is None:
+        test_noise = make_noise(
+            describe_noise(noise) if noise is not None else "additive"
+        )
+    test_noise = clone(test_noise)
+    seed = random_state
+    if seed is None and noise is not None:
+        seed = noise.random_state
+    if seed is not None:
+        test_noise.set_params(random_state=seed)
+    return noise_sweep(
+        estimator,
+        X,
+        y,
+        param_name=param_name,
+        param_range=train_scales,
+        cv=cv,
+        per_epoch=per_epoch,
+        store=store,
+        n_jobs=n_jobs,
+        random_state=random_state,
+        dataset=dataset,
+        labels={"experiment": "matrix", **(labels or {})},
+        verbose=verbose,
+        test_noise=test_noise,
+        test_scales=test_scales,
+    )
+
+
+def matrix_from_results(results, **where):
+    """Train scales, test scales and the accuracy matrix (mean over folds).
+
+    Parameters
+    ----------
+    results : SweepResults
+        From :func:`robustness_matrix`.
+    **where : dict
+        Select rows first (e.g. ``model="convnet"``).
+
+    Returns
+    -------
+    train_scales : ndarray of shape (n_train,)
+    test_scales : ndarray of shape (n_test,)
+    accuracy : ndarray of shape (n_train, n_test)
+    """
+    rows = [r for r in results.select(**where) if "test_accuracy_at" in r]
+    if not rows:
+        raise ValueError("No rows with test_accuracy_at: run robustness_matrix first.")
+    train_scales = np.asarray(sorted({r["scale"] for r in rows}))
+    test_scales = np.asarray(rows[0]["test_scales"])
+    accuracy = np.asarray(
+        [
+            np.mean([r["test_accuracy_at"] for r in rows if r["scale"] == s], axis=0)
+            for s in train_scales
+        ]
+    )
+    return train_scales, test_scales, accuracy

@@ -1,0 +1,531 @@
+"""A Markdown report of a noise study: settings, versions, tables, figures, notes.
+
+:func:`save_figures` renders every figure of :mod:`skmnistnoise.plotting` to
+PNG; :func:`write_report` writes ``report.md`` next to them, with the figures
+embedded as relative links, so the folder can be moved, zipped or committed
+as a whole.
+"""
+
+import datetime
+import importlib.metadata
+import math
+import os
+import platform
+from pathlib import Path
+
+import numpy as np
+
+from .experiment import SweepResults
+from .plotting import (
+    MODEL_NAMES,
+    _arms,
+    _as_results,
+    plot_accuracy_vs_epoch,
+    plot_accuracy_vs_scale,
+    plot_model_comparison,
+    plot_noisy_samples,
+)
+
+__all__ = ["library_versions", "save_figures", "write_report"]
+
+# Figure name -> caption, in the order of the report.
+FIGURES = {
+    "samples": "Test images under each noise and scale; two images' noise fields",
+    "accuracy_vs_scale": "Train and test accuracy against the noise scale",
+    "accuracy_vs_epoch": "Train and validation accuracy per epoch, one line per scale",
+    "model_comparison": "The models compared, noise scale in [0, 1]-pixel units",
+}
+
+_DISTRIBUTIONS = (
+    ("python", None),
+    ("numpy", ("numpy",)),
+    ("scikit-learn", ("scikit-learn",)),
+    ("keras", ("keras",)),
+    ("tensorflow", ("tensorflow", "tensorflow-cpu", "tensorflow-macos", "tf-nightly")),
+    ("scikeras", ("scikeras",)),
+    ("matplotlib", ("matplotlib",)),
+    ("skmnistnoise", ("skmnistnoise",)),
+)
+
+
+def library_versions():
+    """Versions of Python and of the libraries behind the numbers.
+
+    Returns
+    -------
+    versions : dict of str to str
+        ``python``, ``numpy``, ``scikit-learn``, ``keras``, ``tensorflow``,
+        ``scikeras``, ``matplotlib`` and ``skmnistnoise``; "not installed"
+        for a missing one.
+
+    Examples
+    --------
+    >>> from skmnistnoise.report import library_versions
+    >>> versions = library_versions()
+    >>> list(versions)[:3]
+    ['python', 'numpy', 'scikit-learn']
+    """
+    versions = {}
+    for name, distributions in _DISTRIBUTIONS:
+        if distributions is None:
+            versions[name] = platform.python_version()
+            continue
+        for dist in distributions:
+            try:
+                versions[name] = importlib.metadata.version(dist)
+                break
+            except importlib.metadata.PackageNotFoundError:
+                continue
+        else:
+            versions[name] = "not installed"
+    if versions["skmnistnoise"] == "not installed":  # running from a source tree
+        from . import __version__
+
+        versions["skmnistnoise"] = __version__
+    return versions
+
+
+# --------------------------------------------------------------------------
+# Figures
+
+
+def save_figures(
+    results,
+    out_dir,
+    X_samples=None,
+    *,
+    scales=None,
+    noises=None,
+    image_shape=None,
+    random_state=0,
+    dpi=100,
+):
+    """Render every figure of a study to PNG files in ``out_dir``.
+
+    Parameters
+    ----------
+    results : SweepResults or list of dict
+        The result table.
+    out_dir : str or path-like
+        Folder of the PNG files; created if needed.
+    X_samples : array-like of shape (n_samples, n_features) or None, default=None
+        Test images for :func:`~skmnistnoise.plotting.plot_noisy_samples`;
+        None leaves that figure out.
+    scales : sequence of float or None, default=None
+        Scales of the samples figure; None takes the table's.
+    noises : sequence of str or None, default=None
+        Noises of the samples figure; None takes the table's.
+    image_shape : (int, int) or None, default=None
+        Shape of one image; None infers a square.
+    random_state : int or None, default=0
+        Seed of the samples figure's noise.
+    dpi : int, default=100
+        Resolution of the PNG files.
+
+    Returns
+    -------
+    paths : dict of str to pathlib.Path
+        Figure name (``samples``, ``accuracy_vs_scale``, ``accuracy_vs_epoch``,
+        ``model_comparison``) to its PNG file. The figures are closed.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from skmnistnoise.experiment import run_study
+    >>> from skmnistnoise.report import save_figures
+    >>> results = run_study(models=["mlp"], scales=[0, 1], epochs=1,
+    ...                     hidden_layer_sizes=(16,), random_state=0)
+    >>> paths = save_figures(results, tempfile.mkdtemp())
+    >>> sorted(paths), all(p.stat().st_size > 0 for p in paths.values())
+    (['accuracy_vs_epoch', 'accuracy_vs_scale', 'model_comparison'], True)
+    """
+    results = _as_results(results)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    makers = {}
+    if X_samples is not None:
+        makers["samples"] = lambda: plot_noisy_samples(
+            X_samples,
+            scales=results.unique("scale") if scales is None else scales,
+            noises=results.unique("noise") if noises is None else noises,
+            image_shape=image_shape,
+            random_state=random_state,
+        )
+    makers["accuracy_vs_scale"] = lambda: plot_accuracy_vs_scale(results)
+    makers["accuracy_vs_epoch"] = lambda: plot_accuracy_vs_epoch(results)
+    makers["model_comparison"] = lambda: plot_model_comparison(results)
+    paths = {}
+    for name, make in makers.items():
+        fig = make()
+        path = out_dir / f"{name}.png"
+        try:
+            fig.savefig(path, dpi=dpi)
+        finally:
+            _close(fig)
+        paths[name] = path
+    return paths
+
+
+def _close(fig):
+    """Free a figure; also drop it from pyplot if pyplot manages it."""
+    import sys
+
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close(fig)
+    fig.clear()
+
+
+# --------------------------------------------------------------------------
+# The report
+
+
+def _fmt_time(seconds):
+    if seconds is None or not math.isfinite(seconds):
+        return "unknown"
+    seconds = int(round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    if h:
+        return f"{h}h{m:02d}m{s:02d}s"
+    return f"{m}m{s:02d}s" if m else f"{s}s"
+
+
+def _fmt_mean(values, digits=4):
+    """``0.9667``, or ``0.9667 ± 0.0123`` (std over folds) for several values."""
+    values = np.asarray(values, dtype=float)
+    if len(values) == 0:
+        return ""
+    mean = f"{np.mean(values):.{digits}f}"
+    if len(values) > 1:
+        return f"{mean} ± {np.std(values):.{digits}f}"
+    return mean
+
+
+def _fmt_scale(value):
+    value = float(value)
+    return "nan" if math.isnan(value) else f"{value:.4g}"
+
+
+def _fmt_setting(value):
+    if value is None:
+        return "default"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_fmt_setting(v) for v in value) or "none"
+    if isinstance(value, float):
+        return _fmt_scale(value)
+    return str(value)
+
+
+def _model_name(model):
+    return MODEL_NAMES.get(model, str(model))
+
+
+def _table(header, rows, align=None):
+    align = align or ["---"] * len(header)
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _settings_rows(settings, results):
+    """(name, value) rows of the settings, completed from the table."""
+    settings = dict(settings or {})
+    labels = {
+        "dataset": "dataset",
+        "models": "models",
+        "noises": "noise",
+        "scales": "scales",
+        "epochs": "epochs",
+        "seed": "seed",
+        "protocol": "protocol",
+        "n_jobs": "parallel fits (n_jobs)",
+        "data_home": "data folder",
+        "store": "result store",
+        "command": "command line",
+    }
+    aliases = {"noise": "noises", "model": "models", "random_state": "seed"}
+    for old, new in aliases.items():
+        if old in settings and new not in settings:
+            settings[new] = settings.pop(old)
+    filled = {
+        "dataset": lambda: results.unique("dataset"),
+        "models": lambda: results.unique("model"),
+        "noises": lambda: results.unique("noise"),
+        "scales": lambda: results.unique("scale"),
+        "seed": lambda: results.unique("seed"),
+        "protocol": lambda: results.unique("protocol"),
+    }
+    for key, get in filled.items():
+        if settings.get(key) is None and len(results):
+            values = get()
+            settings[key] = values[0] if len(values) == 1 else values
+    rows = []
+    for key, label in labels.items():
+        if key not in settings:
+            continue
+        value = settings.pop(key)
+        if key == "epochs":
+            value = _epochs_text(value, results)
+        elif key == "models":
+            names = [value] if isinstance(value, str) else value
+            value = ", ".join(_model_name(m) for m in names)
+        elif key == "command" and value:
+            value = f"`{value}`"
+        else:
+            value = _fmt_setting(value)
+        rows.append((label, value))
+    rows += [(str(k), _fmt_setting(v)) for k, v in settings.items()]
+    folds = sorted({int(r["fold"]) for r in results}) if len(results) else []
+    if folds:
+        rows.append(("folds", f"{len(folds)} (train/test splits per scale)"))
+    n_train = results.unique("n_train") if len(results) else []
+    n_test = results.unique("n_test") if len(results) else []
+    if len(n_train) == 1 and len(n_test) == 1:
+        rows.append(("images", f"{n_train[0]:,} train, {n_test[0]:,} test"))
+    return rows
+
+
+def _epochs_text(value, results):
+    per_model = {}
+    for model, _ in _arms(results):
+        per_model[model] = {int(r["epochs"]) for r in results.select(model=model)}
+    actual = ", ".join(
+        f"{_model_name(m)} {'/'.join(str(e) for e in sorted(es))}"
+        for m, es in per_model.items()
+    )
+    if value is None:
+        return f"model defaults ({actual})" if actual else "model defaults"
+    return f"{value} ({actual})" if actual else str(value)
+
+
+def _results_table(results):
+    rows = []
+    several = False
+    for arm in _arms(results):
+        arm_rows = results.select(model=arm[0], noise=arm[1])
+        for scale in sorted({float(r["scale"]) for r in arm_rows}):
+            group = [r for r in arm_rows if float(r["scale"]) == scale]
+            several = several or len(group) > 1
+            pixel = np.mean([float(r["pixel_scale"]) for r in group])
+            rows.append(
+                (
+                    _model_name(arm[0]),
+                    arm[1],
+                    _fmt_scale(scale),
+                    _fmt_scale(pixel),
+                    _fmt_mean([r["test_accuracy"] for r in group]),
+                    _fmt_mean([r["train_accuracy"] for r in group]),
+                    _fmt_mean([r["test_loss"] for r in group]),
+                    len(group),
+                )
+            )
+    header = (
+        "model",
+        "noise",
+        "scale",
+        "pixel scale",
+        "test accuracy",
+        "train accuracy",
+        "test loss",
+        "folds",
+    )
+    align = ["---", "---", "--:", "--:", "--:", "--:", "--:", "--:"]
+    return _table(header, rows, align), several
+
+
+def _epoch_table(results):
+    """Per-epoch accuracy of every arm at its largest scale (mean over folds)."""
+    columns, curves = [], []
+    for arm in _arms(results):
+        arm_rows = results.select(model=arm[0], noise=arm[1])
+        scale = max(float(r["scale"]) for r in arm_rows)
+        group = [r for r in arm_rows if float(r["scale"]) == scale]
+        for column, what in (
+            ("epoch_train_accuracy", "train"),
+            ("epoch_test_accuracy", "validation"),
+        ):
+            series = [r.get(column) or [] for r in group]
+            length = min(len(s) for s in series)
+            if not length:
+                continue
+            columns.append(
+                f"{_model_name(arm[0])} {arm[1]} s={_fmt_scale(scale)} {what}"
+            )
+            curves.append(np.mean([s[:length] for s in series], axis=0))
+    if not curves:
+        return None
+    n_epochs = max(len(c) for c in curves)
+    rows = []
+    for epoch in range(n_epochs):
+        rows.append(
+            (epoch + 1, *(f"{c[epoch]:.4f}" if epoch < len(c) else "" for c in curves))
+        )
+    return _table(("epoch", *columns), rows, ["--:"] * (len(columns) + 1))
+
+
+def _notes(results):
+    noises = set(results.unique("noise")) if len(results) else set()
+    protocols = set(results.unique("protocol")) if len(results) else set()
+    datasets = set(results.unique("dataset")) if len(results) else set()
+    notes = [
+        "**A fresh model for every scale and fold.** Every number comes from a "
+        "new network, trained from scratch on a clone of the pipeline (as "
+        "scikit-learn's `validation_curve` does). The ConvNet notebook re-fitted "
+        "one model object across the scales, so each scale continued training "
+        "from the previous ones: a bug this toolkit does not copy.",
+        "**What noise each number saw.** *Train accuracy*: the trained model on "
+        "the noisy training data it was trained on (one draw per image, the same "
+        "in every epoch, so a network can learn its noise by heart). *Test "
+        "accuracy*: the test set through the same noise step, a fresh draw per "
+        "image that training never saw. Both come from `predict` after the last "
+        "epoch. The per-epoch *train* curve is Keras's running average during "
+        "each epoch, with dropout active, so it sits below the final train "
+        "accuracy; the per-epoch *validation* curve is the test set with its "
+        "noise, scored after each epoch.",
+        "**Units of the scale.** Under protocol `pixel` the noise is applied to "
+        "pixels in [0, 1] for both models: additive scale 1 is a standard "
+        "deviation as wide as the whole grey range. Under protocol `notebooks` "
+        "the MLP first standardises its input (one mean and standard deviation, "
+        "learned on the training images), so its scale is in pixel standard "
+        "deviations, as in the MLP notebook; the ConvNet's stays in [0, 1] "
+        "pixels. The `pixel scale` column (`pixel_scale` in results.csv) gives "
+        "every additive scale in [0, 1]-pixel units, and the model comparison "
+        "figure uses it. Multiplicative, speckle, impulse and shot scales have "
+        "no units.",
+    ]
+    if "notebooks" in protocols:
+        notes.append(
+            "**Standardisation.** The test images are standardised with the "
+            "training images' mean and standard deviation; the MLP notebook used "
+            "the test set's own, a leak not copied here."
+        )
+    if "multiplicative" in noises:
+        notes.append(
+            "**Multiplicative noise** is the ConvNet notebook's `x * N(0, s)`: "
+            "its mean is 0, so it destroys the sign and mean of the image, and at "
+            "scale 0 every image is blank (all zeros), so that row is not a clean "
+            "baseline. `speckle` (`x * N(1, s)`) is the usual multiplicative model."
+        )
+    if "digits" in datasets:
+        notes.append(
+            "**Dataset.** `digits` is scikit-learn's 8x8 digits (1,347 training "
+            "and 450 test images), not MNIST: the numbers show the same effects "
+            "but are not comparable with the notebooks' MNIST numbers "
+            "(run on dataset `mnist` for those)."
+        )
+    return notes
+
+
+def write_report(results, out_dir, *, settings, figures=None, wall_time=None):
+    """Write ``report.md``: settings, versions, result tables, figures and notes.
+
+    Parameters
+    ----------
+    results : SweepResults or list of dict
+        The result table.
+    out_dir : str or path-like
+        Folder of the report; created if needed.
+    settings : dict
+        What was run: ``dataset``, ``models``, ``noises``, ``scales``,
+        ``epochs`` (None: the model defaults), ``seed``, ``protocol`` and,
+        if given, ``command`` (the command line), ``data_home``, ``n_jobs``,
+        ``store``; other keys are listed as they are. Missing ones are filled
+        in from the table.
+    figures : dict of str to path or None, default=None
+        Figure name to PNG file, as returned by :func:`save_figures`; embedded
+        as links relative to ``out_dir``.
+    wall_time : float or None, default=None
+        Seconds the run took; None uses the table's ``wall_time``.
+
+    Returns
+    -------
+    path : pathlib.Path
+        The ``report.md`` file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from skmnistnoise.experiment import run_study
+    >>> from skmnistnoise.report import write_report
+    >>> results = run_study(models=["mlp"], scales=[0, 1], epochs=1,
+    ...                     hidden_layer_sizes=(16,), random_state=0)
+    >>> path = write_report(results, tempfile.mkdtemp(), settings={"epochs": 1})
+    >>> text = path.read_text()
+    >>> path.name, "| MLP | additive | 1 |" in text, "scikit-learn" in text
+    ('report.md', True, True)
+    """
+    results = _as_results(results)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if wall_time is None and isinstance(results, SweepResults):
+        wall_time = results.wall_time or None
+    datasets = results.unique("dataset") if len(results) else []
+    title = "Noise study" + (f": {', '.join(map(str, datasets))}" if datasets else "")
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    versions = library_versions()
+
+    parts = [
+        f"# {title}",
+        "",
+        f"Written by skmnistnoise {versions['skmnistnoise']} on {now}. How train "
+        "and test accuracy of image classifiers degrade as noise is added to "
+        "their training and test images.",
+        "",
+        "## Settings",
+        "",
+        _table(("setting", "value"), _settings_rows(settings, results)),
+        "",
+        "## Run",
+        "",
+        f"- wall time: {_fmt_time(wall_time)}",
+        f"- fits: {len(results)} ({results.n_computed} trained in this run, "
+        f"{results.n_cached} read from the result store)",
+        "",
+        "## Software",
+        "",
+        _table(("library", "version"), list(versions.items())),
+        f"\nMachine: {platform.machine()}, {os.cpu_count()} CPU cores, "
+        f"{platform.system()}.",
+        "",
+    ]
+    if len(results):
+        table, several = _results_table(results)
+        parts += [
+            "## Accuracy by model, noise and scale",
+            "",
+            "Accuracy after the last epoch"
+            + (", mean ± standard deviation over folds" if several else "")
+            + ". Test accuracy: the noisy test set (a fresh draw); train accuracy: "
+            "the noisy training set the model was trained on (see Notes).",
+            "",
+            table,
+            "",
+        ]
+        epochs = _epoch_table(results)
+        if epochs is not None:
+            parts += [
+                "## Per epoch, at the largest scale",
+                "",
+                "Train accuracy as Keras reports it during each epoch (dropout on); "
+                "validation accuracy on the noisy test set after each epoch.",
+                "",
+                epochs,
+                "",
+            ]
+    if figures:
+        parts += ["## Figures", ""]
+        ordered = [n for n in FIGURES if n in figures] + [
+            n for n in figures if n not in FIGURES
+        ]
+        for name in ordered:
+            link = Path(os.path.relpath(Path(figures[name]), out_dir)).as_posix()
+            caption = FIGURES.get(name, name.replace("_", " "))
+            alt = caption.replace("[", "\\[").replace("]", "\\]")
+            parts += [f"### {caption}", "", f"![{alt}]({link})", ""]
+    parts += ["## Notes", ""]
+    parts += [f"- {note}" for note in _notes(results)]
+    parts.append("")
+    path = out_dir / "report.md"
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path

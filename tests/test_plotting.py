@@ -1,0 +1,229 @@
+"""The figures: the table's numbers, drawn so a reader can tell them apart."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.collections import PolyCollection
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.model_selection import StratifiedKFold
+from sklearn.utils import Bunch
+
+from skmnistnoise.experiment import SweepResults, make_noise, run_study
+from skmnistnoise.plotting import (
+    plot_accuracy_vs_epoch,
+    plot_accuracy_vs_scale,
+    plot_model_comparison,
+    plot_noisy_samples,
+)
+
+SCALES = [0.0, 1.0]
+EPOCHS = 2
+TINY_CONVNET = {"filters": (4, 8), "dense_units": 16}
+
+
+@pytest.fixture(scope="module")
+def results_cv2(digits):
+    """Both models at two scales on two stratified folds, 2 epochs."""
+    data = Bunch(**digits)
+    data.cv = StratifiedKFold(2, shuffle=True, random_state=0)
+    common = {"scales": SCALES, "epochs": EPOCHS, "data": data, "random_state": 0}
+    return run_study(models=["mlp"], **common) + run_study(
+        models=["convnet"], **common, **TINY_CONVNET
+    )
+
+
+@pytest.fixture(scope="module")
+def results(results_cv2):
+    """The first fold alone: a table with one fold per scale."""
+    return SweepResults(results_cv2.select(fold=0))
+
+
+def _lines(ax):
+    return {line.get_label(): line for line in ax.get_lines()}
+
+
+def _legend_labels(ax):
+    return [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def _column(results, column, model, x="scale"):
+    rows = sorted(results.select(model=model), key=lambda r: r["scale"])
+    return [r[x] for r in rows], [r[column] for r in rows]
+
+
+def test_accuracy_vs_scale_draws_the_table(results):
+    fig = plot_accuracy_vs_scale(results)
+    assert isinstance(fig, Figure)
+    (ax,) = fig.axes
+    lines = _lines(ax)
+    assert sorted(lines) == sorted(
+        ["MLP train", "MLP test", "ConvNet train", "ConvNet test"]
+    )
+    for model, name in (("mlp", "MLP"), ("convnet", "ConvNet")):
+        for part in ("train", "test"):
+            xs, ys = _column(results, f"{part}_accuracy", model)
+            line = lines[f"{name} {part}"]
+            assert_array_equal(line.get_xdata(), SCALES)
+            assert_allclose(line.get_ydata(), ys)
+        # One colour per model; train dashed, test solid.
+        assert lines[f"{name} train"].get_color() == lines[f"{name} test"].get_color()
+        assert lines[f"{name} train"].get_linestyle() == "--"
+        assert lines[f"{name} test"].get_linestyle() == "-"
+    assert lines["MLP test"].get_color() != lines["ConvNet test"].get_color()
+    # One fold: no error bands.
+    assert not [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert (
+        ax.get_title() and "scale" in ax.get_xlabel() and ax.get_ylabel() == "accuracy"
+    )
+    assert sorted(_legend_labels(ax)) == sorted(lines)
+
+
+def test_accuracy_vs_scale_on_pixel_units(results):
+    # Rows as the notebooks protocol writes them: the MLP's scale in pixel
+    # standard deviations, its pixel_scale in [0, 1] pixels.
+    rows = [dict(r) for r in results]
+    for row in rows:
+        if row["model"] == "mlp":
+            row["pixel_scale"] = row["scale"] * 0.3
+    fig = plot_accuracy_vs_scale(SweepResults(rows), x="pixel_scale")
+    lines = _lines(fig.axes[0])
+    assert_allclose(lines["MLP test"].get_xdata(), np.array(SCALES) * 0.3)
+    assert_allclose(lines["ConvNet test"].get_xdata(), SCALES)
+    assert "pixel" in fig.axes[0].get_xlabel()
+    with pytest.raises(ValueError, match="pixel_scale"):
+        plot_accuracy_vs_scale(results, x="epochs")
+
+
+def test_accuracy_vs_scale_bands_over_folds(results_cv2):
+    fig = plot_accuracy_vs_scale(results_cv2)
+    ax = fig.axes[0]
+    bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert len(bands) == 4  # train and test of each model
+    lines = _lines(ax)
+    for i, (model, name) in enumerate((("mlp", "MLP"), ("convnet", "ConvNet"))):
+        for j, part in enumerate(("train", "test")):
+            folds = np.array(
+                [
+                    results_cv2.column(f"{part}_accuracy", model=model, scale=s)
+                    for s in SCALES
+                ]
+            )
+            assert folds.shape == (2, 2)
+            line = lines[f"{name} {part}"]
+            assert_allclose(line.get_ydata(), folds.mean(axis=1))
+            # The band spans mean +/- std at each scale, in the line's colour.
+            band = bands[2 * i + j]
+            ys = band.get_paths()[0].vertices[:, 1]
+            top = folds.mean(axis=1) + folds.std(axis=1)
+            bottom = folds.mean(axis=1) - folds.std(axis=1)
+            assert_allclose([ys.max(), ys.min()], [top.max(), bottom.min()], atol=1e-7)
+            assert_allclose(band.get_facecolor()[0][:3], to_rgba(line.get_color())[:3])
+    assert "2 folds" in ax.get_title()
+
+
+def test_accuracy_vs_scale_draws_into_the_callers_axes(results):
+    fig = Figure()
+    ax = fig.add_subplot()
+    assert plot_accuracy_vs_scale(results, ax=ax) is fig
+    assert len(fig.axes) == 1 and len(ax.get_lines()) == 4
+
+
+def test_accuracy_vs_epoch_one_line_per_scale(results):
+    fig = plot_accuracy_vs_epoch(results)
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 4  # two models x (train, validation)
+    models = ["mlp", "mlp", "convnet", "convnet"]
+    columns = ["epoch_train_accuracy", "epoch_test_accuracy"] * 2
+    for ax, model, column in zip(fig.axes, models, columns):
+        lines = _lines(ax)
+        assert list(lines) == [f"scale {s:g}" for s in SCALES]
+        for s in SCALES:
+            (row,) = results.select(model=model, scale=s)
+            line = lines[f"scale {s:g}"]
+            assert_array_equal(line.get_xdata(), np.arange(1, EPOCHS + 1))
+            assert_allclose(line.get_ydata(), row[column])
+        assert ax.get_xlabel() == "epoch" and ax.get_ylabel() == "accuracy"
+        part = "train" if "train" in column else "validation"
+        assert part in ax.get_title()
+        assert _legend_labels(ax) == list(lines)
+    # Train and validation share the y axis, so the gap between them shows.
+    assert fig.axes[0].get_ylim() == fig.axes[1].get_ylim()
+
+
+def test_accuracy_vs_epoch_selects_a_model(results):
+    fig = plot_accuracy_vs_epoch(results, model="convnet")
+    assert len(fig.axes) == 2
+    assert all(ax.get_title().startswith("ConvNet") for ax in fig.axes)
+    with pytest.raises(ValueError, match="No rows for model='resnet'"):
+        plot_accuracy_vs_epoch(results, model="resnet")
+
+
+def test_model_comparison_on_pixel_scale(results):
+    fig = plot_model_comparison(results)
+    acc_ax, loss_ax = fig.axes
+    assert len(acc_ax.get_lines()) == 4 and len(loss_ax.get_lines()) == 2
+    for ax in (acc_ax, loss_ax):
+        assert "pixel" in ax.get_xlabel()
+        assert ax.get_title() and ax.get_legend() is not None
+    for model, name in (("mlp", "MLP"), ("convnet", "ConvNet")):
+        xs, losses = _column(results, "test_loss", model, x="pixel_scale")
+        line = _lines(loss_ax)[f"{name} test"]
+        assert_allclose(line.get_xdata(), xs)
+        assert_allclose(line.get_ydata(), losses)
+        _, accuracy = _column(results, "test_accuracy", model, x="pixel_scale")
+        assert_allclose(_lines(acc_ax)[f"{name} test"].get_ydata(), accuracy)
+        assert _lines(acc_ax)[f"{name} train"].get_linestyle() == "--"
+    assert "MLP" in fig.get_suptitle() and "ConvNet" in fig.get_suptitle()
+
+
+def test_noisy_samples_show_the_noise_steps_output(digits):
+    X = digits.data[:10]
+    scales, noises = (0.0, 1.0), ("additive", "multiplicative")
+    assert X.dtype == np.float32
+    fig = plot_noisy_samples(X, scales=scales, noises=noises, n_images=3)
+    assert isinstance(fig, Figure)
+    blocks = fig.subfigs[0].subfigs
+    assert len(blocks) == 2
+    for block, noise in zip(blocks, noises):
+        axes = block.axes
+        assert len(axes) == (len(scales) + 1) * 3  # clean + each scale, 3 images
+        assert [axes[i * 3].get_ylabel() for i in range(3)] == [
+            "clean",
+            "scale 0",
+            "scale 1",
+        ]
+        shown = [ax.get_images()[0].get_array() for ax in axes]
+        assert all(a.shape == (8, 8) for a in shown)  # square from 64 features
+        assert_array_equal(shown[0], X[0].reshape(8, 8))
+        expected = make_noise(noise, 1.0, random_state=0).fit_transform(X[:3])
+        assert_allclose(shown[6], expected[0].reshape(8, 8))
+        assert all(not ax.get_xticks().size for ax in axes)
+
+
+def test_noisy_samples_every_image_gets_its_own_noise(digits):
+    X = digits.data[:10]
+    fig = plot_noisy_samples(X, scales=(0.5, 1.0), noises=("additive",), n_images=4)
+    field_axes = [ax for ax in fig.axes if "noisy minus clean" in ax.get_title()]
+    assert len(field_axes) == 2
+    first, second = (ax.get_images()[0].get_array() for ax in field_axes)
+    assert np.std(first) > 0.5 and np.std(second) > 0.5  # scale 1 noise
+    assert not np.allclose(first, second)
+    assert "own noise" in " ".join(sf.get_suptitle() for sf in fig.subfigs)
+
+
+def test_noisy_samples_checks_the_image_shape(digits):
+    X = digits.data[:4, :60]
+    with pytest.raises(ValueError, match="not a square image"):
+        plot_noisy_samples(X, n_images=2)
+    fig = plot_noisy_samples(X, image_shape=(6, 10), scales=(1,), n_images=2)
+    assert fig.axes[0].get_images()[0].get_array().shape == (6, 10)
+
+
+def test_figures_are_not_kept_by_pyplot(results):
+    before = plt.get_fignums()
+    plot_accuracy_vs_scale(results)
+    plot_accuracy_vs_epoch(results)
+    plot_model_comparison(results)
+    assert plt.get_fignums() == before

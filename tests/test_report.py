@@ -1,0 +1,148 @@
+"""The Markdown report: the numbers of the table, the versions, working figure links."""
+
+import re
+
+import matplotlib.image
+import matplotlib.pyplot as plt
+import pytest
+
+from skmnistnoise.experiment import COLUMNS, EPOCH_COLUMNS, SweepResults
+from skmnistnoise.report import library_versions, save_figures, write_report
+
+SCALES = (0.0, 0.5, 2.0)
+SETTINGS = {
+    "dataset": "digits",
+    "models": ["mlp", "convnet"],
+    "noises": ["additive"],
+    "scales": list(SCALES),
+    "epochs": 3,
+    "seed": 7,
+    "protocol": "notebooks",
+    "command": "skmnistnoise sweep --epochs 3 --seed 7",
+}
+
+
+def _row(model, scale, fold, test, train):
+    """A row with every column of a real sweep's table, with chosen numbers."""
+    row = dict.fromkeys(COLUMNS, 0)
+    row.update(
+        dataset="digits",
+        model=model,
+        noise="additive",
+        protocol="notebooks",
+        scale=scale,
+        pixel_scale=scale * 0.25 if model == "mlp" else scale,
+        fold=fold,
+        train_accuracy=train,
+        test_accuracy=test,
+        train_loss=0.5,
+        test_loss=1.25 + scale,
+        epochs=3,
+        seed=7,
+        n_train=1347,
+        n_test=450,
+        key=f"{model}-{scale}-{fold}",
+    )
+    row.update({c: [] for c in EPOCH_COLUMNS})
+    row["epoch_train_accuracy"] = [0.5, 0.75, train - 0.01]
+    row["epoch_test_accuracy"] = [0.25, 0.5, test]
+    return row
+
+
+@pytest.fixture(scope="module")
+def results():
+    """Two models, three scales, one fold; accuracies with five decimals."""
+    rows = []
+    for i, scale in enumerate(SCALES):
+        rows.append(_row("mlp", scale, 0, test=0.91234 - 0.2 * i, train=0.99876))
+        rows.append(_row("convnet", scale, 0, test=0.93216 - 0.3 * i, train=0.95))
+    return SweepResults(rows, n_computed=4, n_cached=2, wall_time=83.0)
+
+
+@pytest.fixture(scope="module")
+def report(results, digits, tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    figures = save_figures(results, out, digits.data[-20:])
+    path = write_report(results, out, settings=SETTINGS, figures=figures)
+    return path, path.read_text(encoding="utf-8"), figures
+
+
+def _table_line(text, *cells):
+    start = "| " + " | ".join(cells) + " |"
+    (line,) = [line for line in text.splitlines() if line.startswith(start)]
+    return line
+
+
+def test_report_holds_the_table_values(report, results):
+    path, text, _ = report
+    assert path.name == "report.md"
+    for row in results:
+        name = {"mlp": "MLP", "convnet": "ConvNet"}[row["model"]]
+        line = _table_line(text, name, "additive", f"{row['scale']:g}")
+        assert f"| {row['test_accuracy']:.4f} |" in line
+        assert f"| {row['train_accuracy']:.4f} |" in line
+        assert f"| {row['pixel_scale']:g} |" in line  # the pixel-unit scale
+    assert "| 0.9123 | 0.9988 |" in _table_line(text, "MLP", "additive", "0")
+
+
+def test_report_shows_mean_and_std_over_folds(results, tmp_path):
+    rows = [dict(r) for r in results.select(model="mlp", scale=0.0)]
+    second = dict(rows[0], fold=1, test_accuracy=0.71234)
+    path = write_report(SweepResults([*rows, second]), tmp_path, settings={})
+    line = _table_line(path.read_text(), "MLP", "additive", "0")
+    assert "| 0.8123 ± 0.1000 |" in line  # mean and std of 0.91234 and 0.71234
+    assert line.endswith("| 2 |")  # folds
+
+
+def test_report_lists_settings_versions_and_run(report):
+    _, text, _ = report
+    for name, version in library_versions().items():
+        assert f"| {name} | {version} |" in text
+    for name in ("python", "numpy", "scikit-learn", "keras", "tensorflow", "scikeras"):
+        assert f"| {name} |" in text
+    assert "| command line | `skmnistnoise sweep --epochs 3 --seed 7` |" in text
+    assert "| seed | 7 |" in text and "| protocol | notebooks |" in text
+    assert "| scales | 0, 0.5, 2 |" in text
+    assert "| models | MLP, ConvNet |" in text
+    assert "wall time: 1m23s" in text
+    assert "4 trained in this run, 2 read from the result store" in text
+
+
+def test_report_per_epoch_table_at_the_largest_scale(report):
+    _, text, _ = report
+    assert "MLP additive s=2 validation" in text
+    # Epoch 3 of the MLP at scale 2: train 0.98876, validation 0.51234.
+    assert re.search(r"^\| 3 \| 0\.9888 \| 0\.5123 \|", text, re.MULTILINE)
+
+
+def test_report_figure_links_exist(report):
+    path, text, figures = report
+    links = re.findall(r"!\[(?:\\.|[^\]\\])*\]\(([^)]+)\)", text)
+    assert sorted(links) == sorted(p.name for p in figures.values())
+    for link in links:
+        assert (path.parent / link).is_file()
+    assert set(figures) == {
+        "samples",
+        "accuracy_vs_scale",
+        "accuracy_vs_epoch",
+        "model_comparison",
+    }
+
+
+def test_report_notes_say_what_each_number_means(report):
+    _, text, _ = report
+    notes = text.split("## Notes", 1)[1]
+    assert "fresh" in notes and "re-fitted one model" in notes
+    assert "training data it was trained on" in notes
+    assert "pixel standard deviations" in notes and "pixel_scale" in notes
+
+
+def test_save_figures_writes_pngs_and_closes_them(results, tmp_path):
+    before = plt.get_fignums()
+    paths = save_figures(results, tmp_path, dpi=50)
+    assert "samples" not in paths  # no images given
+    for path in paths.values():
+        assert path.parent == tmp_path and path.suffix == ".png"
+        height, width, _ = matplotlib.image.imread(path).shape
+        assert 200 < width < 1000 and 100 < height < 1000  # dpi 50
+    assert plt.get_fignums() == before
