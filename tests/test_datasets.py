@@ -8,6 +8,7 @@ import http.server
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -205,7 +206,19 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
     def do_GET(self):
         self.requested.append(self.path)
-        super().do_GET()
+        if self.path.startswith("/dropped/"):
+            self._drop_halfway(self.path.replace("/dropped/", "good/", 1))
+        else:
+            super().do_GET()
+
+    def _drop_halfway(self, path):
+        """Announce the whole file, send half of it, hang up: a dropped download."""
+        body = (Path(self.directory) / path).read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body[: len(body) // 2])
+        self.close_connection = True
 
     def log_message(self, *args):
         pass
@@ -315,6 +328,49 @@ def test_all_mirrors_failing_lists_the_urls_and_leaves_no_file(
         assert mirror + name in message
     assert not (home / "mnist" / name).exists()
     assert _part_files(home) == []
+
+
+def test_a_download_cut_halfway_is_never_kept(tiny_dataset, tmp_path, monkeypatch):
+    dataset, arrays, served = tiny_dataset
+    home = tmp_path / "home"
+    with _serve(served) as server:
+        _use_mirrors(monkeypatch, dataset, [server.url + "dropped/"])
+        with pytest.raises(OSError, match="probably truncated"):
+            fetch_mnist(home, subset="test")
+        assert not home.exists()  # no file, no temporary, no folder left
+        _use_mirrors(
+            monkeypatch, dataset, [server.url + "dropped/", server.url + "good/"]
+        )
+        test = fetch_mnist(home, subset="test")
+    assert_array_equal(test.target, arrays["test_labels"])
+    name = dataset.files["test_images"].name  # tried first, on both calls
+    assert server.requested.count(f"/dropped/{name}") == 2
+    assert _part_files(home) == []
+
+
+def test_a_part_file_of_a_killed_download_is_never_used(
+    tiny_dataset, tmp_path, monkeypatch
+):
+    dataset, arrays, served = tiny_dataset
+    own = tmp_path / "mnist"
+    own.mkdir()
+    parts = {}
+    for age, role in [(7200, "test_images"), (0, "test_labels")]:
+        name = dataset.files[role].name
+        # Complete content even: only a renamed file counts as downloaded.
+        parts[age] = own / f".{name}.k1lled.part"
+        parts[age].write_bytes((served / "good" / name).read_bytes())
+        os.utime(parts[age], (time.time() - age, time.time() - age))
+    _use_mirrors(monkeypatch, dataset, [])
+    with pytest.raises(FileNotFoundError, match=dataset.files["test_images"].name):
+        fetch_mnist(tmp_path, subset="test", download_if_missing=False)
+    with _serve(served) as server:
+        _use_mirrors(monkeypatch, dataset, [server.url + "good/"])
+        test = fetch_mnist(tmp_path, subset="test")
+    assert_array_equal(test.target, arrays["test_labels"])
+    # A download cleans up the temporaries of downloads killed an hour ago; a
+    # recent one may belong to a download still running in another process.
+    assert _part_files(own) == [parts[0]]
 
 
 # -- IDX files -----------------------------------------------------------------------
