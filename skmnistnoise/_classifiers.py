@@ -5,6 +5,7 @@ from contextlib import contextmanager
 
 import keras
 import numpy as np
+import scipy.sparse as sp
 from scikeras.utils.transformers import (
     ClassifierLabelEncoder,
     _is_categorical_crossentropy,
@@ -260,10 +261,9 @@ class _NoiseStudyClassifier(KerasClassifier):
             check_X_shape(X, name, allow_nd=True)
             if y is not None:
                 check_same_length(X, y)
-            else:  # SciKeras checks X alone without naming it: "Input contains NaN"
-                X = check_array(
-                    X, accept_sparse=True, allow_nd=True, dtype=None, input_name="X"
-                )
+            elif not sp.issparse(X):
+                # SciKeras checks X alone without naming it: "Input contains NaN".
+                X = check_array(X, allow_nd=True, dtype=None, input_name="X")
         X, y = super()._validate_data(X, y, reset=reset, y_numeric=y_numeric)
         if reset and y is not None:
             check_two_classes(y, name)
