@@ -44,13 +44,6 @@ TEST_IMAGES = "t10k-images-idx3-ubyte.gz"
 TEST_LABELS = "t10k-labels-idx1-ubyte.gz"
 
 
-def _idx(array):
-    header = bytes([0, 0, 8, array.ndim]) + b"".join(
-        int(d).to_bytes(4, "big") for d in array.shape
-    )
-    return header + array.astype(np.uint8).tobytes()
-
-
 # -- what the rows need ---------------------------------------------------------------
 
 
@@ -99,18 +92,18 @@ def _fetch_test(ctx, download_if_missing=False):
     return fetch_mnist(ctx.home, subset="test", download_if_missing=download_if_missing)
 
 
-def _test_labels():
-    """MNIST's test label file format: 10,000 labels, gzip'ed."""
-    return gzip.compress(_idx(np.arange(10_000) % 10), mtime=0)
+def _test_labels(ctx):
+    """A file in the format of MNIST's test labels: 10,000 labels, gzip'ed."""
+    return gzip.compress(ctx.idx_bytes(np.arange(10_000) % 10), mtime=0)
 
 
 def _truncated_labels(ctx):
-    labels = _test_labels()
+    labels = _test_labels(ctx)
     _files(ctx, **{TEST_LABELS: labels[: len(labels) // 3]})
 
 
 def _other_file_of_the_right_size(ctx):
-    other = gzip.compress(_idx(np.zeros(10_000)), mtime=0)
+    other = gzip.compress(ctx.idx_bytes(np.zeros(10_000)), mtime=0)
     _files(ctx, **{TEST_LABELS: other + bytes(4542 - len(other))})
 
 
@@ -118,8 +111,8 @@ def _three_images_two_labels(ctx):
     _files(
         ctx,
         **{
-            "images.gz": gzip.compress(_idx(np.zeros((3, 2, 2)))),
-            "labels.gz": gzip.compress(_idx(np.zeros(2))),
+            "images.gz": gzip.compress(ctx.idx_bytes(np.zeros((3, 2, 2)))),
+            "labels.gz": gzip.compress(ctx.idx_bytes(np.zeros(2))),
         },
     )
 
@@ -542,7 +535,7 @@ def fitted_mlp(digits):
 
 
 @pytest.fixture
-def ctx(tmp_path, monkeypatch, digits, fitted_mlp):
+def ctx(tmp_path, monkeypatch, digits, fitted_mlp, idx_bytes):
     """What a row may use; every path lies under ``tmp_path``, also the cwd."""
     home = tmp_path / "home"
     home.mkdir()
@@ -556,6 +549,7 @@ def ctx(tmp_path, monkeypatch, digits, fitted_mlp):
         X=digits.data[:60].copy(),
         y=digits.target[:60].copy(),
         fitted_mlp=fitted_mlp,
+        idx_bytes=idx_bytes,
     )
 
 
@@ -679,7 +673,7 @@ def test_bad_command_line_is_one_line_status_2_and_no_file(ctx, argv, pattern):
     file.write_text("not a folder")
     data = ctx.tmp / "data"
     data.mkdir()
-    (data / TEST_LABELS).write_bytes(_test_labels()[:1000])
+    (data / TEST_LABELS).write_bytes(_test_labels(ctx)[:1000])
     where = {"tmp": ctx.tmp, "file": file, "data": data}
     argv = [a.format(**where) for a in argv]
     pattern = pattern.format(**{k: re.escape(str(v)) for k, v in where.items()})
@@ -696,3 +690,20 @@ def test_bad_command_line_is_one_line_status_2_and_no_file(ctx, argv, pattern):
     assert re.search(pattern, lines[0]), lines[0]
     assert "Traceback" not in err.getvalue() and out.getvalue() == ""
     assert _snapshot(ctx.tmp) == before
+
+
+# -- odd but valid input works ----------------------------------------------------
+
+
+def test_string_class_labels_work_through_a_sweep(digits):
+    names = np.array("zero one two three four five six seven eight nine".split())
+    y = names[digits.target]
+    pipe = make_study_pipeline(
+        "convnet", epochs=1, filters=(2,), dense_units=4, random_state=0
+    )
+    (row,) = noise_sweep(pipe, digits.data, y, param_range=[0.5], cv=digits.cv)
+    # Keras's accuracy on the encoded validation labels after the last epoch
+    # is the accuracy of the predicted names: the labels were encoded alike.
+    assert row["epoch_test_accuracy"][-1] == pytest.approx(row["test_accuracy"])
+    clf = pipe["clf"].fit(digits.images, y)  # image stacks, string labels
+    assert set(clf.predict(digits.images[:50])) <= set(names)

@@ -162,15 +162,8 @@ def test_a_corrupt_file_of_the_right_size_is_refused(
 # -- downloads, from a local server ---------------------------------------------------
 
 
-def _idx(array):
-    header = bytes([0, 0, 8, array.ndim]) + b"".join(
-        int(d).to_bytes(4, "big") for d in array.shape
-    )
-    return header + array.astype(np.uint8).tobytes()
-
-
 @pytest.fixture
-def tiny_dataset(tmp_path):
+def tiny_dataset(tmp_path, idx_bytes):
     """Four small MNIST-format files (6 train, 4 test images) and their checksums."""
     rng = np.random.default_rng(0)
     arrays = {
@@ -188,7 +181,7 @@ def tiny_dataset(tmp_path):
         ("test_images", "t10k-images-idx3-ubyte.gz"),
         ("test_labels", "t10k-labels-idx1-ubyte.gz"),
     ]:
-        raw = _idx(arrays[role])
+        raw = idx_bytes(arrays[role])
         packed = gzip.compress(raw, mtime=0)
         (good / name).write_bytes(packed)
         files[role] = datasets._RemoteFile(
@@ -373,23 +366,13 @@ def test_a_part_file_of_a_killed_download_is_never_used(
     assert _part_files(own) == [parts[0]]
 
 
-# -- IDX files -----------------------------------------------------------------------
+# -- IDX files (bad ones: tests/test_bad_input.py) ---------------------------------
 
 
-def test_load_idx_refuses_labels_that_do_not_match_the_images(tmp_path):
-    images, labels = tmp_path / "images.gz", tmp_path / "labels.gz"
-    images.write_bytes(gzip.compress(_idx(np.zeros((3, 2, 2)))))
-    labels.write_bytes(gzip.compress(_idx(np.zeros(2))))
-    with pytest.raises(ValueError) as excinfo:
-        load_idx(images, labels)
-    assert str(images) in str(excinfo.value)
-    assert str(labels) in str(excinfo.value)
-
-
-def test_load_idx_scales_pixels_to_the_unit_interval(tmp_path):
+def test_load_idx_scales_pixels_to_the_unit_interval(tmp_path, idx_bytes):
     images, labels = tmp_path / "images", tmp_path / "labels"  # not gzip'ed
-    images.write_bytes(_idx(np.array([[[0, 51], [255, 102]]])))
-    labels.write_bytes(_idx(np.array([7])))
+    images.write_bytes(idx_bytes([[[0, 51], [255, 102]]]))
+    labels.write_bytes(idx_bytes([7]))
     X, y = load_idx(images, labels)
     assert X.dtype == np.float32
     assert_array_equal(X, np.array([[0, 0.2, 1, 0.4]], dtype=np.float32))
