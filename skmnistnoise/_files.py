@@ -11,7 +11,7 @@ for a result, and :func:`remove_stale_temporaries` deletes it later.
 """
 
 import os
-import tempfile
+import secrets
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,15 +57,19 @@ def atomic_write(target, mode="w", *, suffix=".tmp", encoding=None):
     if mode not in ("w", "wb"):
         raise ValueError(f"The 'mode' parameter must be 'w' or 'wb'; got {mode!r}.")
     target = Path(target)
-    fd, tmp = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=suffix
-    )
-    os.close(fd)
+    # Exclusive creation ("x") of a random name, rather than tempfile.mkstemp:
+    # the file gets the permissions of any new file (umask), not 0600.
+    while True:
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}{suffix}")
+        try:
+            if mode == "w":
+                f = open(tmp, "x", encoding=encoding or "utf-8", newline="")
+            else:
+                f = open(tmp, "xb")
+            break
+        except FileExistsError:  # pragma: no cover - 48 random bits collided
+            continue
     try:
-        if mode == "w":
-            f = open(tmp, "w", encoding=encoding or "utf-8", newline="")
-        else:
-            f = open(tmp, "wb")
         with f:
             yield f
             f.flush()

@@ -180,3 +180,11 @@ def test_a_sweep_recomputes_a_damaged_record_and_replaces_it(digits, tmp_path):
         warnings.simplefilter("error", CorruptRecordWarning)
         third = sweep()  # the record was replaced: nothing to compute
     assert (third.n_computed, third.n_cached) == (0, 2)
+
+
+def test_atomically_written_files_get_the_permissions_of_any_new_file(tmp_path):
+    plain = tmp_path / "plain.csv"
+    plain.write_text("scale\n")
+    with atomic_write(tmp_path / "table.csv") as f:
+        f.write("scale\n")
+    assert (tmp_path / "table.csv").stat().st_mode == plain.stat().st_mode
