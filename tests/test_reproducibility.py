@@ -114,7 +114,7 @@ def test_a_killed_sweep_resumes_without_recomputing_and_ends_equal(jobs, tmp_pat
     try:
         deadline = time.monotonic() + TIMEOUT
         while len(list(store.glob("*.json"))) < 2:
-            assert killed.process.poll() is None, "the sweep ended before the kill"
+            assert killed.process.poll() is None, killed.stderr_path.read_text()
             assert time.monotonic() < deadline
             time.sleep(0.02)
     finally:
