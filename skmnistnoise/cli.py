@@ -353,9 +353,10 @@ def _sweep(args, argv):
     from .report import save_figures, write_report
 
     start = time.perf_counter()
+    # The data first: a loader error leaves no output folder behind.
+    bunch = _load(args)
     out = _writable_out(args.out)
     scales = list(NOTEBOOK_SCALES if args.scales is None else args.scales)
-    bunch = _load(args)
     store = None if args.no_store else out / "store"
     results = SweepResults()
     try:
@@ -423,9 +424,10 @@ def _sweep(args, argv):
 
 def _samples(args, argv):
     from .plotting import plot_noisy_samples
+    from .report import _save_figure
 
-    out = _writable_out(args.out)
     bunch = _load(args, subset="test")
+    out = _writable_out(args.out)
     scales = list(NOTEBOOK_SCALES if args.scales is None else args.scales)
     noises = list(dict.fromkeys(args.noise or ("additive", "multiplicative")))
     fig = plot_noisy_samples(
@@ -438,7 +440,7 @@ def _samples(args, argv):
     )
     path = out / "samples.png"
     try:
-        fig.savefig(path, dpi=100)
+        _save_figure(fig, path, dpi=100)
     finally:
         fig.clear()
     print(f"samples: {path}")

@@ -20,6 +20,7 @@ import sys
 import time
 import warnings
 from dataclasses import dataclass, field
+from numbers import Real
 from pathlib import Path
 
 import keras
@@ -29,12 +30,15 @@ from sklearn.base import clone, is_classifier
 from sklearn.metrics import log_loss
 from sklearn.model_selection import check_cv
 from sklearn.pipeline import Pipeline
+from sklearn.utils._param_validation import InvalidParameterError
 
 from ._classifiers import ConvNetClassifier, MLPClassifier
+from ._files import atomic_write
 from ._noise import GaussianNoise, ImpulseNoise, ShotNoise, _BaseNoise
 from ._preprocessing import GlobalStandardScaler
 from ._store import NotReproducibleError, ResultStore, canonical, digest_arrays
-from .datasets import load_dataset
+from ._validation import check_same_length, check_X_shape
+from .datasets import DATASETS, load_dataset
 
 __all__ = [
     "MODELS",
@@ -325,19 +329,24 @@ class SweepResults:
         )
 
     def to_csv(self, path):
-        """Write the scalar columns (and any extra scalar ones) as CSV."""
+        """Write the scalar columns (and any extra scalar ones) as CSV.
+
+        Like :meth:`to_json`, the file is written under a temporary name and
+        renamed: a killed run leaves the previous file or none, never half a
+        table.
+        """
         extra = sorted(
             {k for r in self.rows for k, v in r.items() if not isinstance(v, list)}
             - set(COLUMNS)
         )
-        with open(path, "w", newline="", encoding="utf-8") as f:
+        with atomic_write(path) as f:
             writer = csv.DictWriter(f, [*COLUMNS, *extra], extrasaction="ignore")
             writer.writeheader()
             writer.writerows(self.rows)
 
     def to_json(self, path):
         """Write every row, per-epoch curves included, as JSON."""
-        with open(path, "w", encoding="utf-8") as f:
+        with atomic_write(path) as f:
             json.dump({"rows": self.rows}, f, indent=1)
 
     @classmethod
@@ -487,6 +496,46 @@ def _scores_under_test_noise(fitted, X_test, y_test, test_noise, test_scales):
         accuracy.append(float(np.mean(clf.classes_[np.argmax(proba, 1)] == y_test)))
         loss.append(float(log_loss(y_test, proba, labels=clf.classes_)))
     return accuracy, loss
+
+
+def _with_param(estimator, param_name, value, argument="param_range"):
+    """A clone of ``estimator`` with ``param_name`` set to ``value``, validated.
+
+    Every step's parameters are checked now, before any fit, so that a bad
+    value fails the sweep at once, naming the ``argument`` it came from,
+    rather than after hours of fits of the good values.
+    """
+    est = clone(estimator).set_params(**{param_name: value})
+    steps = est.steps if isinstance(est, Pipeline) else [("", est)]
+    for _, step in steps:
+        if not hasattr(step, "_parameter_constraints"):
+            continue
+        try:
+            step._validate_params()
+        except InvalidParameterError as exc:
+            raise InvalidParameterError(
+                f"The '{argument}' value {value!r} of {param_name} is invalid: {exc}"
+            ) from exc
+    return est
+
+
+def _check_test_scales(test_noise, test_scales):
+    """Refuse a bad test scale before any fit (it is used after each fit)."""
+    if len(test_scales) and test_noise is None:
+        raise ValueError("test_scales needs a test_noise transformer.")
+    for scale in test_scales:
+        noise = _set_severity(clone(test_noise), scale)
+        try:
+            noise._validate_params()
+        except InvalidParameterError as exc:
+            raise InvalidParameterError(
+                f"The 'test_scales' value {scale!r} is invalid: {exc}"
+            ) from exc
+
+
+def _fmt(value):
+    """A swept value for a progress line."""
+    return f"{value:g}" if isinstance(value, Real) else repr(value)
 
 
 def _fit_one(
@@ -652,12 +701,9 @@ def noise_sweep(
     start = time.perf_counter()
     X = np.asarray(X)
     y = np.asarray(y)
-    if len(test_scales) and test_noise is None:
-        raise ValueError("test_scales needs a test_noise transformer.")
-    if len(X) != len(y):
-        raise ValueError(
-            f"X and y have different lengths: {len(X)} samples and {len(y)} labels."
-        )
+    _check_test_scales(test_noise, test_scales)
+    check_X_shape(X, "noise_sweep", allow_nd=True)
+    check_same_length(X, y)
     if isinstance(store, str | Path):
         store = ResultStore(store)
     estimator = clone(estimator)
@@ -694,7 +740,7 @@ def noise_sweep(
 
     tasks, rows = [], []
     for value in param_range:
-        est = clone(estimator).set_params(**{param_name: value})
+        est = _with_param(estimator, param_name, value)
         for fold, (train, test) in enumerate(splits):
             key = spec = None
             if store is not None:
@@ -719,7 +765,7 @@ def noise_sweep(
                         continue
             label = (
                 f"{base_labels['model']} {base_labels['noise']} "
-                f"{param_name}={value:g} fold {fold + 1}/{len(splits)}"
+                f"{param_name}={_fmt(value)} fold {fold + 1}/{len(splits)}"
             )
             labels_row = {**base_labels, "fold": fold, "label": label}
             tasks.append((est, train, test, labels_row, key, spec))
@@ -855,6 +901,10 @@ def run_study(
     results : SweepResults
         All rows of all arms.
     """
+    if data is None and dataset not in DATASETS:
+        raise ValueError(
+            f"The 'dataset' parameter must be one of {DATASETS}; got {dataset!r}."
+        )
     bunch = data if data is not None else load_dataset(dataset, data_home=data_home)
     name = getattr(bunch, "name", dataset)
     if isinstance(store, str | Path):
@@ -963,6 +1013,8 @@ def robustness_matrix(
     >>> accuracy.shape
     (2, 3)
     """
+    for value in train_scales:
+        _with_param(estimator, param_name, value, argument="train_scales")
     estimator = clone(estimator)
     _, noise = _noise_step(estimator)
     if noise is not None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._files import atomic_write
 from .experiment import SweepResults
 from .plotting import (
     MODEL_NAMES,
@@ -159,11 +160,37 @@ def save_figures(
         fig = make()
         path = out_dir / f"{name}.png"
         try:
-            fig.savefig(path, dpi=dpi)
+            _save_figure(fig, path, dpi=dpi)
         finally:
             _close(fig)
         paths[name] = path
     return paths
+
+
+def _save_figure(fig, path, *, dpi=100):
+    """Save a figure as ``path`` (format from its suffix) atomically.
+
+    The image is written under a temporary name and renamed, so an interrupted
+    run leaves the previous image or none, never a truncated one.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    path : str or path-like
+        Where, e.g. ``out/samples.png``; its folder must exist.
+    dpi : int, default=100
+        Resolution.
+
+    Returns
+    -------
+    path : pathlib.Path
+        The file written.
+    """
+    path = Path(path)
+    with atomic_write(path, "wb") as f:
+        fig.savefig(f, dpi=dpi, format=path.suffix.lstrip(".") or None)
+    return path
 
 
 def _close(fig):
@@ -527,5 +554,6 @@ def write_report(results, out_dir, *, settings, figures=None, wall_time=None):
     parts += [f"- {note}" for note in _notes(results)]
     parts.append("")
     path = out_dir / "report.md"
-    path.write_text("\n".join(parts), encoding="utf-8")
+    with atomic_write(path) as f:
+        f.write("\n".join(parts))
     return path
