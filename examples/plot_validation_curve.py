@@ -32,7 +32,7 @@ pipe = Pipeline(
         ("clf", MLPClassifier(epochs=EPOCHS, random_state=RANDOM_STATE)),
     ]
 )
-pipe  # noqa: B018 (the last expression of a cell is displayed)
+pipe
 
 # %%
 # scikit-learn's validation curve

@@ -417,12 +417,16 @@ class StudyResults(Directive):
         path = folder / file_name
         env.note_dependency(str(path))
         if not path.is_file():
+            repo = Path(env.config.study_results_repo).resolve()
+            shown = path.resolve()
+            if shown.is_relative_to(repo):
+                shown = shown.relative_to(repo)
             lines = [
                 ".. note::",
                 "",
-                f"   These results are not committed yet: ``{file_name}`` is not in "
-                f"``{folder.name}/``. ``python {script}`` computes and writes it "
-                "(hours on two CPU cores); the next documentation build shows it.",
+                f"   These results are not committed yet: there is no ``{shown}``. "
+                f"``python {script}`` computes and writes it (hours on two CPU "
+                "cores); the next documentation build shows it.",
                 "",
             ]
         else:
