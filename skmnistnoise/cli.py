@@ -41,7 +41,22 @@ DEFAULT_OUT = "skmnistnoise-results"
 
 
 class UsageError(Exception):
-    """A problem with what the user asked for: one line, exit status 2."""
+    """A problem with what the user asked for: one line, exit status 2.
+
+    Raised by the parser of :func:`build_parser` for a bad argument, and by
+    the commands for inputs that cannot be used (a data folder without the
+    files, an output folder that cannot be written); :func:`main` prints it
+    as ``skmnistnoise: error: <message>`` and returns 2.
+
+    Examples
+    --------
+    >>> from skmnistnoise.cli import UsageError, build_parser
+    >>> try:
+    ...     build_parser().parse_args(["sweep", "--model", "resnet"])
+    ... except UsageError as exc:
+    ...     print(exc)
+    argument --model: invalid choice: 'resnet' (choose from ...)
+    """
 
 
 class _Parser(argparse.ArgumentParser):

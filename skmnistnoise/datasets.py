@@ -43,6 +43,7 @@ __all__ = [
 ]
 
 ENV_DATA_HOME = "SKMNISTNOISE_DATA"
+#: The names :func:`load_dataset` knows.
 DATASETS = ("digits", "mnist", "fashion-mnist")
 _DOWNLOAD_TIMEOUT = 60
 
@@ -512,6 +513,16 @@ def fetch_mnist(
     >>> mnist = fetch_mnist(subset="test", download_if_missing=False)  # doctest: +SKIP
     >>> mnist.data.shape, mnist.data.dtype  # doctest: +SKIP
     ((10000, 784), dtype('float32'))
+
+    Offline, a folder without the files is an error that says where the
+    loader looked and how to provide them:
+
+    >>> import tempfile
+    >>> try:
+    ...     fetch_mnist(tempfile.mkdtemp(), subset="test", download_if_missing=False)
+    ... except FileNotFoundError as exc:
+    ...     print(exc)
+    MNIST file(s) t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz not found in ...
     """
     return _fetch_remote(_MNIST, data_home, subset, download_if_missing, return_X_y)
 
@@ -557,6 +568,14 @@ def fetch_fashion_mnist(
     >>> X, y = fetch_fashion_mnist(subset="test", return_X_y=True)  # doctest: +SKIP
     >>> X.shape  # doctest: +SKIP
     (10000, 784)
+
+    The arguments are checked before any file is touched:
+
+    >>> fetch_fashion_mnist(subset="validation")
+    Traceback (most recent call last):
+    ...
+    sklearn.utils._param_validation.InvalidParameterError: The 'subset' parameter
+    of fetch_fashion_mnist must be a str among ... Got 'validation' instead.
     """
     return _fetch_remote(
         _FASHION_MNIST, data_home, subset, download_if_missing, return_X_y

@@ -54,9 +54,14 @@ __all__ = [
     "run_study",
 ]
 
+#: The study's models: the MLP notebook's network and the ConvNet notebook's.
 MODELS = ("mlp", "convnet")
+#: The noise models of :func:`make_noise`, by name.
 NOISES = ("additive", "multiplicative", "speckle", "impulse", "shot")
+#: Where the noise sits: on [0, 1] pixels for both models ("pixel"), or as in
+#: the notebooks, after the MLP's standardisation ("notebooks").
 PROTOCOLS = ("pixel", "notebooks")
+#: The notebooks' noise scales, 0 (the no-noise baseline) included.
 NOTEBOOK_SCALES = (0.0, 0.1, 0.5, 1.0, 2.0, 4.0)
 
 # Columns written to results.csv, in order; results.json has these and the
@@ -295,6 +300,39 @@ class SweepResults:
     curves (``epoch_train_accuracy``, ``epoch_test_accuracy``,
     ``epoch_train_loss``, ``epoch_test_loss``). ``n_computed`` and ``n_cached``
     count the fits trained in this run and those read from the store.
+
+    Parameters
+    ----------
+    rows : list of dict, default=[]
+        The rows.
+    n_computed : int, default=0
+        Fits trained by the run that made the table.
+    n_cached : int, default=0
+        Fits read from the result store by that run.
+    wall_time : float, default=0.0
+        Seconds the run took.
+
+    See Also
+    --------
+    noise_sweep : Makes a table.
+    skmnistnoise.plotting : Draws one.
+
+    Examples
+    --------
+    >>> from skmnistnoise.experiment import SweepResults
+    >>> results = SweepResults([
+    ...     {"model": "mlp", "scale": 0.0, "fold": 0, "test_accuracy": 0.97},
+    ...     {"model": "mlp", "scale": 1.0, "fold": 0, "test_accuracy": 0.61},
+    ...     {"model": "convnet", "scale": 1.0, "fold": 0, "test_accuracy": 0.72},
+    ... ])
+    >>> len(results), results.unique("model")
+    (3, ['convnet', 'mlp'])
+    >>> results.column("test_accuracy", scale=1.0)
+    array([0.61, 0.72])
+    >>> [row["model"] for row in results.select(scale=1.0)]
+    ['mlp', 'convnet']
+    >>> len(results + results)
+    6
     """
 
     rows: list = field(default_factory=list)
@@ -900,6 +938,20 @@ def run_study(
     -------
     results : SweepResults
         All rows of all arms.
+
+    See Also
+    --------
+    noise_sweep : One arm, any pipeline.
+    skmnistnoise.report.write_report : A report of the results.
+
+    Examples
+    --------
+    >>> from skmnistnoise.experiment import run_study
+    >>> results = run_study(models=["mlp"], noises=["additive", "speckle"],
+    ...                     scales=[0, 1], epochs=1, hidden_layer_sizes=(16,),
+    ...                     random_state=0)
+    >>> len(results), results.unique("noise"), results.unique("dataset")
+    (4, ['additive', 'speckle'], ['digits'])
     """
     if data is None and dataset not in DATASETS:
         raise ValueError(
@@ -1063,6 +1115,19 @@ def matrix_from_results(results, **where):
     train_scales : ndarray of shape (n_train,)
     test_scales : ndarray of shape (n_test,)
     accuracy : ndarray of shape (n_train, n_test)
+
+    Examples
+    --------
+    >>> from skmnistnoise.experiment import SweepResults, matrix_from_results
+    >>> rows = [{"model": "mlp", "scale": s, "fold": f, "test_scales": [0.0, 1.0],
+    ...          "test_accuracy_at": acc}
+    ...         for s, f, acc in [(0.0, 0, [0.98, 0.40]), (0.0, 1, [0.96, 0.42]),
+    ...                           (1.0, 0, [0.93, 0.80])]]
+    >>> train, test, accuracy = matrix_from_results(SweepResults(rows))
+    >>> train.tolist(), test.tolist()
+    ([0.0, 1.0], [0.0, 1.0])
+    >>> accuracy.round(2).tolist()  # mean over the folds
+    [[0.97, 0.41], [0.93, 0.8]]
     """
     rows = [r for r in results.select(**where) if "test_accuracy_at" in r]
     if not rows:
