@@ -430,9 +430,12 @@ def _notes(results):
     if "multiplicative" in noises:
         notes.append(
             "**Multiplicative noise** is the ConvNet notebook's `x * N(0, s)`: "
-            "its mean is 0, so it destroys the sign and mean of the image, and at "
-            "scale 0 every image is blank (all zeros), so that row is not a clean "
-            "baseline. `speckle` (`x * N(1, s)`) is the usual multiplicative model."
+            "every pixel is multiplied by its own N(0, s) factor, which destroys "
+            "the grey levels and their sign but keeps the zero background, so the "
+            "digit's outline survives at every scale. Scale 0 means no noise for "
+            "every mode, so that row is the clean "
+            "baseline, as in the notebook. `speckle` (`x * N(1, s)`) is the usual "
+            "multiplicative model."
         )
     if "digits" in datasets:
         notes.append(
