@@ -15,6 +15,7 @@ see ``_classifiers._FIT_LOCK``) on all its threads; to run several fits at
 once on a machine, start several worker processes (``--nworkers``).
 """
 
+import logging
 import os
 import warnings
 from contextlib import contextmanager
@@ -215,4 +216,13 @@ def dask_client(
             yield client
     finally:
         if cluster is not None:
-            cluster.close()
+            # A worker process that ran TensorFlow can take seconds to exit;
+            # its nanny then kills it, with a warning that tells the user
+            # nothing (the fits are done and their results back).
+            nanny_log = logging.getLogger("distributed.nanny")
+            level = nanny_log.level
+            nanny_log.setLevel(logging.ERROR)
+            try:
+                cluster.close()
+            finally:
+                nanny_log.setLevel(level)

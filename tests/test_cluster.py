@@ -18,7 +18,7 @@ from sklearn.model_selection import GridSearchCV
 from skmnistnoise import MLPClassifier, _noise
 from skmnistnoise._store import ResultStore
 from skmnistnoise.cli import main
-from skmnistnoise.cluster import LimitThreads
+from skmnistnoise.cluster import LimitThreads, dask_client
 from skmnistnoise.experiment import SweepResults, make_study_pipeline, noise_sweep
 
 SCALES = [0.0, 0.5, 1.0, 2.0]
@@ -125,6 +125,26 @@ def test_noise_threads_follow_the_environment_variable(monkeypatch):
     monkeypatch.setenv(_noise.ENV_NUM_THREADS, "zero")
     with pytest.raises(ValueError, match="SKMNISTNOISE_NUM_THREADS must be a posi"):
         _noise._n_threads()
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"n_workers": 0}, ValueError, "'n_workers' parameter must be a positive"),
+        ({"threads_per_worker": 1.5}, TypeError, "'threads_per_worker' parameter"),
+        (
+            {"scheduler": "tcp://127.0.0.1:8786", "n_workers": 2},
+            ValueError,
+            "cannot be combined with scheduler='tcp://127.0.0.1:8786'",
+        ),
+    ],
+)
+def test_dask_client_refuses_bad_arguments_before_starting_anything(
+    kwargs, error, message
+):
+    with pytest.raises(error, match=message):
+        with dask_client(**kwargs):
+            pass  # pragma: no cover
 
 
 def test_limit_threads_refuses_a_non_positive_count():
