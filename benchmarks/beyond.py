@@ -36,14 +36,37 @@ DRAWS = (1, 10, 100)
 EPOCHS = 12
 
 
-def _classifier(model, sigma, epochs):
+def _recipe_params(recipe, epochs):
+    """Classifier parameters of a named training recipe (same architecture)."""
+    import math
+
+    import keras
+
+    steps = epochs * math.ceil(60000 / 128)
+    if recipe == "adam":  # the notebooks' optimizer, constant learning rate
+        return {}
+    if recipe == "adam-cosine":  # learning rate decayed to 0 over the 12 epochs
+        return {
+            "optimizer__learning_rate": keras.optimizers.schedules.CosineDecay(
+                1e-3, decay_steps=steps
+            )
+        }
+    raise ValueError(f"unknown recipe {recipe!r}")
+
+
+def _classifier(model, sigma, epochs, recipe="adam"):
     from skmnistnoise import ConvNetClassifier, GaussianNoise, MLPClassifier
 
     cls = ConvNetClassifier if model == "convnet" else MLPClassifier
-    return cls(train_noise=GaussianNoise(scale=sigma), epochs=epochs, random_state=SEED)
+    return cls(
+        train_noise=GaussianNoise(scale=sigma),
+        epochs=epochs,
+        random_state=SEED,
+        **_recipe_params(recipe, epochs),
+    )
 
 
-def smoothing_runs(data, store, models, sigmas, draws, epochs):
+def smoothing_runs(data, store, models, sigmas, draws, epochs, recipe="adam"):
     from skmnistnoise import GaussianNoise, NoiseAveragedClassifier
     from skmnistnoise._store import canonical, digest_arrays
 
@@ -53,7 +76,7 @@ def smoothing_runs(data, store, models, sigmas, draws, epochs):
     records = []
     for model in models:
         for sigma in sigmas:
-            clf = _classifier(model, sigma, epochs)
+            clf = _classifier(model, sigma, epochs, recipe)
             test_noise = GaussianNoise(scale=sigma)
             smooth = NoiseAveragedClassifier(clf, noise=test_noise, random_state=SEED)
             spec = {
@@ -65,7 +88,10 @@ def smoothing_runs(data, store, models, sigmas, draws, epochs):
             key = store.key(spec)
             record = store.get(key)
             if record is None:
-                print(f"{model} sigma={sigma}: training {epochs} epochs", flush=True)
+                print(
+                    f"{model} sigma={sigma} {recipe}: training {epochs} epochs",
+                    flush=True,
+                )
                 start = time.perf_counter()
                 smooth.fit(X_train, y_train)
                 fit_s = time.perf_counter() - start
@@ -94,7 +120,7 @@ def smoothing_runs(data, store, models, sigmas, draws, epochs):
                     "evaluations": evaluations,
                 }
                 store.put(key, record, spec)
-            records.append(record)
+            records.append({"recipe": recipe, **record})
     return records
 
 
@@ -153,10 +179,20 @@ def main(argv=None):
     parser.add_argument("--data-home", default=os.environ.get("SKMNISTNOISE_DATA"))
     parser.add_argument("--models", nargs="*", default=["convnet", "mlp"])
     parser.add_argument("--sigmas", nargs="*", type=float, default=list(SIGMAS))
+    parser.add_argument(
+        "--recipes",
+        nargs="*",
+        default=["adam"],
+        help="training recipes to run (adam, adam-cosine); all stay in the store",
+    )
     args = parser.parse_args(argv)
     data = load_dataset("mnist", data_home=args.data_home)
     store = ResultStore(RESULTS / "beyond-store")
-    smoothing = smoothing_runs(data, store, args.models, args.sigmas, DRAWS, EPOCHS)
+    smoothing = []
+    for recipe in args.recipes:
+        smoothing += smoothing_runs(
+            data, store, args.models, args.sigmas, DRAWS, EPOCHS, recipe
+        )
     gap = per_epoch_gap_runs(data, store)
     out = RESULTS / "beyond.json"
     out.write_text(

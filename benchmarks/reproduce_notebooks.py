@@ -133,6 +133,66 @@ def write(results, versions_):
     return records
 
 
+def _acc(records, model, noise, protocol):
+    return {
+        r["scale"]: r
+        for r in records
+        if (r["model"], r["noise"], r["protocol"]) == (model, noise, protocol)
+    }
+
+
+def _fmt(value, digits=4):
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def tables(records):
+    """Markdown tables: ours beside the notebooks', and the corrected arms."""
+    lines = [
+        "| scale | ConvNet additive: notebook | ours | diff | "
+        "ConvNet x*N(0,s): notebook | ours | diff | "
+        "MLP additive (standardised): notebook | ours | diff |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    arms = [
+        ("convnet", "additive", "notebooks"),
+        ("convnet", "multiplicative", "notebooks"),
+        ("mlp", "additive", "notebooks"),
+    ]
+    by_arm = {arm: _acc(records, *arm) for arm in arms}
+    for scale in SCALES:
+        cells = ["none" if scale == 0 else f"{scale:g}"]
+        for arm in arms:
+            theirs = NOTEBOOK[arm[:2]].get(scale)
+            ours = by_arm[arm].get(scale)
+            ours = ours["test_accuracy"] if ours else None
+            diff = None if ours is None or theirs is None else ours - theirs
+            cells += [_fmt(theirs), _fmt(ours), "" if diff is None else f"{diff:+.4f}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "| scale | ConvNet speckle x*N(1,s): train | test | "
+        "MLP additive, pixel units: train | test | "
+        "MLP standardised: pixel scale | train | test |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    speckle = _acc(records, "convnet", "speckle", "pixel")
+    pixel = _acc(records, "mlp", "additive", "pixel")
+    standard = by_arm[("mlp", "additive", "notebooks")]
+    for scale in SCALES:
+        cells = ["none" if scale == 0 else f"{scale:g}"]
+        for arm in (speckle, pixel):
+            r = arm.get(scale)
+            cells += [_fmt(r and r["train_accuracy"]), _fmt(r and r["test_accuracy"])]
+        r = standard.get(scale)
+        cells += [
+            _fmt(r and r["pixel_scale"], 3),
+            _fmt(r and r["train_accuracy"]),
+            _fmt(r and r["test_accuracy"]),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-home", default=os.environ.get("SKMNISTNOISE_DATA"))
@@ -147,7 +207,10 @@ def main(argv=None):
     arms = ARMS if args.arms is None else [ARMS[i] for i in args.arms]
     results = run(args.data_home, arms, SCALES)
     records = write(results, versions())
-    print(f"{len(records)} records -> {RESULTS / 'notebooks.json'}")
+    (RESULTS / "notebooks-tables.md").write_text(tables(records))
+    print(
+        f"{len(records)} records -> {RESULTS / 'notebooks.json'}, notebooks-tables.md"
+    )
 
 
 if __name__ == "__main__":

@@ -6,9 +6,10 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._noise import GaussianNoise, _BaseNoise
+from ._validation import check_same_length, check_X_shape
 
 __all__ = ["NoiseAveragedClassifier"]
 
@@ -55,6 +56,14 @@ class NoiseAveragedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
     See Also
     --------
     GaussianNoise : The default noise.
+
+    Notes
+    -----
+    X must be ``(n_samples, n_features)``, non-empty and finite, in ``fit`` as
+    in ``predict`` (where the noise needs it): 1-D input, image stacks, empty
+    X, NaN and infinite values, and X and y of different lengths are refused
+    with a ``ValueError`` that names X or y. Sparse X is refused with a
+    ``TypeError``.
 
     Examples
     --------
@@ -112,6 +121,10 @@ class NoiseAveragedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
                 "NoiseAveragedClassifier does not take sparse X: noise makes every "
                 "value non-zero. Convert it with X.toarray()."
             )
+        check_X_shape(X, type(self).__name__)
+        check_same_length(X, y)
+        # Refused here, not only at predict, where the noise refuses it.
+        check_array(X, dtype=None, ensure_all_finite=True, input_name="X")
         self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
         self.classes_ = self.estimator_.classes_
         if hasattr(self.estimator_, "n_features_in_"):
@@ -130,6 +143,7 @@ class NoiseAveragedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
     def _votes(self, X):
         """Sum over draws of probabilities (soft) or one-hot predictions (hard)."""
         check_is_fitted(self)
+        check_X_shape(X, type(self).__name__)
         noise = self._noise_for_call(X)
         X = noise._validate_X(X, reset=False)
         total = np.zeros((len(X), len(self.classes_)))

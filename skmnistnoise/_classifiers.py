@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import keras
 import numpy as np
 import scikeras.wrappers
+import scipy.sparse as sp
 from scikeras.utils.random_state import tensorflow_random_state
 from scikeras.utils.transformers import (
     ClassifierLabelEncoder,
@@ -18,9 +19,11 @@ from sklearn.base import clone
 from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils._tags import ClassifierTags
+from sklearn.utils.validation import check_array
 
 from ._models import build_convnet, build_mlp
 from ._noise import _check_noise_estimator
+from ._validation import check_same_length, check_two_classes, check_X_shape
 
 __all__ = ["MLPClassifier", "ConvNetClassifier"]
 
@@ -295,6 +298,23 @@ class _NoiseStudyClassifier(KerasClassifier):
         with _tf_determinism_restored():
             return super().initialize(X, y)
 
+    def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
+        # Our messages first where SciKeras's (scikit-learn's) do not name the
+        # argument: 1-D or empty X, X and y of different lengths; after it, a
+        # fit on a single class is refused.
+        name = type(self).__name__
+        if X is not None:
+            check_X_shape(X, name, allow_nd=True)
+            if y is not None:
+                check_same_length(X, y)
+            elif not sp.issparse(X):
+                # SciKeras checks X alone without naming it: "Input contains NaN".
+                X = check_array(X, allow_nd=True, dtype=None, input_name="X")
+        X, y = super()._validate_data(X, y, reset=reset, y_numeric=y_numeric)
+        if reset and y is not None:
+            check_two_classes(y, name)
+        return X, y
+
     def _fit_keras_model(
         self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs
     ):
@@ -397,6 +417,16 @@ class MLPClassifier(_NoiseStudyClassifier):
     See Also
     --------
     ConvNetClassifier : The ConvNet notebook's network.
+
+    Notes
+    -----
+    Input is refused with a ``ValueError`` that names it, in ``fit`` and
+    ``predict``: X with NaN or infinite values (noise added to NaN stays NaN,
+    and one NaN makes every loss and weight NaN), 1-D or empty X, X and y of
+    different lengths, y of a single class, and at prediction X whose sample
+    shape differs from the training data's. Image stacks ``(n, h, w)`` are
+    flattened by the network. Labels may be of any type, strings included:
+    ``predict`` returns them.
 
     Examples
     --------
@@ -515,6 +545,13 @@ class ConvNetClassifier(_NoiseStudyClassifier):
     See Also
     --------
     MLPClassifier : The MLP notebook's network.
+
+    Notes
+    -----
+    Input is refused as by :class:`MLPClassifier` (NaN or infinite values, 1-D
+    or empty X, X and y of different lengths, a single class), and also flat
+    rows that are not a square image when ``image_shape`` is None, and samples
+    of more than 3 dimensions.
 
     Examples
     --------

@@ -32,7 +32,8 @@ def resolve_image_shape(input_shape, image_shape=None):
     Raises
     ------
     ValueError
-        If the shape cannot be inferred or does not match the input size.
+        If the samples have more than 3 dimensions, or the shape cannot be
+        inferred or does not match the input size.
 
     Examples
     --------
@@ -44,6 +45,12 @@ def resolve_image_shape(input_shape, image_shape=None):
     (3, 4, 1)
     """
     input_shape = tuple(int(d) for d in input_shape)
+    if len(input_shape) > 3:
+        raise ValueError(
+            "ConvNetClassifier takes X of shape (n_samples, n_features), "
+            "(n_samples, height, width) or (n_samples, height, width, channels); "
+            f"got samples of shape {input_shape}."
+        )
     n_features = math.prod(input_shape)
     if image_shape is None:
         if len(input_shape) == 3:

@@ -27,6 +27,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._validation import check_X_shape
+
 __all__ = ["GaussianNoise", "ImpulseNoise", "ShotNoise"]
 
 # Rows per independently seeded block. Part of the definition of the noise:
@@ -69,17 +71,6 @@ def _fingerprint(X):
     else:
         buf, order = np.ascontiguousarray(X), "C"
     return (X.shape, X.dtype.str, order, zlib.crc32(memoryview(buf).cast("B")))
-
-
-def _check_images_2d(X, name):
-    """Refuse image stacks with a message that says what to do."""
-    ndim = getattr(X, "ndim", None)
-    # 1-D input is left to check_array, whose message says how to reshape it.
-    if ndim is not None and ndim > 2:
-        raise ValueError(
-            f"{name} expects X of shape (n_samples, n_features); got an array of "
-            f"shape {X.shape}. Flatten images first, e.g. X.reshape(len(X), -1)."
-        )
 
 
 class _BaseNoise(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -157,7 +148,7 @@ class _BaseNoise(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         return self._apply(X, draw=self._n_draws, active=self.apply_to != "train")
 
     def _validate_X(self, X, reset):
-        _check_images_2d(X, type(self).__name__)
+        check_X_shape(X, type(self).__name__)
         return validate_data(
             self, X, reset=reset, dtype=[np.float64, np.float32], order="C"
         )

@@ -4,6 +4,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._validation import check_X_shape
+
 __all__ = ["GlobalStandardScaler"]
 
 
@@ -39,6 +41,12 @@ class GlobalStandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator
     --------
     sklearn.preprocessing.StandardScaler : One mean and scale per feature.
 
+    Notes
+    -----
+    X must be ``(n_samples, n_features)`` with at least one sample and finite
+    values: 1-D input, image stacks, empty X, NaN and infinite values are
+    refused with a ``ValueError`` that names X.
+
     Examples
     --------
     >>> import numpy as np
@@ -72,7 +80,7 @@ class GlobalStandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator
             The fitted scaler.
         """
         self._validate_params()
-        X = validate_data(self, X, dtype=[np.float64, np.float32])
+        X = self._validate_X(X, reset=True)
         # Accumulate in float64: a float32 sum over 47 million pixels loses digits.
         mean = float(X.mean(dtype=np.float64)) if self.with_mean else 0.0
         std = float(X.std(dtype=np.float64)) if self.with_std else 1.0
@@ -94,7 +102,7 @@ class GlobalStandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator
             A new array in the dtype of X.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        X = self._validate_X(X, reset=False)
         out = np.subtract(X, self.mean_, dtype=X.dtype)
         out /= X.dtype.type(self.scale_)
         return out
@@ -113,10 +121,14 @@ class GlobalStandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator
             Data in the original units.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        X = self._validate_X(X, reset=False)
         out = np.multiply(X, self.scale_, dtype=X.dtype)
         out += X.dtype.type(self.mean_)
         return out
+
+    def _validate_X(self, X, reset):
+        check_X_shape(X, type(self).__name__)
+        return validate_data(self, X, reset=reset, dtype=[np.float64, np.float32])
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

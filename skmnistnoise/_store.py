@@ -7,21 +7,26 @@ as canonical JSON, so re-running a sweep finds what is already done, adding a
 scale trains only the new fits, and an interrupted sweep resumes.
 
 Files are written to a temporary name in the store's folder, flushed and then
-renamed: a reader sees a whole record or none, whatever kills the writer, and
-several processes (or cluster workers) can finish fits at once.
+renamed (:func:`~skmnistnoise._files.atomic_write`): a reader sees a whole
+record or none, whatever kills the writer, and several processes (or cluster
+workers) can finish fits at once. Every record carries the SHA-256 of its
+result: a record that cannot be read, belongs to another key or fails its
+checksum is reported with a warning that names the file and treated as missing,
+so the fit is computed again and the record replaced, never used.
 """
 
 import hashlib
 import json
-import os
-import tempfile
+import warnings
 from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
 from sklearn.base import BaseEstimator
 
-__all__ = ["ResultStore", "canonical", "digest_arrays"]
+from ._files import STALE_AFTER, atomic_write, remove_stale_temporaries
+
+__all__ = ["CorruptRecordWarning", "ResultStore", "canonical", "digest_arrays"]
 
 # Bumped when the meaning of a stored record changes; older records are then
 # ignored rather than misread.
@@ -130,6 +135,20 @@ def canonical(obj):
     raise NotReproducibleError(f"Cannot describe {obj!r} stably for the result store.")
 
 
+class CorruptRecordWarning(UserWarning):
+    """A stored record could not be used; its fit is computed again."""
+
+
+def _checksum(result):
+    """SHA-256 of a result as canonical JSON (what a record's ``checksum`` holds).
+
+    Computed on the result as JSON reads it back (tuples as lists, keys as
+    strings), so a record checks against the result it stores.
+    """
+    text = json.dumps(json.loads(json.dumps(result)), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 class ResultStore:
     """A folder of finished fits, one JSON file each, written atomically.
 
@@ -137,6 +156,18 @@ class ResultStore:
     ----------
     path : str or path-like
         The folder; created on the first write.
+
+    Notes
+    -----
+    A record is ``<key>.json``, holding the key, the fit's definition
+    (``spec``), the result and the result's SHA-256 (``checksum``). A record
+    that is not JSON, holds another key, or whose result does not match its
+    checksum is reported with a :class:`CorruptRecordWarning` naming the file
+    and read as missing; the next :meth:`put` of that key replaces it. Records
+    written before checksums existed are read without the check. A writer
+    killed mid-record leaves at most a hidden ``.<key>.json.*.tmp`` file, which
+    :meth:`keys` and ``len`` ignore and :meth:`clean` (called by every
+    :meth:`put`) deletes once it is an hour old.
 
     Examples
     --------
@@ -166,38 +197,80 @@ class ResultStore:
         return self.path / f"{key}.json"
 
     def get(self, key):
-        """The stored record for ``key``, or None (missing or unreadable)."""
+        """The stored result for ``key``, or None if there is none to use.
+
+        A record that exists but cannot be used (not JSON, another key, a
+        result that fails its checksum) gives None and a
+        :class:`CorruptRecordWarning` that names the file.
+        """
+        path = self._file(key)
         try:
-            with open(self._file(key), encoding="utf-8") as f:
+            with open(path, encoding="utf-8") as f:
                 record = json.load(f)
-        except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
+        except FileNotFoundError:
             return None
+        except (OSError, ValueError) as exc:  # JSONDecodeError, UnicodeDecodeError
+            return self._unusable(path, f"it is not readable JSON ({exc})")
+        if not isinstance(record, dict) or "result" not in record:
+            return self._unusable(path, "it is not a record of this store")
         if record.get("key") != key:
-            return None
-        return record["result"]
+            return self._unusable(
+                path, f"it holds the record of key {record.get('key')!r}"
+            )
+        result = record["result"]
+        if "checksum" in record and record["checksum"] != _checksum(result):
+            return self._unusable(path, "its result does not match its checksum")
+        return result
+
+    @staticmethod
+    def _unusable(path, why):
+        warnings.warn(
+            f"Ignoring the stored record {path}: {why}. The fit will be computed "
+            "again and the record replaced.",
+            CorruptRecordWarning,
+            stacklevel=3,
+        )
+        return None
 
     def put(self, key, result, spec=None):
-        """Store ``result`` under ``key`` atomically: temporary file, fsync, rename."""
+        """Store ``result`` under ``key`` atomically: temporary file, fsync, rename.
+
+        Also deletes the temporaries that killed writers left (:meth:`clean`).
+        """
         self.path.mkdir(parents=True, exist_ok=True)
-        record = {"format": STORE_FORMAT, "key": key, "spec": spec, "result": result}
-        fd, tmp = tempfile.mkstemp(dir=self.path, prefix=f".{key[:16]}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(record, f, indent=1, sort_keys=True)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self._file(key))
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        record = {
+            "format": STORE_FORMAT,
+            "key": key,
+            "spec": spec,
+            "result": result,
+            "checksum": _checksum(result),
+        }
+        with atomic_write(self._file(key)) as f:
+            json.dump(record, f, indent=1, sort_keys=True)
+        self.clean()
+
+    def clean(self, older_than=STALE_AFTER):
+        """Delete temporary files of writers that were killed mid-record.
+
+        Parameters
+        ----------
+        older_than : float, default=3600
+            Only temporaries last modified this many seconds ago or earlier:
+            a writer still at work in another process keeps its file.
+
+        Returns
+        -------
+        removed : list of pathlib.Path
+            The files deleted.
+        """
+        return remove_stale_temporaries(self.path, ".tmp", older_than=older_than)
 
     def __contains__(self, key):
         return self.get(key) is not None
 
     def keys(self):
-        """Keys of the stored records."""
-        return sorted(p.stem for p in self.path.glob("*.json"))
+        """Keys of the stored records (temporary files of writers excluded)."""
+        return sorted(p.stem for p in self.path.glob("*.json") if p.is_file())
 
     def __len__(self):
         return len(self.keys())

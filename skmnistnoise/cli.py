@@ -45,7 +45,22 @@ DEFAULT_OUT = "skmnistnoise-results"
 
 
 class UsageError(Exception):
-    """A problem with what the user asked for: one line, exit status 2."""
+    """A problem with what the user asked for: one line, exit status 2.
+
+    Raised by the parser of :func:`build_parser` for a bad argument, and by
+    the commands for inputs that cannot be used (a data folder without the
+    files, an output folder that cannot be written); :func:`main` prints it
+    as ``skmnistnoise: error: <message>`` and returns 2.
+
+    Examples
+    --------
+    >>> from skmnistnoise.cli import UsageError, build_parser
+    >>> try:
+    ...     build_parser().parse_args(["sweep", "--model", "resnet"])
+    ... except UsageError as exc:
+    ...     print(exc)
+    argument --model: invalid choice: 'resnet' (choose from ...)
+    """
 
 
 class _Parser(argparse.ArgumentParser):
@@ -407,9 +422,10 @@ def _sweep(args, argv):
     from .report import save_figures, write_report
 
     start = time.perf_counter()
+    # The data first: a loader error leaves no output folder behind.
+    bunch = _load(args)
     out = _writable_out(args.out)
     scales = list(NOTEBOOK_SCALES if args.scales is None else args.scales)
-    bunch = _load(args)
     store = None if args.no_store else out / "store"
     arms = [(m, n) for models, noises in _arms(args) for m in models for n in noises]
     try:
@@ -480,9 +496,10 @@ def _sweep(args, argv):
 
 def _samples(args, argv):
     from .plotting import plot_noisy_samples
+    from .report import _save_figure
 
-    out = _writable_out(args.out)
     bunch = _load(args, subset="test")
+    out = _writable_out(args.out)
     scales = list(NOTEBOOK_SCALES if args.scales is None else args.scales)
     noises = list(dict.fromkeys(args.noise or ("additive", "multiplicative")))
     fig = plot_noisy_samples(
@@ -495,7 +512,7 @@ def _samples(args, argv):
     )
     path = out / "samples.png"
     try:
-        fig.savefig(path, dpi=100)
+        _save_figure(fig, path, dpi=100)
     finally:
         fig.clear()
     print(f"samples: {path}")

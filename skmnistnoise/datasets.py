@@ -17,7 +17,6 @@ import gzip
 import hashlib
 import os
 import shutil
-import tempfile
 import urllib.request
 import zlib
 from dataclasses import dataclass
@@ -29,6 +28,8 @@ from sklearn.datasets import load_digits as _sklearn_load_digits
 from sklearn.model_selection import PredefinedSplit, train_test_split
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import StrOptions, validate_params
+
+from ._files import atomic_write, remove_stale_temporaries
 
 __all__ = [
     "DATASETS",
@@ -42,6 +43,7 @@ __all__ = [
 ]
 
 ENV_DATA_HOME = "SKMNISTNOISE_DATA"
+#: The names :func:`load_dataset` knows.
 DATASETS = ("digits", "mnist", "fashion-mnist")
 _DOWNLOAD_TIMEOUT = 60
 
@@ -248,32 +250,50 @@ def _verify(path, remote):
     )
 
 
+class _Rejected(Exception):
+    """A downloaded file that fails its checksum."""
+
+
 def _download(remote, dataset, folder):
-    """Download one file into ``folder`` atomically; return its path."""
+    """Download one file into ``folder`` atomically; return its path.
+
+    The file is written to a temporary ``.<name>.*.part`` and renamed only once
+    its checksum is right (:func:`~skmnistnoise._files.atomic_write`), so a
+    killed download leaves no file a later run takes for complete; temporaries
+    of downloads killed over an hour ago are deleted first. If every mirror
+    fails, the folders this call created are removed again.
+    """
+    created = []
+    parent = folder
+    while not parent.exists():
+        created.append(parent)
+        parent = parent.parent
     folder.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(folder, ".part")
     target = folder / remote.name
     errors = []
     for mirror in dataset.mirrors:
         url = mirror + remote.name
-        fd, tmp = tempfile.mkstemp(
-            dir=folder, prefix=f".{remote.name}.", suffix=".part"
-        )
         try:
             with (
-                os.fdopen(fd, "wb") as out,
+                atomic_write(target, "wb", suffix=".part") as out,
                 urllib.request.urlopen(url, timeout=_DOWNLOAD_TIMEOUT) as response,
             ):
                 shutil.copyfileobj(response, out, 1 << 20)
-            problem = _verify(Path(tmp), remote)
-            if problem is None:
-                os.replace(tmp, target)
-                return target
-            errors.append(f"{url}: {problem}")
+                out.flush()
+                problem = _verify(Path(out.name), remote)
+                if problem is not None:
+                    raise _Rejected(problem)
+            return target
+        except _Rejected as exc:
+            errors.append(f"{url}: {exc}")
         except OSError as exc:  # URLError, timeouts, refused connections
             errors.append(f"{url}: {exc}")
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+    for path in created:  # innermost first; a folder with files stays
+        try:
+            path.rmdir()
+        except OSError:
+            break
     raise OSError(
         f"Could not download {remote.name} of {dataset.title} from any mirror:\n  "
         + "\n  ".join(errors)
@@ -493,6 +513,16 @@ def fetch_mnist(
     >>> mnist = fetch_mnist(subset="test", download_if_missing=False)  # doctest: +SKIP
     >>> mnist.data.shape, mnist.data.dtype  # doctest: +SKIP
     ((10000, 784), dtype('float32'))
+
+    Offline, a folder without the files is an error that says where the
+    loader looked and how to provide them:
+
+    >>> import tempfile
+    >>> try:
+    ...     fetch_mnist(tempfile.mkdtemp(), subset="test", download_if_missing=False)
+    ... except FileNotFoundError as exc:
+    ...     print(exc)
+    MNIST file(s) t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz not found in ...
     """
     return _fetch_remote(_MNIST, data_home, subset, download_if_missing, return_X_y)
 
@@ -538,6 +568,14 @@ def fetch_fashion_mnist(
     >>> X, y = fetch_fashion_mnist(subset="test", return_X_y=True)  # doctest: +SKIP
     >>> X.shape  # doctest: +SKIP
     (10000, 784)
+
+    The arguments are checked before any file is touched:
+
+    >>> fetch_fashion_mnist(subset="validation")
+    Traceback (most recent call last):
+    ...
+    sklearn.utils._param_validation.InvalidParameterError: The 'subset' parameter
+    of fetch_fashion_mnist must be a str among ... Got 'validation' instead.
     """
     return _fetch_remote(
         _FASHION_MNIST, data_home, subset, download_if_missing, return_X_y

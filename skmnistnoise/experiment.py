@@ -21,6 +21,7 @@ import sys
 import time
 import warnings
 from dataclasses import dataclass, field
+from numbers import Real
 from pathlib import Path
 from typing import NamedTuple
 
@@ -32,12 +33,15 @@ from sklearn.base import clone, is_classifier
 from sklearn.metrics import log_loss
 from sklearn.model_selection import check_cv
 from sklearn.pipeline import Pipeline
+from sklearn.utils._param_validation import InvalidParameterError
 
 from ._classifiers import _FIT_LOCK, ConvNetClassifier, MLPClassifier
+from ._files import atomic_write
 from ._noise import GaussianNoise, ImpulseNoise, ShotNoise, _BaseNoise
 from ._preprocessing import GlobalStandardScaler
 from ._store import NotReproducibleError, ResultStore, canonical, digest_arrays
-from .datasets import load_dataset
+from ._validation import check_same_length, check_X_shape
+from .datasets import DATASETS, load_dataset
 
 __all__ = [
     "MODELS",
@@ -53,9 +57,14 @@ __all__ = [
     "run_study",
 ]
 
+#: The study's models: the MLP notebook's network and the ConvNet notebook's.
 MODELS = ("mlp", "convnet")
+#: The noise models of :func:`make_noise`, by name.
 NOISES = ("additive", "multiplicative", "speckle", "impulse", "shot")
+#: Where the noise sits: on [0, 1] pixels for both models ("pixel"), or as in
+#: the notebooks, after the MLP's standardisation ("notebooks").
 PROTOCOLS = ("pixel", "notebooks")
+#: The notebooks' noise scales, 0 (the no-noise baseline) included.
 NOTEBOOK_SCALES = (0.0, 0.1, 0.5, 1.0, 2.0, 4.0)
 
 # Columns written to results.csv, in order; results.json has these and the
@@ -294,6 +303,39 @@ class SweepResults:
     curves (``epoch_train_accuracy``, ``epoch_test_accuracy``,
     ``epoch_train_loss``, ``epoch_test_loss``). ``n_computed`` and ``n_cached``
     count the fits trained in this run and those read from the store.
+
+    Parameters
+    ----------
+    rows : list of dict, default=[]
+        The rows.
+    n_computed : int, default=0
+        Fits trained by the run that made the table.
+    n_cached : int, default=0
+        Fits read from the result store by that run.
+    wall_time : float, default=0.0
+        Seconds the run took.
+
+    See Also
+    --------
+    noise_sweep : Makes a table.
+    skmnistnoise.plotting : Draws one.
+
+    Examples
+    --------
+    >>> from skmnistnoise.experiment import SweepResults
+    >>> results = SweepResults([
+    ...     {"model": "mlp", "scale": 0.0, "fold": 0, "test_accuracy": 0.97},
+    ...     {"model": "mlp", "scale": 1.0, "fold": 0, "test_accuracy": 0.61},
+    ...     {"model": "convnet", "scale": 1.0, "fold": 0, "test_accuracy": 0.72},
+    ... ])
+    >>> len(results), results.unique("model")
+    (3, ['convnet', 'mlp'])
+    >>> results.column("test_accuracy", scale=1.0)
+    array([0.61, 0.72])
+    >>> [row["model"] for row in results.select(scale=1.0)]
+    ['mlp', 'convnet']
+    >>> len(results + results)
+    6
     """
 
     rows: list = field(default_factory=list)
@@ -328,19 +370,24 @@ class SweepResults:
         )
 
     def to_csv(self, path):
-        """Write the scalar columns (and any extra scalar ones) as CSV."""
+        """Write the scalar columns (and any extra scalar ones) as CSV.
+
+        Like :meth:`to_json`, the file is written under a temporary name and
+        renamed: a killed run leaves the previous file or none, never half a
+        table.
+        """
         extra = sorted(
             {k for r in self.rows for k, v in r.items() if not isinstance(v, list)}
             - set(COLUMNS)
         )
-        with open(path, "w", newline="", encoding="utf-8") as f:
+        with atomic_write(path) as f:
             writer = csv.DictWriter(f, [*COLUMNS, *extra], extrasaction="ignore")
             writer.writeheader()
             writer.writerows(self.rows)
 
     def to_json(self, path):
         """Write every row, per-epoch curves included, as JSON."""
-        with open(path, "w", encoding="utf-8") as f:
+        with atomic_write(path) as f:
             json.dump({"rows": self.rows}, f, indent=1)
 
     @classmethod
@@ -490,6 +537,46 @@ def _scores_under_test_noise(fitted, X_test, y_test, test_noise, test_scales):
         accuracy.append(float(np.mean(clf.classes_[np.argmax(proba, 1)] == y_test)))
         loss.append(float(log_loss(y_test, proba, labels=clf.classes_)))
     return accuracy, loss
+
+
+def _with_param(estimator, param_name, value, argument="param_range"):
+    """A clone of ``estimator`` with ``param_name`` set to ``value``, validated.
+
+    Every step's parameters are checked now, before any fit, so that a bad
+    value fails the sweep at once, naming the ``argument`` it came from,
+    rather than after hours of fits of the good values.
+    """
+    est = clone(estimator).set_params(**{param_name: value})
+    steps = est.steps if isinstance(est, Pipeline) else [("", est)]
+    for _, step in steps:
+        if not hasattr(step, "_parameter_constraints"):
+            continue
+        try:
+            step._validate_params()
+        except InvalidParameterError as exc:
+            raise InvalidParameterError(
+                f"The '{argument}' value {value!r} of {param_name} is invalid: {exc}"
+            ) from exc
+    return est
+
+
+def _check_test_scales(test_noise, test_scales):
+    """Refuse a bad test scale before any fit (it is used after each fit)."""
+    if len(test_scales) and test_noise is None:
+        raise ValueError("test_scales needs a test_noise transformer.")
+    for scale in test_scales:
+        noise = _set_severity(clone(test_noise), scale)
+        try:
+            noise._validate_params()
+        except InvalidParameterError as exc:
+            raise InvalidParameterError(
+                f"The 'test_scales' value {scale!r} is invalid: {exc}"
+            ) from exc
+
+
+def _fmt(value):
+    """A swept value for a progress line."""
+    return f"{value:g}" if isinstance(value, Real) else repr(value)
 
 
 def _one_at_a_time(fit):
@@ -759,12 +846,9 @@ def _plan_sweep(
     """Check a sweep's arguments; list its fits, reading done ones from the store."""
     X = np.asarray(X)
     y = np.asarray(y)
-    if len(test_scales) and test_noise is None:
-        raise ValueError("test_scales needs a test_noise transformer.")
-    if len(X) != len(y):
-        raise ValueError(
-            f"X and y have different lengths: {len(X)} samples and {len(y)} labels."
-        )
+    _check_test_scales(test_noise, test_scales)
+    check_X_shape(X, "noise_sweep", allow_nd=True)
+    check_same_length(X, y)
     if isinstance(store, str | Path):
         store = ResultStore(store)
     estimator = clone(estimator)
@@ -801,7 +885,7 @@ def _plan_sweep(
 
     tasks, cached = [], []
     for value in param_range:
-        est = clone(estimator).set_params(**{param_name: value})
+        est = _with_param(estimator, param_name, value)
         for fold, (train, test) in enumerate(splits):
             key = spec = None
             if store is not None:
@@ -826,7 +910,7 @@ def _plan_sweep(
                         continue
             label = (
                 f"{base_labels['model']} {base_labels['noise']} "
-                f"{param_name}={value:g} fold {fold + 1}/{len(splits)}"
+                f"{param_name}={_fmt(value)} fold {fold + 1}/{len(splits)}"
             )
             labels_row = {**base_labels, "fold": fold, "label": label}
             tasks.append(
@@ -990,7 +1074,25 @@ def run_study(
     -------
     results : SweepResults
         All rows of all arms.
+
+    See Also
+    --------
+    noise_sweep : One arm, any pipeline.
+    skmnistnoise.report.write_report : A report of the results.
+
+    Examples
+    --------
+    >>> from skmnistnoise.experiment import run_study
+    >>> results = run_study(models=["mlp"], noises=["additive", "speckle"],
+    ...                     scales=[0, 1], epochs=1, hidden_layer_sizes=(16,),
+    ...                     random_state=0)
+    >>> len(results), results.unique("noise"), results.unique("dataset")
+    (4, ['additive', 'speckle'], ['digits'])
     """
+    if data is None and dataset not in DATASETS:
+        raise ValueError(
+            f"The 'dataset' parameter must be one of {DATASETS}; got {dataset!r}."
+        )
     bunch = data if data is not None else load_dataset(dataset, data_home=data_home)
     name = getattr(bunch, "name", dataset)
     if isinstance(store, str | Path):
@@ -1093,6 +1195,8 @@ def robustness_matrix(
     >>> accuracy.shape
     (2, 3)
     """
+    for value in train_scales:
+        _with_param(estimator, param_name, value, argument="train_scales")
     estimator = clone(estimator)
     _, noise = _noise_step(estimator)
     if noise is not None:
@@ -1141,6 +1245,19 @@ def matrix_from_results(results, **where):
     train_scales : ndarray of shape (n_train,)
     test_scales : ndarray of shape (n_test,)
     accuracy : ndarray of shape (n_train, n_test)
+
+    Examples
+    --------
+    >>> from skmnistnoise.experiment import SweepResults, matrix_from_results
+    >>> rows = [{"model": "mlp", "scale": s, "fold": f, "test_scales": [0.0, 1.0],
+    ...          "test_accuracy_at": acc}
+    ...         for s, f, acc in [(0.0, 0, [0.98, 0.40]), (0.0, 1, [0.96, 0.42]),
+    ...                           (1.0, 0, [0.93, 0.80])]]
+    >>> train, test, accuracy = matrix_from_results(SweepResults(rows))
+    >>> train.tolist(), test.tolist()
+    ([0.0, 1.0], [0.0, 1.0])
+    >>> accuracy.round(2).tolist()  # mean over the folds
+    [[0.97, 0.41], [0.93, 0.8]]
     """
     rows = [r for r in results.select(**where) if "test_accuracy_at" in r]
     if not rows:

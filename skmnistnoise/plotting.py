@@ -17,22 +17,33 @@ Figures
   per scale.
 * :func:`plot_model_comparison`: MLP against ConvNet, accuracy and test loss
   against the noise scale in [0, 1]-pixel units.
+* :func:`plot_robustness_matrix`: test accuracy of models trained at every
+  training noise scale (rows) under every test noise scale (columns).
 """
 
 import math
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 from sklearn.model_selection import ValidationCurveDisplay
 
-from .experiment import MODELS, NOISES, NOTEBOOK_SCALES, SweepResults, make_noise
+from .experiment import (
+    MODELS,
+    NOISES,
+    NOTEBOOK_SCALES,
+    SweepResults,
+    make_noise,
+    matrix_from_results,
+)
 
 __all__ = [
     "plot_accuracy_vs_epoch",
     "plot_accuracy_vs_scale",
     "plot_model_comparison",
     "plot_noisy_samples",
+    "plot_robustness_matrix",
 ]
 
 MODEL_NAMES = {"mlp": "MLP", "convnet": "ConvNet"}
@@ -321,8 +332,8 @@ def plot_noisy_samples(
     X : array-like of shape (n_samples, n_features) or (n_samples, h, w)
         Images in [0, 1] pixels; the first ``n_images`` are shown.
     scales : sequence of float, default=(0, .1, .5, 1, 2, 4)
-        Noise scales, one row each (scale 0 included: for
-        ``"multiplicative"`` noise ``x * N(0, 0)`` it is a blank image).
+        Noise scales, one row each; scale 0 shows the clean images for every
+        noise (see :class:`~skmnistnoise.GaussianNoise`).
     noises : sequence of str, default=("additive", "multiplicative")
         Noise models, one block each; see
         :func:`~skmnistnoise.experiment.make_noise`.
@@ -674,3 +685,108 @@ def plot_model_comparison(results):
     names = " against ".join(dict.fromkeys(MODEL_NAMES.get(m, str(m)) for m, _ in arms))
     fig.suptitle(f"{names} under noise{_title_suffix(results)}")
     return fig
+
+
+# --------------------------------------------------------------------------
+# Figure 5: the robustness matrix
+
+
+def plot_robustness_matrix(results, *, ax=None, **where):
+    """Test accuracy by training noise scale (rows) and test noise scale (columns).
+
+    A heatmap of :func:`~skmnistnoise.experiment.matrix_from_results`: one row
+    per training noise scale, one column per test noise scale, each cell the
+    test accuracy (mean over folds) written in it. The best training scale
+    for each test scale (the largest accuracy in its column) is framed, so
+    the answer to "which training noise should I use against this test
+    noise?" reads off the figure; cells where the training and test scales
+    are equal (the notebooks' protocol, noise on both) are the diagonal.
+
+    Parameters
+    ----------
+    results : SweepResults or list of dict
+        The table of :func:`~skmnistnoise.experiment.robustness_matrix` (rows
+        with ``test_scales`` and ``test_accuracy_at``).
+    ax : matplotlib.axes.Axes or None, default=None
+        Where to draw; None makes a new figure.
+    **where : dict
+        Select rows first, e.g. ``model="convnet"``, when the table holds
+        several matrices.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+        The figure of ``ax``: the heatmap and its colour bar.
+
+    See Also
+    --------
+    skmnistnoise.experiment.robustness_matrix : Computes the table.
+    skmnistnoise.experiment.matrix_from_results : The matrix as arrays.
+
+    Examples
+    --------
+    >>> from skmnistnoise.experiment import SweepResults
+    >>> from skmnistnoise.plotting import plot_robustness_matrix
+    >>> rows = [{"model": "mlp", "noise": "additive", "scale": s, "fold": 0,
+    ...          "test_scales": [0.0, 1.0], "test_accuracy_at": acc}
+    ...         for s, acc in [(0.0, [0.97, 0.41]), (1.0, [0.93, 0.82])]]
+    >>> fig = plot_robustness_matrix(SweepResults(rows))
+    >>> ax = fig.axes[0]
+    >>> ax.get_ylabel(), ax.get_xlabel()
+    ('training noise scale', 'test noise scale')
+    >>> [t.get_text() for t in ax.texts]
+    ['0.970', '0.410', '0.930', '0.820']
+    """
+    results = _as_results(results)
+    _check_not_empty(results, "plot_robustness_matrix")
+    train_scales, test_scales, accuracy = matrix_from_results(results, **where)
+    if ax is None:
+        fig = _new_figure(
+            (1.1 * len(test_scales) + 3.2, 0.75 * len(train_scales) + 2.0)
+        )
+        ax = fig.add_subplot()
+    image = ax.imshow(
+        accuracy, cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto", origin="upper"
+    )
+    best = np.argmax(accuracy, axis=0)
+    for i in range(accuracy.shape[0]):
+        for j in range(accuracy.shape[1]):
+            value = accuracy[i, j]
+            ax.text(
+                j,
+                i,
+                f"{value:.3f}",
+                ha="center",
+                va="center",
+                fontsize="small",
+                color="black" if value > 0.6 else "white",
+                fontweight="bold" if best[j] == i else "normal",
+            )
+    for j, i in enumerate(best):
+        ax.add_patch(
+            Rectangle(
+                (j - 0.5, i - 0.5),
+                1,
+                1,
+                fill=False,
+                edgecolor="red",
+                linewidth=2,
+                label="best training scale" if j == 0 else "_best",
+            )
+        )
+    ax.set_xticks(range(len(test_scales)), [_format_scale(s) for s in test_scales])
+    ax.set_yticks(range(len(train_scales)), [_format_scale(s) for s in train_scales])
+    ax.set_xlabel("test noise scale")
+    ax.set_ylabel("training noise scale")
+    ax.figure.colorbar(image, ax=ax, label="test accuracy")
+    selected = results.select(**where)
+    arms = _arms(SweepResults(selected))
+    names = ", ".join(
+        f"{MODEL_NAMES.get(model, str(model))} ({noise} noise)" for model, noise in arms
+    )
+    ax.set_title(
+        f"Robustness matrix: {names}{_title_suffix(selected)}\n"
+        "framed: the best training scale for each test scale",
+        fontsize="medium",
+    )
+    return ax.figure

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._files import atomic_write
 from .experiment import SweepResults
 from .plotting import (
     MODEL_NAMES,
@@ -159,11 +160,37 @@ def save_figures(
         fig = make()
         path = out_dir / f"{name}.png"
         try:
-            fig.savefig(path, dpi=dpi)
+            _save_figure(fig, path, dpi=dpi)
         finally:
             _close(fig)
         paths[name] = path
     return paths
+
+
+def _save_figure(fig, path, *, dpi=100):
+    """Save a figure as ``path`` (format from its suffix) atomically.
+
+    The image is written under a temporary name and renamed, so an interrupted
+    run leaves the previous image or none, never a truncated one.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    path : str or path-like
+        Where, e.g. ``out/samples.png``; its folder must exist.
+    dpi : int, default=100
+        Resolution.
+
+    Returns
+    -------
+    path : pathlib.Path
+        The file written.
+    """
+    path = Path(path)
+    with atomic_write(path, "wb") as f:
+        fig.savefig(f, dpi=dpi, format=path.suffix.lstrip(".") or None)
+    return path
 
 
 def _close(fig):
@@ -404,9 +431,12 @@ def _notes(results):
     if "multiplicative" in noises:
         notes.append(
             "**Multiplicative noise** is the ConvNet notebook's `x * N(0, s)`: "
-            "its mean is 0, so it destroys the sign and mean of the image, and at "
-            "scale 0 every image is blank (all zeros), so that row is not a clean "
-            "baseline. `speckle` (`x * N(1, s)`) is the usual multiplicative model."
+            "every pixel is multiplied by its own N(0, s) factor, which destroys "
+            "the grey levels and their sign but keeps the zero background, so the "
+            "digit's outline survives at every scale. Scale 0 means no noise for "
+            "every mode, so that row is the clean "
+            "baseline, as in the notebook. `speckle` (`x * N(1, s)`) is the usual "
+            "multiplicative model."
         )
     if "digits" in datasets:
         notes.append(
@@ -528,5 +558,6 @@ def write_report(results, out_dir, *, settings, figures=None, wall_time=None):
     parts += [f"- {note}" for note in _notes(results)]
     parts.append("")
     path = out_dir / "report.md"
-    path.write_text("\n".join(parts), encoding="utf-8")
+    with atomic_write(path) as f:
+        f.write("\n".join(parts))
     return path

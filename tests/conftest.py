@@ -33,6 +33,20 @@ def random_X():
 
 
 @pytest.fixture(scope="session")
+def idx_bytes():
+    """Encode an array of bytes (0-255) in MNIST's IDX format (not gzip'ed)."""
+
+    def encode(array):
+        array = np.asarray(array)
+        header = bytes([0, 0, 8, array.ndim]) + b"".join(
+            int(d).to_bytes(4, "big") for d in array.shape
+        )
+        return header + array.astype(np.uint8).tobytes()
+
+    return encode
+
+
+@pytest.fixture(scope="session")
 def mnist_home():
     """Folder with the four original MNIST .gz files.
 

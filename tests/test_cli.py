@@ -1,4 +1,7 @@
-"""The command line: what a sweep writes, re-runs that train nothing, errors."""
+"""The command line: what a sweep writes, re-runs that train nothing.
+
+Bad arguments and bad input: tests/test_bad_input.py.
+"""
 
 import contextlib
 import csv
@@ -6,8 +9,6 @@ import io
 import os
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 
 import matplotlib.image
 import pytest
@@ -93,64 +94,6 @@ def test_samples_writes_one_figure(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["samples.png"]
     assert str(tmp_path / "samples.png") in stdout
     assert matplotlib.image.imread(tmp_path / "samples.png").shape[1] > 500
-
-
-def _file(tmp_path):
-    path = tmp_path / "a-file"
-    path.write_text("not a folder")
-    return path
-
-
-BAD_ARGUMENTS = [
-    ("unknown-model", ["sweep", "--model", "resnet"], "--model"),
-    ("unknown-noise", ["sweep", "--noise", "additive", "gauss"], "--noise"),
-    ("unknown-dataset", ["samples", "--dataset", "cifar"], "--dataset"),
-    ("negative-scale", ["sweep", "--scales", "0", "-1"], "--scales"),
-    ("nan-scale", ["sweep", "--scales", "nan"], "--scales"),
-    ("epochs-0", ["sweep", "--epochs", "0"], "--epochs"),
-    ("n-jobs-0", ["sweep", "--n-jobs", "0"], "--n-jobs"),
-    ("out-under-a-file", ["sweep", "--out", "{file}/out"], "--out"),
-    ("out-is-a-file", ["samples", "--out", "{file}"], "--out"),
-    (
-        "missing-data-home",
-        ["sweep", "--dataset", "mnist", "--data-home", "{tmp}/no-such-folder"],
-        "--data-home",
-    ),
-]
-
-
-@pytest.mark.parametrize(
-    "argv, argument", [p[1:] for p in BAD_ARGUMENTS], ids=[p[0] for p in BAD_ARGUMENTS]
-)
-def test_bad_argument_is_one_line_and_status_2(argv, argument, tmp_path, capsys):
-    file = _file(tmp_path)
-    argv = [a.format(file=file, tmp=tmp_path) for a in argv]
-    assert main(argv) == 2
-    captured = capsys.readouterr()
-    lines = captured.err.splitlines()
-    assert len(lines) == 1, captured.err
-    assert lines[0].startswith(f"skmnistnoise: error: argument {argument}")
-    assert "Traceback" not in captured.err and "usage:" not in captured.err
-    assert captured.out == ""
-    if argument == "--out":
-        assert str(file) in lines[0]  # the path that cannot be written
-    assert not (tmp_path / "store").exists()
-
-
-def test_loader_error_during_the_run_is_one_line(tmp_path, monkeypatch, capsys):
-    # An existing but empty data folder, offline: the loader's OSError.
-    def offline(url, *args, **kwargs):
-        raise urllib.error.URLError("no network")
-
-    monkeypatch.setattr(urllib.request, "urlopen", offline)
-    data_home = tmp_path / "data"
-    data_home.mkdir()
-    argv = ["samples", "--dataset", "mnist", "--data-home", str(data_home)]
-    assert main([*argv, "--out", str(tmp_path / "out")]) == 2
-    lines = capsys.readouterr().err.splitlines()
-    assert len(lines) == 1
-    assert lines[0].startswith("skmnistnoise: error: argument --dataset: ")
-    assert "images-idx3-ubyte.gz" in lines[0]  # names the missing file
 
 
 def test_no_command_and_version(capsys):

@@ -8,6 +8,7 @@ import http.server
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -161,15 +162,8 @@ def test_a_corrupt_file_of_the_right_size_is_refused(
 # -- downloads, from a local server ---------------------------------------------------
 
 
-def _idx(array):
-    header = bytes([0, 0, 8, array.ndim]) + b"".join(
-        int(d).to_bytes(4, "big") for d in array.shape
-    )
-    return header + array.astype(np.uint8).tobytes()
-
-
 @pytest.fixture
-def tiny_dataset(tmp_path):
+def tiny_dataset(tmp_path, idx_bytes):
     """Four small MNIST-format files (6 train, 4 test images) and their checksums."""
     rng = np.random.default_rng(0)
     arrays = {
@@ -187,7 +181,7 @@ def tiny_dataset(tmp_path):
         ("test_images", "t10k-images-idx3-ubyte.gz"),
         ("test_labels", "t10k-labels-idx1-ubyte.gz"),
     ]:
-        raw = _idx(arrays[role])
+        raw = idx_bytes(arrays[role])
         packed = gzip.compress(raw, mtime=0)
         (good / name).write_bytes(packed)
         files[role] = datasets._RemoteFile(
@@ -205,7 +199,19 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
     def do_GET(self):
         self.requested.append(self.path)
-        super().do_GET()
+        if self.path.startswith("/dropped/"):
+            self._drop_halfway(self.path.replace("/dropped/", "good/", 1))
+        else:
+            super().do_GET()
+
+    def _drop_halfway(self, path):
+        """Announce the whole file, send half of it, hang up: a dropped download."""
+        body = (Path(self.directory) / path).read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body[: len(body) // 2])
+        self.close_connection = True
 
     def log_message(self, *args):
         pass
@@ -317,23 +323,56 @@ def test_all_mirrors_failing_lists_the_urls_and_leaves_no_file(
     assert _part_files(home) == []
 
 
-# -- IDX files -----------------------------------------------------------------------
+def test_a_download_cut_halfway_is_never_kept(tiny_dataset, tmp_path, monkeypatch):
+    dataset, arrays, served = tiny_dataset
+    home = tmp_path / "home"
+    with _serve(served) as server:
+        _use_mirrors(monkeypatch, dataset, [server.url + "dropped/"])
+        with pytest.raises(OSError, match="probably truncated"):
+            fetch_mnist(home, subset="test")
+        assert not home.exists()  # no file, no temporary, no folder left
+        _use_mirrors(
+            monkeypatch, dataset, [server.url + "dropped/", server.url + "good/"]
+        )
+        test = fetch_mnist(home, subset="test")
+    assert_array_equal(test.target, arrays["test_labels"])
+    name = dataset.files["test_images"].name  # tried first, on both calls
+    assert server.requested.count(f"/dropped/{name}") == 2
+    assert _part_files(home) == []
 
 
-def test_load_idx_refuses_labels_that_do_not_match_the_images(tmp_path):
-    images, labels = tmp_path / "images.gz", tmp_path / "labels.gz"
-    images.write_bytes(gzip.compress(_idx(np.zeros((3, 2, 2)))))
-    labels.write_bytes(gzip.compress(_idx(np.zeros(2))))
-    with pytest.raises(ValueError) as excinfo:
-        load_idx(images, labels)
-    assert str(images) in str(excinfo.value)
-    assert str(labels) in str(excinfo.value)
+def test_a_part_file_of_a_killed_download_is_never_used(
+    tiny_dataset, tmp_path, monkeypatch
+):
+    dataset, arrays, served = tiny_dataset
+    own = tmp_path / "mnist"
+    own.mkdir()
+    parts = {}
+    for age, role in [(7200, "test_images"), (0, "test_labels")]:
+        name = dataset.files[role].name
+        # Complete content even: only a renamed file counts as downloaded.
+        parts[age] = own / f".{name}.k1lled.part"
+        parts[age].write_bytes((served / "good" / name).read_bytes())
+        os.utime(parts[age], (time.time() - age, time.time() - age))
+    _use_mirrors(monkeypatch, dataset, [])
+    with pytest.raises(FileNotFoundError, match=dataset.files["test_images"].name):
+        fetch_mnist(tmp_path, subset="test", download_if_missing=False)
+    with _serve(served) as server:
+        _use_mirrors(monkeypatch, dataset, [server.url + "good/"])
+        test = fetch_mnist(tmp_path, subset="test")
+    assert_array_equal(test.target, arrays["test_labels"])
+    # A download cleans up the temporaries of downloads killed an hour ago; a
+    # recent one may belong to a download still running in another process.
+    assert _part_files(own) == [parts[0]]
 
 
-def test_load_idx_scales_pixels_to_the_unit_interval(tmp_path):
+# -- IDX files (bad ones: tests/test_bad_input.py) ---------------------------------
+
+
+def test_load_idx_scales_pixels_to_the_unit_interval(tmp_path, idx_bytes):
     images, labels = tmp_path / "images", tmp_path / "labels"  # not gzip'ed
-    images.write_bytes(_idx(np.array([[[0, 51], [255, 102]]])))
-    labels.write_bytes(_idx(np.array([7])))
+    images.write_bytes(idx_bytes([[[0, 51], [255, 102]]]))
+    labels.write_bytes(idx_bytes([7]))
     X, y = load_idx(images, labels)
     assert X.dtype == np.float32
     assert_array_equal(X, np.array([[0, 0.2, 1, 0.4]], dtype=np.float32))

@@ -10,12 +10,20 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.model_selection import StratifiedKFold
 from sklearn.utils import Bunch
 
-from skmnistnoise.experiment import SweepResults, make_noise, run_study
+from skmnistnoise.experiment import (
+    SweepResults,
+    make_noise,
+    make_study_pipeline,
+    matrix_from_results,
+    robustness_matrix,
+    run_study,
+)
 from skmnistnoise.plotting import (
     plot_accuracy_vs_epoch,
     plot_accuracy_vs_scale,
     plot_model_comparison,
     plot_noisy_samples,
+    plot_robustness_matrix,
 )
 
 SCALES = [0.0, 1.0]
@@ -221,9 +229,59 @@ def test_noisy_samples_checks_the_image_shape(digits):
     assert fig.axes[0].get_images()[0].get_array().shape == (6, 10)
 
 
-def test_figures_are_not_kept_by_pyplot(results):
+@pytest.fixture(scope="module")
+def matrix_results(digits):
+    """Robustness matrices of both models: 2 training x 3 test scales, 1 epoch."""
+    common = {
+        "train_scales": [0.0, 1.0],
+        "test_scales": [0.0, 0.5, 1.0],
+        "cv": digits.cv,
+        "random_state": 0,
+    }
+    mlp = make_study_pipeline("mlp", epochs=1, hidden_layer_sizes=(16,))
+    convnet = make_study_pipeline("convnet", epochs=1, **TINY_CONVNET)
+    return robustness_matrix(
+        mlp, digits.data, digits.target, **common
+    ) + robustness_matrix(convnet, digits.data, digits.target, **common)
+
+
+def test_robustness_matrix_draws_the_matrix(matrix_results):
+    fig = plot_robustness_matrix(matrix_results, model="convnet")
+    assert isinstance(fig, Figure)
+    ax, colour_bar = fig.axes
+    train, test, accuracy = matrix_from_results(matrix_results, model="convnet")
+    # The image is the matrix: rows are training scales, columns test scales.
+    (image,) = ax.get_images()
+    assert_allclose(image.get_array(), accuracy)
+    assert image.get_clim() == (0.0, 1.0)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "0.5", "1"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0", "1"]
+    assert ax.get_xlabel() == "test noise scale"
+    assert ax.get_ylabel() == "training noise scale"
+    # Every cell carries its accuracy, row by row.
+    assert [t.get_text() for t in ax.texts] == [f"{v:.3f}" for v in accuracy.ravel()]
+    # One frame per test scale, around the best training scale of that column.
+    frames = [p for p in ax.patches if p.get_edgecolor() != (0, 0, 0, 0)]
+    assert len(frames) == len(test)
+    for j, frame in enumerate(frames):
+        row = int(round(frame.get_y() + 0.5))
+        assert int(round(frame.get_x() + 0.5)) == j
+        assert accuracy[row, j] == accuracy[:, j].max()
+    assert "ConvNet" in ax.get_title() and "MLP" not in ax.get_title()
+    assert colour_bar.get_ylabel() == "test accuracy"
+
+
+def test_robustness_matrix_needs_matrix_rows(results):
+    with pytest.raises(ValueError, match="robustness_matrix"):
+        plot_robustness_matrix(results)
+    with pytest.raises(ValueError, match="no rows"):
+        plot_robustness_matrix(SweepResults())
+
+
+def test_figures_are_not_kept_by_pyplot(results, matrix_results):
     before = plt.get_fignums()
     plot_accuracy_vs_scale(results)
     plot_accuracy_vs_epoch(results)
     plot_model_comparison(results)
+    plot_robustness_matrix(matrix_results, model="mlp")
     assert plt.get_fignums() == before

@@ -1,0 +1,470 @@
+"""Sphinx extension: the committed full-MNIST results, rendered at build time.
+
+``.. study-results:: notebooks`` renders ``notebooks.json`` (the reproduction
+of the two notebooks, ``benchmarks/reproduce_notebooks.py``) and
+``.. study-results:: beyond`` renders ``beyond.json`` (``benchmarks/beyond.py``):
+tables of the stored numbers and figures drawn from the stored rows with
+:mod:`skmnistnoise.plotting`, written as PNG next to the build's doctrees.
+Nothing is trained: the numbers are the committed files'.
+
+The files are read from the config value ``study_results_dir`` (default:
+``benchmarks/results`` of the repository), or from the folder named by the
+environment variable ``SKMNISTNOISE_RESULTS_DIR``. A missing file is not an
+error: the page says that those results are not committed yet. A file that is
+present but cannot be rendered is a Sphinx warning (an error under ``-W``).
+"""
+
+import ast
+import json
+import os
+from pathlib import Path
+
+from docutils.parsers.rst import Directive
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+ENV_RESULTS_DIR = "SKMNISTNOISE_RESULTS_DIR"
+KINDS = {
+    "notebooks": ("notebooks.json", "benchmarks/reproduce_notebooks.py"),
+    "beyond": ("beyond.json", "benchmarks/beyond.py"),
+}
+MODEL_NAMES = {"mlp": "MLP", "convnet": "ConvNet"}
+
+
+# --------------------------------------------------------------------------
+# reST building blocks
+
+
+def _list_table(header, rows, widths=None):
+    """A ``list-table`` directive as lines of reST."""
+    lines = [".. list-table::", "   :header-rows: 1", ""]
+    if widths:
+        lines.insert(2, f"   :widths: {' '.join(str(w) for w in widths)}")
+    for row in [header, *rows]:
+        lines.append(f"   * - {row[0]}")
+        lines += [f"     - {cell}" for cell in row[1:]]
+    return [*lines, ""]
+
+
+def _fmt(value, digits=4):
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def _fmt_scale(value):
+    return f"{float(value):.4g}"
+
+
+def _fmt_seconds(seconds):
+    if seconds is None:
+        return ""
+    minutes, s = divmod(int(round(float(seconds))), 60)
+    hours, m = divmod(minutes, 60)
+    return f"{hours}h{m:02d}m" if hours else f"{m}m{s:02d}s"
+
+
+class _Figures:
+    """Saves figures as PNG in the build folder and returns their reST."""
+
+    def __init__(self, out_dir, doc_dir, prefix):
+        self.out_dir = Path(out_dir)
+        self.doc_dir = Path(doc_dir)
+        self.prefix = prefix
+
+    def rst(self, fig, name, caption):
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        path = self.out_dir / f"{self.prefix}_{name}.png"
+        try:
+            fig.savefig(path, dpi=100)
+        finally:
+            fig.clear()
+        link = os.path.relpath(path, self.doc_dir).replace(os.sep, "/")
+        return [
+            f".. figure:: {link}",
+            "   :width: 100%",
+            f"   :alt: {caption}",
+            "",
+            f"   {caption}",
+            "",
+        ]
+
+
+# --------------------------------------------------------------------------
+# notebooks.json
+
+
+def _notebook_reference(script):
+    """The notebooks' own numbers, ``NOTEBOOK`` of reproduce_notebooks.py, or {}."""
+    if not script.is_file():
+        return {}
+    tree = ast.parse(script.read_text(encoding="utf-8"))
+    for node in tree.body:
+        targets = getattr(node, "targets", None) or [getattr(node, "target", None)]
+        if any(getattr(t, "id", None) == "NOTEBOOK" for t in targets):
+            return ast.literal_eval(node.value)
+    return {}
+
+
+def _arm_name(model, noise, protocol):
+    return f"{MODEL_NAMES.get(model, model)}, {noise} ({protocol})"
+
+
+def _with_protocol_in_noise(rows):
+    """Rows whose ``noise`` names the protocol where one arm ran under several.
+
+    The plots tell arms apart by (model, noise); the reproduction runs the
+    MLP's additive noise under both protocols.
+    """
+    protocols = {}
+    for r in rows:
+        protocols.setdefault((r["model"], r["noise"]), set()).add(r.get("protocol"))
+    return [
+        {**r, "noise": f"{r['noise']}, {r.get('protocol')}"}
+        if len(protocols[(r["model"], r["noise"])]) > 1
+        else r
+        for r in rows
+    ]
+
+
+def render_notebooks(data, figures, reference):
+    from skmnistnoise.plotting import (
+        plot_accuracy_vs_epoch,
+        plot_accuracy_vs_scale,
+        plot_model_comparison,
+    )
+
+    records = data["records"]
+    rows = [{"dataset": "mnist", "fold": 0, **r} for r in records]
+    arms = list(dict.fromkeys((r["model"], r["noise"], r["protocol"]) for r in rows))
+    scales = sorted({float(r["scale"]) for r in rows})
+    by_key = {
+        (r["model"], r["noise"], r["protocol"], float(r["scale"])): r for r in rows
+    }
+    lines = []
+
+    header = ["scale", *(_arm_name(*arm) for arm in arms)]
+    table = []
+    for scale in scales:
+        cells = [_fmt_scale(scale)]
+        for model, noise, protocol in arms:
+            row = by_key.get((model, noise, protocol, scale))
+            cell = _fmt(row["test_accuracy"]) if row else ""
+            theirs = reference.get((model, noise), {}).get(scale)
+            if row and protocol == "notebooks" and theirs is not None:
+                cell += f" ({theirs:.4f})"
+            cells.append(cell)
+        table.append(cells)
+    lines += [
+        "Test accuracy after the last epoch, one fresh model per scale; in "
+        "parentheses the notebook's own number for the same arm and scale, "
+        "where it printed one.",
+        "",
+        *_list_table(header, table),
+    ]
+
+    detail = [
+        [
+            MODEL_NAMES.get(r["model"], r["model"]),
+            r["noise"],
+            r["protocol"],
+            _fmt_scale(r["scale"]),
+            _fmt_scale(r["pixel_scale"]),
+            _fmt(r["train_accuracy"]),
+            _fmt(r["test_accuracy"]),
+            r.get("epochs", ""),
+            r.get("seed", ""),
+            _fmt_seconds(r.get("wall_s")),
+        ]
+        for r in rows
+    ]
+    lines += [
+        "Every fit: the scale as swept and in [0, 1]-pixel units, the train "
+        "accuracy (on the noisy training images the model was trained on) and "
+        "the test accuracy (the test images through the same noise step, a "
+        "fresh draw), the epochs, the seed and the wall time of fit and "
+        "scoring.",
+        "",
+        *_list_table(
+            [
+                "model",
+                "noise",
+                "protocol",
+                "scale",
+                "pixel scale",
+                "train accuracy",
+                "test accuracy",
+                "epochs",
+                "seed",
+                "wall time",
+            ],
+            detail,
+        ),
+    ]
+
+    labelled = _with_protocol_in_noise(rows)
+    notebooks = [r for r in rows if r["protocol"] == "notebooks"]
+    if notebooks:
+        lines += figures.rst(
+            plot_accuracy_vs_scale(notebooks),
+            "notebooks_vs_scale",
+            "The notebooks' arms against the scale as they swept it (MLP in "
+            "standard deviations of the pixels, ConvNet in [0, 1] pixels): test "
+            "solid, train dashed.",
+        )
+    lines += figures.rst(
+        plot_accuracy_vs_scale(labelled, x="pixel_scale"),
+        "all_vs_pixel_scale",
+        "Every arm against the noise scale in [0, 1]-pixel units, where the "
+        "models can be compared.",
+    )
+    if all(r.get("test_loss") is not None for r in rows):
+        lines += figures.rst(
+            plot_model_comparison(labelled),
+            "model_comparison",
+            "Accuracy and test loss of every arm in [0, 1]-pixel units.",
+        )
+    if any(r.get("epoch_test_accuracy") for r in rows):
+        lines += figures.rst(
+            plot_accuracy_vs_epoch(labelled),
+            "per_epoch",
+            "Train accuracy per epoch (Keras's running average, dropout on) and "
+            "validation accuracy after every epoch, one line per scale.",
+        )
+    versions = data.get("versions")
+    if versions:
+        lines += [
+            "Software and machine of the run:",
+            "",
+            *_list_table(["", "version"], [[k, v] for k, v in versions.items()]),
+        ]
+    return lines
+
+
+# --------------------------------------------------------------------------
+# beyond.json
+
+
+def _smoothing_figure(records):
+    from matplotlib.figure import Figure
+
+    models = list(dict.fromkeys(r["model"] for r in records))
+    fig = Figure(figsize=(5.2 * len(models), 4.2), layout="constrained")
+    axes = fig.subplots(1, len(models), squeeze=False)[0]
+    for ax, model in zip(axes, models):
+        for i, record in enumerate(r for r in records if r["model"] == model):
+            evaluations = record["evaluations"]
+            for voting, style in (("soft", "-"), ("hard", "--")):
+                points = sorted(
+                    (e["draws"], e["test_accuracy"])
+                    for e in evaluations
+                    if e["voting"] == voting or e["draws"] == 1
+                )
+                if len(points) < 2:
+                    continue
+                draws, accuracy = zip(*points)
+                ax.plot(
+                    draws,
+                    accuracy,
+                    linestyle=style,
+                    marker="o",
+                    color=f"C{i}",
+                    label=f"sigma {record['sigma']:g}, {voting}",
+                )
+        ax.set_xscale("log")
+        draws = sorted({e["draws"] for r in records for e in r["evaluations"]})
+        ax.set_xticks(draws, [str(k) for k in draws])
+        ax.minorticks_off()
+        ax.set_xlabel("noise draws per test image")
+        ax.set_ylabel("test accuracy")
+        ax.set_title(f"{MODEL_NAMES.get(model, model)}, trained with fresh noise")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize="small")
+    fig.suptitle("Noise-averaged prediction on MNIST")
+    return fig
+
+
+def render_beyond(data, figures):
+    from skmnistnoise.plotting import plot_accuracy_vs_epoch
+
+    lines = []
+    smoothing = data.get("smoothing") or []
+    if smoothing:
+        columns = sorted(
+            {(e["draws"], e["voting"]) for r in smoothing for e in r["evaluations"]},
+            key=lambda c: (c[0], c[1] != "soft"),
+        )
+        header = [
+            "model",
+            "sigma",
+            "epochs",
+            "fit time",
+            *(f"k={k}" if k == 1 else f"k={k} {v}" for k, v in columns),
+        ]
+        table = []
+        for r in smoothing:
+            accuracy = {(e["draws"], e["voting"]): e for e in r["evaluations"]}
+            table.append(
+                [
+                    MODEL_NAMES.get(r["model"], r["model"]),
+                    f"{r['sigma']:g}",
+                    r.get("epochs", ""),
+                    _fmt_seconds(r.get("fit_s")),
+                    *(
+                        _fmt(accuracy[c]["test_accuracy"]) if c in accuracy else ""
+                        for c in columns
+                    ),
+                ]
+            )
+        lines += [
+            "Test accuracy under additive Gaussian noise of scale sigma on [0, 1] "
+            "pixels, for models trained with fresh noise of the same sigma every "
+            "epoch: k=1 is one noisy copy of each test image (the notebooks' "
+            "protocol); k draws average the predictions of k noisy copies "
+            "(soft: probabilities, hard: votes).",
+            "",
+            *_list_table(header, table),
+            *figures.rst(
+                _smoothing_figure(smoothing),
+                "smoothing",
+                "Test accuracy against the number of noise draws per image "
+                "(k=1: a plain prediction on one noisy copy).",
+            ),
+        ]
+    gap = data.get("per_epoch_gap") or []
+    if gap:
+        table = [
+            [
+                r["regime"],
+                _fmt_scale(r["scale"]),
+                r.get("epochs", ""),
+                _fmt(r.get("keras_train_accuracy_last_epoch")),
+                _fmt(r["train_accuracy"]),
+                _fmt(r["test_accuracy"]),
+                _fmt_seconds(r.get("wall_s")),
+            ]
+            for r in gap
+        ]
+        lines += [
+            "The MLP notebook's arm at scale 2 (standardised pixels): one noise "
+            "draw per training image, fixed for all epochs, against fresh noise "
+            "every epoch. The train accuracy of the fixed regime is on the noisy "
+            "images it was trained on; with fresh noise the pipeline's noise step "
+            "touches only the test images, so it is on the clean training images.",
+            "",
+            *_list_table(
+                [
+                    "training noise",
+                    "scale",
+                    "epochs",
+                    "train accuracy, last epoch (Keras)",
+                    "train accuracy",
+                    "test accuracy",
+                    "wall time",
+                ],
+                table,
+            ),
+        ]
+        rows = [
+            {
+                "dataset": "mnist",
+                "model": "mlp",
+                "noise": r["regime"],
+                "fold": 0,
+                "scale": r["scale"],
+                "epoch_train_accuracy": r["epoch_train_accuracy"],
+                "epoch_test_accuracy": r["epoch_test_accuracy"],
+            }
+            for r in gap
+        ]
+        if any(r["epoch_test_accuracy"] for r in rows):
+            lines += figures.rst(
+                plot_accuracy_vs_epoch(rows),
+                "per_epoch_gap",
+                "Per epoch: one fixed noise draw per image against fresh noise "
+                "every epoch.",
+            )
+    return lines
+
+
+# --------------------------------------------------------------------------
+# The directive
+
+
+def results_dir(config):
+    """The folder of the result files: the environment, else the config."""
+    return Path(os.environ.get(ENV_RESULTS_DIR) or config.study_results_dir)
+
+
+class StudyResults(Directive):
+    """``.. study-results:: notebooks|beyond``: tables and figures of a result file."""
+
+    required_arguments = 1
+    has_content = False
+
+    def run(self):
+        env = self.state.document.settings.env
+        kind = self.arguments[0]
+        if kind not in KINDS:
+            raise self.error(
+                f"study-results takes one of {', '.join(KINDS)}; got {kind!r}."
+            )
+        file_name, script = KINDS[kind]
+        folder = results_dir(env.config)
+        path = folder / file_name
+        env.note_dependency(str(path))
+        if not path.is_file():
+            repo = Path(env.config.study_results_repo).resolve()
+            shown = path.resolve()
+            if shown.is_relative_to(repo):
+                shown = shown.relative_to(repo)
+            lines = [
+                ".. note::",
+                "",
+                f"   These results are not committed yet: there is no ``{shown}``. "
+                f"``python {script}`` computes and writes it (hours on two CPU "
+                "cores); the next documentation build shows it.",
+                "",
+            ]
+        else:
+            doc_dir = Path(env.doc2path(env.docname)).parent
+            out_dir = Path(env.doctreedir).parent / "study_results"
+            figures = _Figures(out_dir, doc_dir, kind)
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if kind == "notebooks":
+                    repo = Path(env.config.study_results_repo)
+                    reference = _notebook_reference(repo / script)
+                    lines = render_notebooks(data, figures, reference)
+                else:
+                    lines = render_beyond(data, figures)
+            except Exception as exc:  # a malformed file: say so, do not crash
+                logger.warning(
+                    "study-results: cannot render %s: %s: %s",
+                    path,
+                    type(exc).__name__,
+                    exc,
+                    location=(env.docname, self.lineno),
+                )
+                return []
+            lines = [
+                f"*From* ``{file_name}`` *({path.stat().st_size:,} bytes), "
+                "rendered at build time.*",
+                "",
+                *lines,
+            ]
+        self.state_machine.insert_input(lines, str(path))
+        return []
+
+
+def setup(app):
+    root = Path(__file__).resolve().parents[2]
+    app.add_config_value("study_results_repo", str(root), "env")
+    app.add_config_value(
+        "study_results_dir", str(root / "benchmarks" / "results"), "env"
+    )
+    app.add_directive("study-results", StudyResults)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
