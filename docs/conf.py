@@ -102,7 +102,11 @@ def _skip_member(app, what, name, obj, skip, options):
 # documentation (":term:`meta-estimator`", ":ref:`metadata_routing`"), which
 # this build has no inventory of: such references are shown as plain text.
 # An unresolved reference in skmnistnoise's own text is still an error.
-_FOREIGN_DOCSTRINGS = ("docstring of sklearn.", "docstring of scikeras.")
+_FOREIGN_DOCSTRINGS = (
+    "docstring of sklearn.",
+    "docstring of scikeras.",
+    "docstring of distributed.",  # LimitThreads inherits WorkerPlugin's
+)
 
 
 def _foreign_reference_as_text(app, env, node, contnode):

@@ -1,11 +1,15 @@
 """SciKeras classifiers whose defaults are the notebooks' networks and training."""
 
 import math
+import random
+import threading
 from contextlib import contextmanager
 
 import keras
 import numpy as np
+import scikeras.wrappers
 import scipy.sparse as sp
+from scikeras.utils.random_state import tensorflow_random_state
 from scikeras.utils.transformers import (
     ClassifierLabelEncoder,
     _is_categorical_crossentropy,
@@ -27,10 +31,46 @@ try:
     from tensorflow.python.framework import config as _tf_config
 except ImportError:  # pragma: no cover - another Keras backend without TF
     _tf_config = None
+try:  # Where Keras draws the seeds of layers built without one.
+    from keras.src.random import seed_generator as _keras_seed_generator
+except ImportError:  # pragma: no cover - a Keras that moved it
+    _keras_seed_generator = None
+
+
+# SciKeras seeds process-global state (Python, NumPy, TF and Keras seeds,
+# TF_DETERMINISTIC_OPS) for the length of a fit, so two fits in threads of one
+# process (a Dask worker with several threads, joblib's threading backend)
+# would draw from each other's seeds. One Keras fit at a time per process keeps
+# seeded fits reproducible; the fit itself uses the process's TF threads.
+_FIT_LOCK = threading.RLock()
 
 
 def _op_determinism_enabled():
     return _tf_config is not None and _tf_config.is_op_determinism_enabled()
+
+
+@contextmanager
+def _private_keras_seeds(seed):
+    """SciKeras's seeding, Keras's own seed draws from a private generator.
+
+    SciKeras seeds Python's global ``random`` (and NumPy and TF) for a fit, and
+    Keras draws from it the seeds of the layers built without one (weight
+    initializers, dropout). Other threads of the process draw from the same
+    generator: a Dask worker's event loop does, a hundred times a sweep, so
+    the layers' seeds, and the trained network, depended on the timing of the
+    worker's network traffic. A private ``random.Random(seed)`` gives Keras the
+    draws the global generator gives a process that does nothing else.
+    """
+    with tensorflow_random_state(seed):
+        if _keras_seed_generator is None:  # pragma: no cover
+            yield
+            return
+        shared = _keras_seed_generator.python_random
+        _keras_seed_generator.python_random = random.Random(seed)
+        try:
+            yield
+        finally:
+            _keras_seed_generator.python_random = shared
 
 
 @contextmanager
@@ -44,14 +84,20 @@ def _tf_determinism_restored():
     believes determinism was enabled before it and never turns it off, and the
     next unseeded fit fails with "Random ops require a seed to be set when
     determinism is enabled". Asking before SciKeras does caches the user's real
-    setting, and the ``finally`` restores it whatever SciKeras did.
+    setting, and the ``finally`` restores it whatever SciKeras did. The whole
+    call holds ``_FIT_LOCK``: the seeds and the setting are the process's; and
+    SciKeras seeds through :func:`_private_keras_seeds`.
     """
-    before = _op_determinism_enabled()
-    try:
-        yield
-    finally:
-        if not before and _op_determinism_enabled():
-            _tf_config.disable_op_determinism()
+    with _FIT_LOCK:
+        before = _op_determinism_enabled()
+        seeding = scikeras.wrappers.tensorflow_random_state
+        scikeras.wrappers.tensorflow_random_state = _private_keras_seeds
+        try:
+            yield
+        finally:
+            scikeras.wrappers.tensorflow_random_state = seeding
+            if not before and _op_determinism_enabled():
+                _tf_config.disable_op_determinism()
 
 
 class _OneHotLabelEncoder(ClassifierLabelEncoder):

@@ -38,8 +38,24 @@ _BLOCK_ROWS = 256
 _THREADED_MIN_SIZE = 1 << 20
 
 
+# Caps the noise threads of a process, e.g. a Dask worker's (see LimitThreads).
+ENV_NUM_THREADS = "SKMNISTNOISE_NUM_THREADS"
+
+
 def _n_threads():
-    """Number of cores this process may use."""
+    """Number of cores this process may use: $SKMNISTNOISE_NUM_THREADS, else all."""
+    text = os.environ.get(ENV_NUM_THREADS, "").strip()
+    if text:
+        try:
+            value = int(text)
+        except ValueError:
+            value = 0
+        if value < 1:
+            raise ValueError(
+                f"The environment variable {ENV_NUM_THREADS} must be a positive "
+                f"integer; got {text!r}."
+            )
+        return value
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux

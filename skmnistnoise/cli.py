@@ -4,7 +4,10 @@
 result store in ``OUT/store`` (a re-run of the same command trains nothing),
 and writes ``results.csv``, ``results.json``, the figures as PNG and
 ``report.md`` into ``OUT``. ``skmnistnoise samples`` draws the noisy-samples
-figure alone. ``python -m skmnistnoise`` is the same command.
+figure alone. ``python -m skmnistnoise`` is the same command. With
+``--scheduler ADDRESS`` (a running Dask cluster) or ``--dask-workers N`` (a
+local one) the sweep's fits run on Dask workers through joblib's Dask backend
+(see :mod:`skmnistnoise.cluster`).
 
 Bad arguments, and errors that come from what the user asked for (a data
 folder without the files, a folder that cannot be written), end with exit
@@ -23,6 +26,7 @@ import math  # noqa: E402
 import shlex  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
+from contextlib import ExitStack, contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from .datasets import DATASETS as DATASET_CHOICES  # noqa: E402
@@ -286,12 +290,27 @@ def build_parser():
         "gets the multiplicative x * N(0, s) noise. --scales, --epochs, --noise "
         "and --dataset still apply (the notebooks used --dataset mnist)",
     )
-    sweep.add_argument(
+    where = sweep.add_mutually_exclusive_group()
+    where.add_argument(
         "--n-jobs",
         type=_n_jobs,
         metavar="N",
         help="fits trained in parallel processes (-1: all cores; default: one "
         "at a time)",
+    )
+    where.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the fits on the Dask cluster whose scheduler is at ADDRESS "
+        "(e.g. tcp://10.0.0.5:8786); needs 'pip install skmnistnoise[dask]' "
+        "here and on the workers, and --out on a filesystem the workers share",
+    )
+    where.add_argument(
+        "--dask-workers",
+        type=_positive_int,
+        metavar="N",
+        help="start a Dask cluster of N worker processes on this machine, the "
+        "cores shared among them, and run the fits on it",
     )
     sweep.add_argument(
         "-q",
@@ -361,10 +380,45 @@ def _command_line(argv):
     return shlex.join([PROG, *argv])
 
 
+@contextmanager
+def _dask_backend(args):
+    """Run the block on the Dask cluster the arguments name, if they name one."""
+    if args.scheduler is None and args.dask_workers is None:
+        yield
+        return
+    if args.scheduler is not None:
+        option, what = "--scheduler", f"cannot connect to {args.scheduler!r}"
+    else:
+        option, what = "--dask-workers", f"cannot start {args.dask_workers} workers"
+    try:
+        import joblib
+
+        from .cluster import dask_client
+    except ImportError as exc:
+        raise UsageError(f"argument {option}: {_one_line(exc)}") from None
+    with ExitStack() as stack:
+        try:
+            client = stack.enter_context(
+                dask_client(args.scheduler, n_workers=args.dask_workers)
+            )
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise UsageError(f"argument {option}: {what}: {_one_line(exc)}") from None
+        if not args.quiet:
+            threads = client.nthreads()
+            print(
+                f"Dask cluster {client.scheduler.address}: {len(threads)} "
+                f"worker(s), {sum(threads.values())} thread(s)",
+                file=sys.stderr,
+                flush=True,
+            )
+        stack.enter_context(joblib.parallel_config(backend="dask"))
+        yield
+
+
 def _sweep(args, argv):
     from sklearn.utils._param_validation import InvalidParameterError
 
-    from .experiment import SweepResults, run_study
+    from .experiment import run_study
     from .report import save_figures, write_report
 
     start = time.perf_counter()
@@ -373,12 +427,11 @@ def _sweep(args, argv):
     out = _writable_out(args.out)
     scales = list(NOTEBOOK_SCALES if args.scales is None else args.scales)
     store = None if args.no_store else out / "store"
-    results = SweepResults()
+    arms = [(m, n) for models, noises in _arms(args) for m in models for n in noises]
     try:
-        for models, noises in _arms(args):
-            results = results + run_study(
-                models=models,
-                noises=noises,
+        with _dask_backend(args):
+            results = run_study(
+                arms=arms,
                 scales=scales,
                 data=bunch,
                 protocol=args.protocol,
@@ -421,6 +474,10 @@ def _sweep(args, argv):
     }
     if args.n_jobs is not None:
         settings["n_jobs"] = args.n_jobs
+    if args.scheduler is not None:
+        settings["dask"] = f"scheduler {args.scheduler}"
+    if args.dask_workers is not None:
+        settings["dask"] = f"{args.dask_workers} local workers"
     if args.data_home is not None:
         settings["data_home"] = str(args.data_home)
     wall = time.perf_counter() - start

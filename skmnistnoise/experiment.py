@@ -15,6 +15,7 @@ and an interrupted sweep resumes.
 """
 
 import csv
+import functools
 import json
 import sys
 import time
@@ -22,17 +23,19 @@ import warnings
 from dataclasses import dataclass, field
 from numbers import Real
 from pathlib import Path
+from typing import NamedTuple
 
 import keras
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, effective_n_jobs
+from joblib.parallel import get_active_backend
 from sklearn.base import clone, is_classifier
 from sklearn.metrics import log_loss
 from sklearn.model_selection import check_cv
 from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import InvalidParameterError
 
-from ._classifiers import ConvNetClassifier, MLPClassifier
+from ._classifiers import _FIT_LOCK, ConvNetClassifier, MLPClassifier
 from ._files import atomic_write
 from ._noise import GaussianNoise, ImpulseNoise, ShotNoise, _BaseNoise
 from ._preprocessing import GlobalStandardScaler
@@ -576,6 +579,23 @@ def _fmt(value):
     return f"{value:g}" if isinstance(value, Real) else repr(value)
 
 
+def _one_at_a_time(fit):
+    """Run ``fit`` holding the process's Keras fit lock.
+
+    Fits in threads of one process (a Dask worker with several threads) take
+    turns anyway (see ``_classifiers._FIT_LOCK``); taking the turn before the
+    clock starts keeps the wait out of ``fit_time`` and ``score_time``.
+    """
+
+    @functools.wraps(fit)
+    def locked(*args, **kwargs):
+        with _FIT_LOCK:
+            return fit(*args, **kwargs)
+
+    return locked
+
+
+@_one_at_a_time
 def _fit_one(
     estimator,
     X,
@@ -698,8 +718,14 @@ def noise_sweep(
         Needs every step seeded (``random_state``) or the sweep's
         ``random_state``.
     n_jobs : int or None, default=None
-        Fits run in parallel through joblib (its backend decides where:
-        processes, or a Dask cluster under ``joblib.parallel_config``).
+        Fits run in parallel through joblib, whose backend decides where:
+        local processes, or the workers of a Dask cluster inside
+        ``joblib.parallel_config(backend="dask")``. None means what joblib's
+        active configuration says, as for scikit-learn: one fit at a time by
+        default, all workers of the cluster under the Dask backend. Each fit
+        writes its record to ``store`` from where it runs, so the store
+        belongs on a filesystem every worker shares; this process also writes
+        any record it does not find there.
     random_state : int or None, default=None
         If given, sets every step's ``random_state``.
     dataset : str, default="custom"
@@ -737,6 +763,87 @@ def noise_sweep(
     (2, 0.0, 2)
     """
     start = time.perf_counter()
+    plan = _plan_sweep(
+        estimator,
+        X,
+        y,
+        param_name=param_name,
+        param_range=param_range,
+        cv=cv,
+        per_epoch=per_epoch,
+        store=store,
+        random_state=random_state,
+        dataset=dataset,
+        labels=labels,
+        test_noise=test_noise,
+        test_scales=test_scales,
+    )
+    if isinstance(verbose, Progress):
+        progress = verbose  # shared by several sweeps: drop what was cached
+        progress.total_epochs -= sum(r.get("epochs", 0) for r in plan.cached)
+    else:
+        progress = Progress(plan.epochs) if verbose else None
+    return _run_plans([plan], n_jobs, progress, start)
+
+
+class _Task(NamedTuple):
+    """One fit still to run: the arguments of :func:`_fit_one` but ``progress``."""
+
+    estimator: object
+    X: np.ndarray
+    y: np.ndarray
+    train: np.ndarray
+    test: np.ndarray
+    labels: dict
+    per_epoch: bool
+    store: ResultStore | None
+    key: str | None
+    spec: dict | None
+    test_noise: object
+    test_scales: tuple
+
+    def arguments(self, progress):
+        """The positional arguments of ``_fit_one``.
+
+        ``X`` and ``y`` are arguments of their own, so joblib's Dask backend
+        sends them to the workers once per sweep rather than once per fit.
+        """
+        return (*self[:10], progress, *self[10:])
+
+
+@dataclass
+class _SweepPlan:
+    """The fits a sweep still has to run, and the rows its store already holds."""
+
+    tasks: list
+    cached: list
+    store: ResultStore | None
+
+    @property
+    def epochs(self):
+        """Epochs to train in all tasks."""
+        return sum(
+            getattr(_split_pipeline(t.estimator)[1], "epochs", 1) for t in self.tasks
+        )
+
+
+def _plan_sweep(
+    estimator,
+    X,
+    y,
+    *,
+    param_name,
+    param_range,
+    cv,
+    per_epoch,
+    store,
+    random_state,
+    dataset,
+    labels,
+    test_noise,
+    test_scales,
+):
+    """Check a sweep's arguments; list its fits, reading done ones from the store."""
     X = np.asarray(X)
     y = np.asarray(y)
     _check_test_scales(test_noise, test_scales)
@@ -771,12 +878,12 @@ def noise_sweep(
             "Results are not stored: some steps have random_state=None, so a "
             "re-run would not give the same numbers. Seed them, or pass "
             "random_state to the sweep.",
-            stacklevel=2,
+            stacklevel=3,
         )
         store = None
     data_digest = digest_arrays(X, y) if store is not None else None
 
-    tasks, rows = [], []
+    tasks, cached = [], []
     for value in param_range:
         est = _with_param(estimator, param_name, value)
         for fold, (train, test) in enumerate(splits):
@@ -794,36 +901,20 @@ def noise_sweep(
                         spec["test_noise"] = canonical(test_noise)
                         spec["test_scales"] = canonical(list(test_scales))
                 except NotReproducibleError as exc:
-                    warnings.warn(f"Fit not stored: {exc}", stacklevel=2)
+                    warnings.warn(f"Fit not stored: {exc}", stacklevel=3)
                 else:
                     key = store.key(spec)
-                    cached = store.get(key)
-                    if cached is not None:
-                        rows.append(cached)
+                    row = store.get(key)
+                    if row is not None:
+                        cached.append(row)
                         continue
             label = (
                 f"{base_labels['model']} {base_labels['noise']} "
                 f"{param_name}={_fmt(value)} fold {fold + 1}/{len(splits)}"
             )
             labels_row = {**base_labels, "fold": fold, "label": label}
-            tasks.append((est, train, test, labels_row, key, spec))
-    n_cached = len(rows)
-
-    task_epochs = sum(getattr(_split_pipeline(t[0])[1], "epochs", 1) for t in tasks)
-    if isinstance(verbose, Progress):
-        progress = verbose  # shared by several sweeps: drop what was cached
-        progress.total_epochs -= sum(r.get("epochs", 0) for r in rows)
-    else:
-        progress = Progress(task_epochs) if verbose else None
-    parallel = n_jobs not in (None, 1) and len(tasks) > 1
-    if progress is not None and n_cached:
-        progress.line(
-            f"{n_cached} fit(s) read from {store.path}, {len(tasks)} to train"
-        )
-    if not parallel:
-        for est, train, test, labels_row, key, spec in tasks:
-            rows.append(
-                _fit_one(
+            tasks.append(
+                _Task(
                     est,
                     X,
                     y,
@@ -834,32 +925,76 @@ def noise_sweep(
                     store,
                     key,
                     spec,
-                    progress,
                     test_noise,
                     test_scales,
                 )
             )
+    return _SweepPlan(tasks, cached, store)
+
+
+def _fits_in_parallel(n_jobs, n_tasks):
+    """Whether to hand the fits to joblib.
+
+    ``n_jobs=None`` means what joblib's active configuration says: one at a
+    time by default, but every worker of a cluster inside
+    ``joblib.parallel_config(backend="dask")`` (whose default is -1), as
+    scikit-learn's own ``n_jobs=None`` does.
+    """
+    return n_tasks > 1 and n_jobs != 1 and effective_n_jobs(n_jobs) != 1
+
+
+def _on_every_worker(tasks):
+    """The tasks, their arrays copied to every worker first under joblib's Dask backend.
+
+    joblib's Dask backend sends a large argument to one worker, where the others
+    fetch it when they need it. If that worker dies before they have, the data
+    are lost and every fit that needs them fails ("lost scattered data"). Copies
+    on every worker survive the death of any one, so the scheduler can re-run
+    its fits elsewhere. Other backends get the tasks unchanged.
+    """
+    backend, _ = get_active_backend()
+    if type(backend).__name__ != "DaskDistributedBackend":
+        return tasks
+    arrays = {}
+    for task in tasks:
+        for array in (task.X, task.y, task.train, task.test):
+            arrays.setdefault(id(array), array)
+    futures = backend.client.scatter(list(arrays.values()), broadcast=True, hash=False)
+    copies = dict(zip(arrays, futures))
+    return [
+        task._replace(
+            X=copies[id(task.X)],
+            y=copies[id(task.y)],
+            train=copies[id(task.train)],
+            test=copies[id(task.test)],
+        )
+        for task in tasks
+    ]
+
+
+def _run_plans(plans, n_jobs, progress, start):
+    """Run the fits of several sweeps in one go; their rows as SweepResults."""
+    tasks = [task for plan in plans for task in plan.tasks]
+    rows = [row for plan in plans for row in plan.cached]
+    n_cached = len(rows)
+    if progress is not None and n_cached:
+        where = ", ".join(sorted({str(p.store.path) for p in plans if p.cached}))
+        progress.line(f"{n_cached} fit(s) read from {where}, {len(tasks)} to train")
+    if not _fits_in_parallel(n_jobs, len(tasks)):
+        for task in tasks:
+            rows.append(_fit_one(*task.arguments(progress)))
     else:
+        stored = {t.key: t for t in tasks if t.key is not None}
         jobs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-            delayed(_fit_one)(
-                est,
-                X,
-                y,
-                train,
-                test,
-                labels_row,
-                per_epoch,
-                store,
-                key,
-                spec,
-                None,
-                test_noise,
-                test_scales,
-            )
-            for est, train, test, labels_row, key, spec in tasks
+            delayed(_fit_one)(*task.arguments(None)) for task in _on_every_worker(tasks)
         )
         for row in jobs:
             rows.append(row)
+            task = stored.get(row["key"])
+            if task is not None and task.store.get(task.key) is None:
+                # A worker on another machine writes to its own disk when the
+                # store is not on a shared filesystem: keep this one complete.
+                task.store.put(task.key, row, task.spec)
             if progress is not None:
                 progress.fit_done(
                     f"{row['model']} {row['noise']} scale={row['scale']:g} "
@@ -921,7 +1056,8 @@ def run_study(
     store : ResultStore, str, path or None, default=None
         Finished fits are kept there and never recomputed.
     n_jobs : int or None, default=None
-        Fits in parallel.
+        Fits in parallel, as in :func:`noise_sweep`; the fits of all arms go
+        to joblib together, so on a cluster no arm waits for another.
     per_epoch : bool, default=True
         Record per-epoch validation curves.
     verbose : bool, default=False
@@ -963,19 +1099,8 @@ def run_study(
         store = ResultStore(store)
     arms = [(m, n) for m in models for n in noises] if arms is None else list(arms)
     cv = bunch.cv if cv is None else cv
-    n_splits = check_cv(cv, bunch.target, classifier=True).get_n_splits(
-        bunch.data, bunch.target
-    )
-    progress = None
-    if verbose:
-        total = 0
-        for model, _ in arms:
-            default = (
-                MLPClassifier().epochs if model == "mlp" else ConvNetClassifier().epochs
-            )
-            total += (epochs or default) * len(scales) * n_splits
-        progress = Progress(total)
-    results = SweepResults()
+    start = time.perf_counter()
+    plans = []
     for model, noise in arms:
         pipe = make_study_pipeline(
             model,
@@ -985,21 +1110,26 @@ def run_study(
             random_state=random_state,
             **classifier_params,
         )
-        part = noise_sweep(
-            pipe,
-            bunch.data,
-            bunch.target,
-            param_range=scales,
-            cv=cv,
-            per_epoch=per_epoch,
-            store=store,
-            n_jobs=n_jobs,
-            dataset=name,
-            labels={"protocol": protocol, "noise": noise},
-            verbose=progress if progress is not None else False,
+        plans.append(
+            _plan_sweep(
+                pipe,
+                bunch.data,
+                bunch.target,
+                param_name="noise__scale",
+                param_range=scales,
+                cv=cv,
+                per_epoch=per_epoch,
+                store=store,
+                random_state=None,
+                dataset=name,
+                labels={"protocol": protocol, "noise": noise},
+                test_noise=None,
+                test_scales=(),
+            )
         )
-        results = results + part
-    return results
+    # All arms' fits in one joblib call: on a cluster no arm waits for another.
+    progress = Progress(sum(p.epochs for p in plans)) if verbose else None
+    return _run_plans(plans, n_jobs, progress, start)
 
 
 def robustness_matrix(

@@ -267,6 +267,7 @@ def _settings_rows(settings, results):
         "seed": "seed",
         "protocol": "protocol",
         "n_jobs": "parallel fits (n_jobs)",
+        "dask": "Dask cluster",
         "data_home": "data folder",
         "store": "result store",
         "command": "command line",

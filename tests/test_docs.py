@@ -31,6 +31,7 @@ PUBLIC_MODULES = (
     "skmnistnoise.plotting",
     "skmnistnoise.report",
     "skmnistnoise.cli",
+    "skmnistnoise.cluster",
 )
 
 
