@@ -20,6 +20,15 @@ from ._noise import _check_noise_estimator
 
 __all__ = ["MLPClassifier", "ConvNetClassifier"]
 
+# Rows per prediction batch unless the user routes ``predict__batch_size``:
+# Keras's cost per batch dominates small batches (predicting MNIST's test set
+# takes about 35% less CPU time for the MLP and 7% for the ConvNet than at
+# 128), and a row's prediction does not depend on the size of its batch (but
+# for batches of one row, see _prediction_batch_size; tests check
+# bit-identity), so scores stay the same.
+PREDICT_BATCH_SIZE = 512
+_KERAS_PREDICT_BATCH_SIZE = 32  # Keras's own default, for batch_size=None
+
 try:
     from tensorflow.python.framework import config as _tf_config
 except ImportError:  # pragma: no cover - another Keras backend without TF
@@ -49,6 +58,25 @@ def _tf_determinism_restored():
     finally:
         if not before and _op_determinism_enabled():
             _tf_config.disable_op_determinism()
+
+
+def _prediction_batch_size(batch_size, n_samples):
+    """The batch size for predicting ``n_samples`` rows.
+
+    At least ``PREDICT_BATCH_SIZE`` rows, except where that would change a
+    number: a batch of a single row runs another kernel (a matrix-vector
+    product) with other rounding, so when batches of ``batch_size`` would
+    leave a lone last row and the larger ones would not (or the reverse),
+    ``batch_size`` is kept. ``batch_size=-1`` (all rows at once, SciKeras's
+    convention) is kept too.
+    """
+    if batch_size == -1:
+        return batch_size
+    batch_size = batch_size or _KERAS_PREDICT_BATCH_SIZE
+    fast = max(batch_size, PREDICT_BATCH_SIZE)
+    if (n_samples % fast == 1) != (n_samples % batch_size == 1):
+        return batch_size
+    return fast
 
 
 class _OneHotLabelEncoder(ClassifierLabelEncoder):
@@ -143,6 +171,8 @@ class _NoiseStudyClassifier(KerasClassifier):
     * ``train_noise``: fresh noise on the training data every epoch.
     * ``jit_compile``: explicit, so seeded and unseeded fits run the same code
       (Keras turns XLA off when determinism is on; on CPU XLA is much slower).
+    * Predictions run in batches of at least ``PREDICT_BATCH_SIZE`` rows
+      unless ``predict__batch_size`` is set (faster, same numbers).
     """
 
     def __init__(
@@ -249,6 +279,11 @@ class _NoiseStudyClassifier(KerasClassifier):
         with _tf_determinism_restored():
             return super().initialize(X, y)
 
+    def _predict_raw(self, X, **kwargs):
+        if "batch_size" not in kwargs and "predict__batch_size" not in self.__dict__:
+            kwargs["batch_size"] = _prediction_batch_size(self.batch_size, len(X))
+        return super()._predict_raw(X, **kwargs)
+
     def _fit_keras_model(
         self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs
     ):
@@ -316,7 +351,8 @@ class MLPClassifier(_NoiseStudyClassifier):
     loss : str, default="categorical_crossentropy"
         Loss; SciKeras one-hot encodes the labels for it.
     batch_size : int, default=128
-        Samples per gradient step (and per prediction batch).
+        Samples per gradient step; predictions run in batches of at least
+        512 rows (same numbers, faster) unless ``predict__batch_size`` is set.
     epochs : int, default=20
         Passes over the training data.
     train_noise : noise transformer or None, default=None
@@ -438,7 +474,8 @@ class ConvNetClassifier(_NoiseStudyClassifier):
     loss : str, default="categorical_crossentropy"
         Loss; SciKeras one-hot encodes the labels for it.
     batch_size : int, default=128
-        Samples per gradient step (and per prediction batch).
+        Samples per gradient step; predictions run in batches of at least
+        512 rows (same numbers, faster) unless ``predict__batch_size`` is set.
     epochs : int, default=12
         Passes over the training data.
     train_noise : noise transformer or None, default=None

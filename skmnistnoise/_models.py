@@ -11,6 +11,14 @@ import keras
 
 __all__ = ["build_mlp", "build_convnet", "resolve_image_shape"]
 
+# Training steps per call of the compiled train function (Keras's
+# ``steps_per_execution``). Larger values cut Keras's per-step Python cost
+# (about 10% of the MLP's CPU time per epoch on two cores) and change no
+# number: the same steps run in the same order (tests check bit-identity).
+# Per-batch callbacks then run every this many steps; per-epoch ones as usual.
+# The PyTorch backend runs one step per call only.
+STEPS_PER_EXECUTION = 16
+
 
 def resolve_image_shape(input_shape, image_shape=None):
     """Return the ``(height, width, channels)`` shape the ConvNet reshapes rows to.
@@ -73,6 +81,8 @@ def _compile(model, compile_kwargs, jit_compile):
     kwargs = dict(compile_kwargs)
     if not kwargs.get("metrics"):
         kwargs["metrics"] = ["accuracy"]
+    if keras.backend.backend() != "torch":
+        kwargs.setdefault("steps_per_execution", STEPS_PER_EXECUTION)
     model.compile(**kwargs, jit_compile=jit_compile)
     return model
 
