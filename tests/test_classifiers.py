@@ -22,7 +22,6 @@ from sklearn.model_selection import (
 from sklearn.pipeline import make_pipeline
 
 import skmnistnoise._classifiers as classifiers_module
-import skmnistnoise._models as models_module
 from skmnistnoise import ConvNetClassifier, GaussianNoise, MLPClassifier
 from skmnistnoise._classifiers import _FreshNoiseEpochs
 
@@ -137,14 +136,17 @@ def _fit_and_predict(cls, params, X, y):
 def test_speed_settings_change_no_number_of_a_seeded_fit(
     cls, params, small_digits, monkeypatch
 ):
-    # Several training steps per call and large prediction batches are there
-    # for speed only: weights, history and probabilities stay bit-identical
-    # to one step per call and predictions in batches of 128.
+    # Several training steps per call (the MLP's) and large prediction
+    # batches are there for speed only: weights, history and probabilities
+    # stay bit-identical to one step per call and predictions in batches of
+    # 128. Three steps per call on five batches also ends on a partial call.
     X, y = small_digits
+    # Multi-step calls even on these few batches (the default waits for 64).
+    monkeypatch.setattr(classifiers_module, "_MULTI_STEP_MIN_BATCHES", 2)
+    monkeypatch.setattr(classifiers_module, "STEPS_PER_EXECUTION", 3)
     fast = _fit_and_predict(cls, params, X, y)
-    assert models_module.STEPS_PER_EXECUTION > 1
     assert classifiers_module.PREDICT_BATCH_SIZE > 128
-    monkeypatch.setattr(models_module, "STEPS_PER_EXECUTION", 1)
+    monkeypatch.setattr(classifiers_module, "STEPS_PER_EXECUTION", 1)
     monkeypatch.setattr(classifiers_module, "PREDICT_BATCH_SIZE", 128)
     slow = _fit_and_predict(cls, params, X, y)
     for fast_w, slow_w in zip(fast[0], slow[0]):
