@@ -14,6 +14,7 @@ from sklearn.base import clone
 from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils._tags import ClassifierTags
+from sklearn.utils.validation import _num_samples
 
 from ._models import build_convnet, build_mlp
 from ._noise import _check_noise_estimator
@@ -300,7 +301,9 @@ class _NoiseStudyClassifier(KerasClassifier):
 
     def _predict_raw(self, X, **kwargs):
         if "batch_size" not in kwargs and "predict__batch_size" not in self.__dict__:
-            kwargs["batch_size"] = _prediction_batch_size(self.batch_size, len(X))
+            kwargs["batch_size"] = _prediction_batch_size(
+                self.batch_size, _num_samples(X)
+            )
         return super()._predict_raw(X, **kwargs)
 
     def _fit_keras_model(
