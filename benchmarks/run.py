@@ -19,9 +19,10 @@ measured side by side in this process (alternating, several repeats, median):
 * ``convnet_train_gflops``: the ConvNet's training throughput
   (``benchmarks/flops.py``: 3 x 2 x forward multiply-adds per sample) from
   the epochs of a ``ConvNetClassifier`` fit, leaving out the first batches;
-  ``gemm_gflops``: numpy's float32 2048 x 2048 matrix product, measured after
-  every epoch; ``convnet_fraction_of_gemm``: the median of the per-epoch
-  ratios.
+  ``gemm_gflops``: numpy's float32 2048 x 2048 matrix product, timed every
+  16 batches during those epochs (its time taken off the training clock), so
+  both sample the same stretch of time; ``convnet_fraction_of_gemm`` their
+  ratio.
 * ``xla_slowdown_convnet`` / ``xla_slowdown_mlp``: an epoch with
   ``jit_compile=True`` against the default ``jit_compile=False`` (steady
   state: the epoch after the compiling one).
@@ -94,7 +95,7 @@ class Sizes:
     xla_rows: int = 6_000
     xla_epochs: int = 2
     gemm_size: int = 2048
-    gemm_seconds: float = 2.0
+    gemm_every: int = 16
     rerun_repeats: int = 5
     rerun_epochs: int = 2
     sweep_step_rows: tuple = (None, None)  # full MNIST
@@ -112,7 +113,7 @@ QUICK = Sizes(
     xla_rows=512,
     xla_epochs=2,
     gemm_size=2048,
-    gemm_seconds=0.5,
+    gemm_every=4,
     rerun_repeats=3,
     rerun_epochs=1,
     sweep_step_rows=(2_000, 500),
@@ -123,7 +124,7 @@ QUICK = Sizes(
 # Timing helpers
 
 
-def interleaved(candidates, repeats):
+def interleaved(candidates, repeats, cpu=None):
     """Median wall time of each callable, run alternately ``repeats`` times.
 
     Parameters
@@ -132,6 +133,10 @@ def interleaved(candidates, repeats):
         What to time.
     repeats : int
         Rounds; in each round every callable runs once, in order.
+    cpu : dict or None, default=None
+        If given, receives the median CPU time of this process (all threads)
+        per callable: the work done, which other programs on the machine
+        hardly change.
 
     Returns
     -------
@@ -139,11 +144,15 @@ def interleaved(candidates, repeats):
         Median seconds per callable.
     """
     times = {name: [] for name in candidates}
+    cpu_times = {name: [] for name in candidates}
     for _ in range(repeats):
         for name, fn in candidates.items():
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             fn()
             times[name].append(time.perf_counter() - start)
+            cpu_times[name].append(time.process_time() - start_cpu)
+    if cpu is not None:
+        cpu.update({name: statistics.median(t) for name, t in cpu_times.items()})
     return {name: statistics.median(t) for name, t in times.items()}
 
 
@@ -164,18 +173,12 @@ def gemm_gflops(n=2048, seconds=1.0, rng=None):
     gflops : float
         ``2 n^3`` over the median time of one product.
     """
-    rng = np.random.default_rng(0) if rng is None else rng
-    a = rng.random((n, n), dtype=np.float32)
-    b = rng.random((n, n), dtype=np.float32)
-    out = np.empty((n, n), dtype=np.float32)
-    np.matmul(a, b, out=out)  # warm up the BLAS threads
+    gemm = _Gemm(n, rng)
     times = []
     deadline = time.perf_counter() + seconds
     while len(times) < 3 or time.perf_counter() < deadline:
-        start = time.perf_counter()
-        np.matmul(a, b, out=out)
-        times.append(time.perf_counter() - start)
-    return 2 * n**3 / statistics.median(times) / 1e9
+        times.append(gemm())
+    return gemm.gflops(statistics.median(times))
 
 
 def traced_peak(fn):
@@ -292,8 +295,15 @@ def bench_pipeline_overhead(model, X, y, epochs, repeats, keras_defaults=False):
     for candidate in candidates.values():
         candidate()
     data = full
-    medians = interleaved(candidates, repeats)
-    info = {"seconds": medians, "n_samples": len(X), "epochs": epochs}
+    cpu = {}
+    medians = interleaved(candidates, repeats, cpu=cpu)
+    info = {
+        "seconds": medians,
+        "cpu_seconds": cpu,
+        "cpu_ratio": cpu["pipeline"] / cpu["keras"],
+        "n_samples": len(X),
+        "epochs": epochs,
+    }
     if "keras_one_step_per_call" in medians:
         info["pipeline_vs_keras_one_step_per_call"] = (
             medians["pipeline"] / medians["keras_one_step_per_call"]
@@ -301,61 +311,94 @@ def bench_pipeline_overhead(model, X, y, epochs, repeats, keras_defaults=False):
     return medians["pipeline"] / medians["keras"], info
 
 
-class _Throughput(keras.callbacks.Callback):
-    """Samples per second of every epoch, GEMM GFLOP/s after it.
+class _Gemm:
+    """One float32 ``n x n`` matrix product by numpy, timed."""
 
-    The clock starts at the first batch-end call of the epoch (Keras runs
+    def __init__(self, n, rng=None):
+        rng = np.random.default_rng(0) if rng is None else rng
+        self.n = n
+        self.a = rng.random((n, n), dtype=np.float32)
+        self.b = rng.random((n, n), dtype=np.float32)
+        self.out = np.empty((n, n), dtype=np.float32)
+        self()  # warm up the BLAS threads
+
+    def __call__(self):
+        start = time.perf_counter()
+        np.matmul(self.a, self.b, out=self.out)
+        return time.perf_counter() - start
+
+    def gflops(self, seconds):
+        return 2 * self.n**3 / seconds / 1e9
+
+
+class _Throughput(keras.callbacks.Callback):
+    """Training samples per second, with GEMM timed in between, side by side.
+
+    The clock starts at the first batch-end call of each epoch (Keras runs
     ``steps_per_execution`` batches per call), so the first batches, and the
-    tracing of the first epoch, are left out.
+    tracing of the first epoch, are left out. Every ``gemm_every`` calls one
+    matrix product is timed, and its time taken off the training clock: both
+    figures sample the same stretch of time, so a change in the machine's load
+    reaches both.
     """
 
-    def __init__(self, n_samples, batch_size, gemm):
+    def __init__(self, n_samples, batch_size, gemm, gemm_every=16):
         super().__init__()
-        self.n_samples, self.batch_size, self.gemm = n_samples, batch_size, gemm
+        self.n_samples, self.batch_size = n_samples, batch_size
+        self.gemm, self.gemm_every = gemm, gemm_every
         self.epochs = []
 
     def on_epoch_begin(self, epoch, logs=None):
         self.first = self.last = self.start = None
+        self.calls, self.gemm_times = 0, []
 
     def on_train_batch_end(self, batch, logs=None):
         if self.first is None:
             self.first, self.start = batch, time.perf_counter()
         self.last = batch
+        self.calls += 1
+        if self.calls % self.gemm_every == 0:
+            self.gemm_times.append(self.gemm())
 
     def on_epoch_end(self, epoch, logs=None):
-        seconds = time.perf_counter() - self.start
+        seconds = time.perf_counter() - self.start - sum(self.gemm_times)
         done = min(self.n_samples, (self.last + 1) * self.batch_size)
         samples = done - (self.first + 1) * self.batch_size
         if samples <= 0:
             raise ValueError("too few batches per epoch to time the training")
+        if not self.gemm_times:  # a short epoch: one product at its end
+            self.gemm_times.append(self.gemm())
         self.epochs.append(
-            {"samples": samples, "seconds": seconds, "gemm_gflops": self.gemm()}
+            {"samples": samples, "seconds": seconds, "gemm_seconds": self.gemm_times}
         )
 
 
 def bench_convnet_throughput(X, y, sizes):
-    """Training GFLOP/s of the ConvNet and numpy's GEMM GFLOP/s, epoch by epoch."""
+    """Training GFLOP/s of the ConvNet and numpy's GEMM GFLOP/s, interleaved."""
     from skmnistnoise import ConvNetClassifier
 
-    meter = _Throughput(
-        len(X),
-        BATCH_SIZE,
-        gemm=lambda: gemm_gflops(sizes.gemm_size, sizes.gemm_seconds),
-    )
+    gemm = _Gemm(sizes.gemm_size)
+    meter = _Throughput(len(X), BATCH_SIZE, gemm, sizes.gemm_every)
     clf = ConvNetClassifier(epochs=sizes.convnet_epochs, random_state=0)
     clf.fit(X, y, callbacks=[meter])
     flops = train_flops_per_sample(clf.model_)
-    per_epoch = []
-    for e in meter.epochs:
-        gflops = flops * e["samples"] / e["seconds"] / 1e9
-        per_epoch.append({**e, "gflops": gflops, "fraction": gflops / e["gemm_gflops"]})
+    samples = sum(e["samples"] for e in meter.epochs)
+    seconds = sum(e["seconds"] for e in meter.epochs)
+    gemm_times = [t for e in meter.epochs for t in e["gemm_seconds"]]
+    train_gflops = flops * samples / seconds / 1e9
+    gemm_gflops = gemm.gflops(statistics.median(gemm_times))
     return {
-        "convnet_train_gflops": statistics.median(e["gflops"] for e in per_epoch),
-        "gemm_gflops": statistics.median(e["gemm_gflops"] for e in per_epoch),
-        "convnet_fraction_of_gemm": statistics.median(e["fraction"] for e in per_epoch),
+        "convnet_train_gflops": train_gflops,
+        "gemm_gflops": gemm_gflops,
+        "convnet_fraction_of_gemm": train_gflops / gemm_gflops,
         "details": {
             "convnet_train_flops_per_sample": flops,
-            "convnet_epochs": per_epoch,
+            "convnet_epochs": meter.epochs,
+            "gemm_size": sizes.gemm_size,
+            "gemm_gflops_range": [
+                gemm.gflops(max(gemm_times)),
+                gemm.gflops(min(gemm_times)),
+            ],
         },
     }
 
