@@ -76,10 +76,13 @@ def resolve_image_shape(input_shape, image_shape=None):
     return shape
 
 
-def _compile(model, compile_kwargs, jit_compile):
+def _compile(model, compile_kwargs, jit_compile, steps_per_execution=1):
     kwargs = dict(compile_kwargs)
     if not kwargs.get("metrics"):
         kwargs["metrics"] = ["accuracy"]
+    if keras.backend.backend() == "torch":
+        steps_per_execution = 1  # the only value the PyTorch backend takes
+    kwargs.setdefault("steps_per_execution", steps_per_execution)
     model.compile(**kwargs, jit_compile=jit_compile)
     return model
 
@@ -92,6 +95,7 @@ def build_mlp(
     activation="relu",
     dropout=0.2,
     jit_compile=False,
+    steps_per_execution=1,
 ):
     """Build the MLP notebook's network: Dense-Dropout blocks and a softmax.
 
@@ -112,6 +116,10 @@ def build_mlp(
         Dropout rate after every hidden layer (0 for none).
     jit_compile : bool, default=False
         XLA compilation (slower on CPU, see benchmarks/README.md).
+    steps_per_execution : int, default=1
+        Training steps per call of Keras's compiled function; more cut the
+        per-step cost of Keras without changing any number (the PyTorch
+        backend takes only 1).
 
     Returns
     -------
@@ -134,7 +142,12 @@ def build_mlp(
         if dropout:
             layers.append(keras.layers.Dropout(dropout))
     layers.append(keras.layers.Dense(meta["n_classes_"], activation="softmax"))
-    return _compile(keras.Sequential(layers, name="mlp"), compile_kwargs, jit_compile)
+    return _compile(
+        keras.Sequential(layers, name="mlp"),
+        compile_kwargs,
+        jit_compile,
+        steps_per_execution,
+    )
 
 
 def build_convnet(

@@ -21,6 +21,7 @@ from sklearn.model_selection import (
 )
 from sklearn.pipeline import make_pipeline
 
+import skmnistnoise._classifiers as classifiers_module
 from skmnistnoise import ConvNetClassifier, GaussianNoise, MLPClassifier
 from skmnistnoise._classifiers import _FreshNoiseEpochs
 
@@ -111,15 +112,82 @@ def test_default_convnet_is_the_notebook_network(mnist_sized):
 def test_training_uses_batches_of_128(small_digits):
     X, y = small_digits
 
-    class CountBatches(keras.callbacks.Callback):
-        n_batches = 0
+    clf = MLPClassifier(**TINY_MLP).fit(X, y)
+    # One optimizer step per batch of 128 (Keras may run several per call).
+    n_steps = int(clf.model_.optimizer.iterations.numpy())
+    assert n_steps == TINY_MLP["epochs"] * int(np.ceil(len(X) / 128))
 
-        def on_train_batch_end(self, batch, logs=None):
-            self.n_batches += 1
 
-    counter = CountBatches()
-    MLPClassifier(**TINY_MLP, callbacks=[counter]).fit(X, y)
-    assert counter.n_batches == TINY_MLP["epochs"] * int(np.ceil(len(X) / 128))
+def _fit_and_predict(cls, params, X, y):
+    clf = cls(**params).fit(X, y, validation_data=(X[::2], y[::2]))
+    weights = [w.copy() for w in clf.model_.get_weights()]
+    return weights, dict(clf.history_), clf.predict_proba(X)
+
+
+@pytest.mark.parametrize(
+    "cls, params",
+    [
+        (MLPClassifier, TINY_MLP),
+        (MLPClassifier, {**TINY_MLP, "train_noise": GaussianNoise(scale=0.5)}),
+        (ConvNetClassifier, {**TINY_CONVNET, "epochs": 2}),
+    ],
+    ids=["mlp", "mlp-train-noise", "convnet"],
+)
+def test_speed_settings_change_no_number_of_a_seeded_fit(
+    cls, params, small_digits, monkeypatch
+):
+    # Several training steps per call (the MLP's) and large prediction
+    # batches are there for speed only: weights, history and probabilities
+    # stay bit-identical to one step per call and predictions in batches of
+    # 128. Three steps per call on five batches also ends on a partial call.
+    X, y = small_digits
+    # Multi-step calls even on these few batches (the default waits for 64).
+    monkeypatch.setattr(classifiers_module, "_MULTI_STEP_MIN_BATCHES", 2)
+    monkeypatch.setattr(classifiers_module, "STEPS_PER_EXECUTION", 3)
+    fast = _fit_and_predict(cls, params, X, y)
+    assert classifiers_module.PREDICT_BATCH_SIZE > 128
+    monkeypatch.setattr(classifiers_module, "STEPS_PER_EXECUTION", 1)
+    monkeypatch.setattr(classifiers_module, "PREDICT_BATCH_SIZE", 128)
+    slow = _fit_and_predict(cls, params, X, y)
+    for fast_w, slow_w in zip(fast[0], slow[0]):
+        assert_array_equal(fast_w, slow_w)
+    assert fast[1] == slow[1]
+    assert_array_equal(fast[2], slow[2])
+
+
+@pytest.mark.parametrize("n_rows", [600, 129, 513], ids=lambda n: f"{n}-rows")
+def test_predictions_equal_those_in_batches_of_128(n_rows, small_digits):
+    # 129 rows leave a lone last row in batches of 128, 513 in batches of 512:
+    # a one-row batch rounds differently, and the batch size must follow.
+    X, y = small_digits
+    clf = ConvNetClassifier(**TINY_CONVNET).fit(X, y)
+    X = np.concatenate([X, X])[:n_rows]
+    assert_array_equal(clf.predict_proba(X), clf.model_.predict(X, batch_size=128))
+
+
+@pytest.mark.parametrize(
+    "params, n_rows, expected",
+    [
+        ({}, 600, classifiers_module.PREDICT_BATCH_SIZE),
+        ({}, 129, 128),
+        ({"batch_size": 2048}, 600, 2048),
+        ({"predict__batch_size": 64}, 600, 64),
+    ],
+    ids=["default", "lone-last-row", "larger-batch-size", "routed"],
+)
+def test_prediction_batch_size(params, n_rows, expected, small_digits, monkeypatch):
+    X, y = small_digits
+    clf = MLPClassifier(**{**TINY_MLP, **params}).fit(X, y)
+    real_predict = clf.model_.predict
+    sizes = []
+
+    def spy(*args, **kwargs):
+        sizes.append(kwargs.get("batch_size"))
+        return real_predict(*args, **kwargs)
+
+    monkeypatch.setattr(clf.model_, "predict", spy)
+    clf.predict(np.concatenate([X, X])[:n_rows])
+    assert sizes == [expected]
 
 
 def test_input_size_and_classes_come_from_the_data(small_digits):

@@ -1,5 +1,6 @@
 """Noise transformers: the statistics, freshness and reproducibility users rely on."""
 
+import hashlib
 import pickle
 import tracemalloc
 
@@ -400,6 +401,58 @@ def test_transform_with_another_number_of_features_is_refused(random_X):
 def test_transform_before_fit_is_refused(random_X):
     with pytest.raises(NotFittedError):
         GaussianNoise().transform(random_X)
+
+
+# -- the seeded draws are pinned ------------------------------------------------------
+# Stored results are keyed on the seeds: a seeded draw must stay bit-identical
+# across releases and optimisations. These values were drawn before any tuning.
+
+
+def test_seeded_gaussian_draws_keep_their_exact_values():
+    X = np.linspace(0.1, 0.9, 600 * 4, dtype=np.float32).reshape(600, 4)
+    noise = GaussianNoise(scale=0.5, random_state=0)
+    train = noise.fit_transform(X)
+    test = noise.transform(X + 1)
+    rows = [1, 300, 599]
+    assert train[rows, [0, 1, 2]].tolist() == [
+        0.08926299959421158,
+        0.3582890033721924,
+        0.43153050541877747,
+    ]
+    assert test[rows, [3, 2, 1]].tolist() == [
+        1.0145785808563232,
+        1.6275107860565186,
+        1.5669798851013184,
+    ]
+
+
+@pytest.mark.parametrize(
+    "noise, digests",
+    [
+        (GaussianNoise(scale=0.5), ("1ad00130be23073f", "a019fbbbd4fdc772")),
+        (
+            GaussianNoise(scale=0.5, mode="multiplicative", mean=0.0, clip=(-1, 1)),
+            ("7bde3aebb761c870", "b8d4ffedbdfa07f5"),
+        ),
+        (ImpulseNoise(amount=0.5), ("18da3a127a9d1871", "9037679951f6c8a5")),
+        (ShotNoise(photons=20), ("d404a1e03ae6e8a2", "c553db512b88d806")),
+    ],
+    ids=["additive", "multiplicative-clipped", "impulse", "shot"],
+)
+@pytest.mark.parametrize("threaded", [False, True], ids=["1-thread", "threaded"])
+def test_seeded_draws_are_bit_identical_to_the_pinned_ones(
+    noise, digests, threaded, monkeypatch
+):
+    if threaded:
+        monkeypatch.setattr(noise_module, "_n_threads", lambda: 2)
+        monkeypatch.setattr(noise_module, "_THREADED_MIN_SIZE", 0)
+    for dtype, digest in zip((np.float32, np.float64), digests):
+        X = np.linspace(0.1, 0.9, 1100 * 16, dtype=dtype).reshape(1100, 16)
+        fitted = clone(noise).set_params(random_state=0)
+        train = fitted.fit_transform(X)
+        test = fitted.transform(X + 1)
+        both = hashlib.sha256(train.tobytes() + test.tobytes()).hexdigest()
+        assert both[:16] == digest, np.dtype(dtype).name
 
 
 # -- blocks, threads and memory ------------------------------------------------------

@@ -1,0 +1,116 @@
+"""The pieces of benchmarks/run.py: FLOP counts, timing, memory and the store figures.
+
+The whole ``run.py --quick`` trains several networks and takes one to two
+minutes on two quiet cores (more on a loaded machine), too long for the suite:
+its pieces are tested here, on small data, and the quick run is documented in
+benchmarks/README.md.
+"""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from skmnistnoise._models import build_convnet, build_mlp
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+COMPILE = {"optimizer": "adam", "loss": "categorical_crossentropy"}
+MNIST_META = {"X_shape_": (1, 784), "n_classes_": 10}
+
+
+def _load(name):
+    spec = importlib.util.spec_from_file_location(
+        f"skmnistnoise_benchmarks_{name}", BENCHMARKS / f"{name}.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def flops():
+    return _load("flops")
+
+
+@pytest.fixture(scope="module")
+def bench():
+    return _load("run")
+
+
+def test_convnet_flops_match_a_hand_count(flops):
+    model = build_convnet(MNIST_META, COMPILE)
+    by_hand = (
+        26 * 26 * 32 * (3 * 3 * 1)  # conv 32 3x3 on 28x28x1
+        + 24 * 24 * 64 * (3 * 3 * 32)  # conv 64 3x3 on 26x26x32
+        + 12 * 12 * 64 * 128  # dense 128 on the flattened 12x12x64
+        + 128 * 10  # softmax layer
+    )
+    assert flops.forward_macs(model) == by_hand == 11_992_448
+    assert flops.train_flops_per_sample(model) == 3 * 2 * by_hand
+
+
+def test_mlp_flops_match_a_hand_count(flops):
+    model = build_mlp(MNIST_META, COMPILE)
+    assert flops.forward_macs(model) == 784 * 512 + 512 * 512 + 512 * 10
+
+
+def test_timings_alternate_and_report_medians(bench):
+    calls = []
+    medians = bench.interleaved(
+        {"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, 3
+    )
+    # Side by side: every round runs each candidate once, so a change in the
+    # machine's load hits both alike.
+    assert calls == ["a", "b"] * 3
+    assert set(medians) == {"a", "b"} and all(t >= 0 for t in medians.values())
+
+
+def test_throughput_counts_the_rows_trained_after_the_clock_starts(bench):
+    # 6,000 rows in batches of 128: 47 batches, the last of 112 rows. With 16
+    # steps per call Keras reports batches 15, 31 and 46; the clock starts at
+    # the end of batch 15, so batches 16..46 are timed: 6000 - 16 * 128 rows.
+    gemm_calls = []
+    meter = bench._Throughput(
+        6000, 128, gemm=lambda: gemm_calls.append(1) or 0.0, gemm_every=2
+    )
+    meter.on_epoch_begin(0)
+    for batch in (15, 31, 46):
+        meter.on_train_batch_end(batch)
+    meter.on_epoch_end(0)
+    (epoch,) = meter.epochs
+    assert epoch["samples"] == 6000 - 16 * 128
+    # GEMM is timed in between the training calls, every second call here.
+    assert len(gemm_calls) == 1 and epoch["gemm_seconds"] == [0.0]
+    assert epoch["seconds"] >= 0
+
+
+def test_noise_transform_allocates_only_its_output_unlike_the_notebooks(bench):
+    sizes = bench.Sizes(noise_rows=3000, noise_repeats=1)
+    figures = bench.bench_noise(sizes)
+    assert figures["noise_extra_memory_ratio"] <= 1.05
+    # float64 noise for float32 data: twice the output, at least.
+    assert figures["notebook_extra_memory_ratio"] >= 1.9
+    assert figures["noise_speedup"] > 0 and figures["noise_replay_speedup"] > 0
+
+
+def test_a_stored_sweep_reruns_from_the_store(bench, digits):
+    # bench_cached_rerun raises if the re-run trained anything or its rows differ.
+    ratio, info = bench.bench_cached_rerun(
+        digits.data, digits.target, digits.cv, repeats=1
+    )
+    assert ratio < 0.5
+    assert info["rerun_seconds"] < info["run_seconds"]
+
+
+def test_the_table_says_which_goals_are_met(bench):
+    results = {
+        "noise_speedup": 2.0,
+        "sweep_peak_rss_gb": 3.0,
+        "gemm_gflops": 300.0,
+    }
+    lines = bench.table(results).splitlines()
+    assert "| `noise_speedup` | 2 | >= 1.3 | yes |" in lines
+    assert "| `sweep_peak_rss_gb` | 3 | <= 2.5 | no |" in lines
+    assert "| `gemm_gflops` | 300 |  |  |" in lines
