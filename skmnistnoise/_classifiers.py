@@ -4,6 +4,7 @@ import math
 import random
 import threading
 from contextlib import contextmanager
+from numbers import Integral, Real
 
 import keras
 import numpy as np
@@ -18,6 +19,7 @@ from scikeras.wrappers import KerasClassifier
 from sklearn.base import clone
 from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils._tags import ClassifierTags
 from sklearn.utils.validation import _num_samples, check_array
 
@@ -225,6 +227,61 @@ class _FreshNoiseEpochs(keras.utils.PyDataset):
         self._epoch += 1
 
 
+def _check_positive_ints(value, name, owner, *, allow_empty=False):
+    """The positive integers of a size parameter, or a ValueError naming it."""
+    values = np.ravel(value).tolist()
+    if (not values and not allow_empty) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in values
+    ):
+        raise ValueError(
+            f"The '{name}' parameter of {owner} must be positive integers. "
+            f"Got {value!r} instead."
+        )
+    return values
+
+
+def _check_rates(value, name, owner, length):
+    """Refuse dropout rates that are not ``length`` numbers in [0, 1)."""
+    values = np.ravel(value).tolist()
+    if len(values) != length or not all(
+        isinstance(v, float | int) and not isinstance(v, bool) and 0 <= v < 1
+        for v in values
+    ):
+        raise ValueError(
+            f"The '{name}' parameter of {owner} must be {length} rates in [0, 1). "
+            f"Got {value!r} instead."
+        )
+
+
+#: Constraints of the parameters every classifier shares. SciKeras's own
+#: Keras objects (model, loss, metrics, callbacks, ...) are Keras's to check.
+_COMMON_CONSTRAINTS = {
+    "model": "no_validation",
+    "build_fn": "no_validation",
+    "warm_start": ["boolean"],
+    "random_state": ["random_state"],
+    "optimizer": "no_validation",
+    "loss": "no_validation",
+    "metrics": "no_validation",
+    "batch_size": [
+        None,
+        Interval(Integral, 1, None, closed="left"),
+        Options(Integral, {-1}),
+    ],
+    "validation_batch_size": [None, Interval(Integral, 1, None, closed="left")],
+    "verbose": ["verbose"],
+    "callbacks": "no_validation",
+    "validation_split": [Interval(Real, 0, 1, closed="left")],
+    "shuffle": ["boolean"],
+    "run_eagerly": ["boolean"],
+    "epochs": [Interval(Integral, 1, None, closed="left")],
+    "class_weight": [dict, StrOptions({"balanced"}), None],
+    "train_noise": "no_validation",  # _check_noise_estimator, at fit
+    "jit_compile": ["boolean", StrOptions({"auto"})],
+    "activation": [str, callable],
+}
+
+
 class _NoiseStudyClassifier(KerasClassifier):
     """SciKeras ``KerasClassifier`` with the fixes this toolkit relies on.
 
@@ -242,6 +299,9 @@ class _NoiseStudyClassifier(KerasClassifier):
     * Predictions run in batches of at least ``PREDICT_BATCH_SIZE`` rows
       unless ``predict__batch_size`` is set (faster, same numbers).
     """
+
+    _parameter_constraints: dict = dict(_COMMON_CONSTRAINTS)
+    del _parameter_constraints["activation"]
 
     def __init__(
         self,
@@ -304,6 +364,7 @@ class _NoiseStudyClassifier(KerasClassifier):
         self : object
             The fitted classifier.
         """
+        self._check_params()
         with _tf_determinism_restored():
             return super().fit(X, y, sample_weight=sample_weight, **kwargs)
 
@@ -326,6 +387,7 @@ class _NoiseStudyClassifier(KerasClassifier):
         self : object
             The classifier.
         """
+        self._check_params()
         with _tf_determinism_restored():
             return super().partial_fit(X, y, sample_weight=sample_weight, **kwargs)
 
@@ -344,8 +406,17 @@ class _NoiseStudyClassifier(KerasClassifier):
         self : object
             The classifier.
         """
+        self._check_params()
         with _tf_determinism_restored():
             return super().initialize(X, y)
+
+    def _check_params(self):
+        """Refuse bad parameters before any work, naming them."""
+        self._validate_params()
+        self._check_architecture()
+
+    def _check_architecture(self):
+        """Check the network's parameters beyond their types (subclasses)."""
 
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
         # Our messages first where SciKeras's (scikit-learn's) do not name the
@@ -485,6 +556,11 @@ class MLPClassifier(_NoiseStudyClassifier):
     flattened by the network. Labels may be of any type, strings included:
     ``predict`` returns them.
 
+    Parameters are checked by ``fit``, ``partial_fit`` and ``initialize``
+    before anything is built: a value of the wrong type or out of range (say
+    ``epochs=0`` or ``dropout=1.0``) raises an ``InvalidParameterError`` (a
+    ``ValueError``) that names the parameter and the value.
+
     Examples
     --------
     >>> from sklearn.datasets import load_digits
@@ -496,6 +572,15 @@ class MLPClassifier(_NoiseStudyClassifier):
     >>> bool(clf.score(X / 16, y) > 0.8)
     True
     """
+
+    _parameter_constraints: dict = {
+        **_COMMON_CONSTRAINTS,
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+    }
 
     def __init__(
         self,
@@ -527,6 +612,14 @@ class MLPClassifier(_NoiseStudyClassifier):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.dropout = dropout
+
+    def _check_architecture(self):
+        _check_positive_ints(
+            self.hidden_layer_sizes,
+            "hidden_layer_sizes",
+            type(self).__name__,
+            allow_empty=True,
+        )
 
     def _keras_build_fn(self, meta, compile_kwargs):
         return build_mlp(
@@ -626,6 +719,16 @@ class ConvNetClassifier(_NoiseStudyClassifier):
     True
     """
 
+    _parameter_constraints: dict = {
+        **_COMMON_CONSTRAINTS,
+        "image_shape": [None, "array-like"],
+        "filters": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "kernel_size": [Interval(Integral, 1, None, closed="left")],
+        "pool_size": [Interval(Integral, 1, None, closed="left")],
+        "dense_units": [Interval(Integral, 1, None, closed="left")],
+        "dropout": ["array-like"],
+    }
+
     def __init__(
         self,
         *,
@@ -664,6 +767,18 @@ class ConvNetClassifier(_NoiseStudyClassifier):
         self.dense_units = dense_units
         self.dropout = dropout
         self.activation = activation
+
+    def _check_architecture(self):
+        owner = type(self).__name__
+        if self.image_shape is not None:
+            shape = _check_positive_ints(self.image_shape, "image_shape", owner)
+            if len(shape) not in (2, 3):
+                raise ValueError(
+                    f"The 'image_shape' parameter of {owner} must be (height, width) "
+                    f"or (height, width, channels). Got {self.image_shape!r} instead."
+                )
+        _check_positive_ints(self.filters, "filters", owner)
+        _check_rates(self.dropout, "dropout", owner, 2)
 
     def _keras_build_fn(self, meta, compile_kwargs):
         return build_convnet(

@@ -197,6 +197,54 @@ API_CASES = [
         ValueError,
         r"'train_noise' parameter must be a noise transformer .* got 0.5",
     ),
+    # -- classifier parameters, refused at fit before any network is built
+    (
+        "mlp-epochs-0",
+        lambda ctx: _tiny_mlp().set_params(epochs=0).fit(ctx.X, ctx.y),
+        InvalidParameterError,
+        r"'epochs' parameter of MLPClassifier must be an int in the range "
+        r"\[1, inf\)\. Got 0",
+    ),
+    (
+        "mlp-batch-size-0",
+        lambda ctx: _tiny_mlp(batch_size=0).fit(ctx.X, ctx.y),
+        InvalidParameterError,
+        r"'batch_size' parameter of MLPClassifier .* Got 0",
+    ),
+    (
+        "mlp-dropout-1",
+        lambda ctx: _tiny_mlp(dropout=1.0).fit(ctx.X, ctx.y),
+        InvalidParameterError,
+        r"'dropout' parameter of MLPClassifier must be a float in the range "
+        r"\[0.0, 1.0\)\. Got 1.0",
+    ),
+    (
+        "mlp-hidden-layer-0-units",
+        lambda ctx: _tiny_mlp().set_params(hidden_layer_sizes=(8, 0)).fit(ctx.X, ctx.y),
+        ValueError,
+        r"'hidden_layer_sizes' parameter of MLPClassifier must be positive "
+        r"integers\. Got \(8, 0\)",
+    ),
+    (
+        "convnet-one-dropout-rate",
+        lambda ctx: _tiny_convnet(dropout=(0.25,)).fit(ctx.X, ctx.y),
+        ValueError,
+        r"'dropout' parameter of ConvNetClassifier must be 2 rates in \[0, 1\)\. "
+        r"Got \(0.25,\)",
+    ),
+    (
+        "convnet-kernel-size-0",
+        lambda ctx: _tiny_convnet(kernel_size=0).fit(ctx.X, ctx.y),
+        InvalidParameterError,
+        r"'kernel_size' parameter of ConvNetClassifier .* Got 0",
+    ),
+    (
+        "convnet-image-shape-1d",
+        lambda ctx: _tiny_convnet(image_shape=(64,)).fit(ctx.X, ctx.y),
+        ValueError,
+        r"'image_shape' parameter of ConvNetClassifier must be \(height, width\) "
+        r"or \(height, width, channels\)\. Got \(64,\)",
+    ),
     # -- X with NaN or infinity: refused everywhere (documented in Notes)
     (
         "X-nan-noise",

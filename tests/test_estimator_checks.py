@@ -10,7 +10,10 @@ import pytest
 from numpy.testing import assert_array_equal
 from sklearn.base import clone, is_classifier
 from sklearn.linear_model import LogisticRegression
-from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.estimator_checks import (
+    check_param_validation,
+    parametrize_with_checks,
+)
 
 import skmnistnoise
 from skmnistnoise import (
@@ -213,3 +216,11 @@ def test_a_fitted_estimator_unpickles_to_the_same_outputs(estimator, digits):
         assert_array_equal(restored.transform(X), train)
         # New data: both continue the same sequence of draws.
         assert_array_equal(restored.transform(X_new), fitted.transform(X_new))
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda est: type(est).__name__)
+def test_every_parameter_is_validated(estimator):
+    # scikit-learn runs this check for its own estimators only: every
+    # constructor parameter has a constraint, and a value of a wrong type or
+    # outside its range fails fit (and partial_fit) with a message naming it.
+    check_param_validation(type(estimator).__name__, estimator)
