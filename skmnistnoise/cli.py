@@ -4,7 +4,10 @@
 result store in ``OUT/store`` (a re-run of the same command trains nothing),
 and writes ``results.csv``, ``results.json``, the figures as PNG and
 ``report.md`` into ``OUT``. ``skmnistnoise samples`` draws the noisy-samples
-figure alone. ``python -m skmnistnoise`` is the same command. With
+figure alone. ``skmnistnoise matrix`` trains one model per training noise
+scale and tests each at every test noise scale
+(:func:`~skmnistnoise.experiment.robustness_matrix`): ``matrix.csv`` and a
+heatmap. ``python -m skmnistnoise`` is the same command. With
 ``--scheduler ADDRESS`` (a running Dask cluster) or ``--dask-workers N`` (a
 local one) the sweep's fits run on Dask workers through joblib's Dask backend
 (see :mod:`skmnistnoise.cluster`).
@@ -198,6 +201,10 @@ def _add_common_arguments(parser, *, noise_default_text, out_help):
         help="noise scales, finite and >= 0; 0 is the no-noise baseline "
         "(default: 0 0.1 0.5 1 2 4, the notebooks')",
     )
+    _add_seed_and_out(parser, out_help)
+
+
+def _add_seed_and_out(parser, out_help):
     parser.add_argument(
         "--seed",
         type=_seed,
@@ -212,13 +219,31 @@ def _add_common_arguments(parser, *, noise_default_text, out_help):
     )
 
 
+def _add_run_arguments(parser, what):
+    """--epochs, --protocol, --n-jobs, --quiet, --no-store of a training command."""
+    parser.add_argument(
+        "--epochs",
+        type=_positive_int,
+        metavar="N",
+        help="training epochs of every model (default: the models' own, the "
+        "notebooks' MLP 20 and ConvNet 12, on every dataset)",
+    )
+    _add_data_arguments(parser)
+    parser.add_argument(
+        "--protocol",
+        choices=PROTOCOL_CHOICES,
+        default="pixel",
+        help=what,
+    )
+
+
 def build_parser():
     """The command line's argument parser.
 
     Returns
     -------
     parser : argparse.ArgumentParser
-        With subcommands ``sweep`` and ``samples``. Its ``error`` raises
+        With subcommands ``sweep``, ``samples`` and ``matrix``. Its ``error`` raises
         :class:`UsageError` instead of exiting.
 
     Examples
@@ -235,12 +260,15 @@ def build_parser():
         description="Measure how image classifiers (the notebooks' MLP and "
         "ConvNet) degrade as Gaussian and other noise is added to their "
         "training and test images.",
-        epilog=f"Run '{PROG} sweep --help' or '{PROG} samples --help' for the "
+        epilog=f"Run '{PROG} COMMAND --help' (sweep, samples, matrix) for the "
         "options of a command.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(
-        dest="command", required=True, metavar="{sweep,samples}", parser_class=_Parser
+        dest="command",
+        required=True,
+        metavar="{sweep,samples,matrix}",
+        parser_class=_Parser,
     )
 
     sweep = commands.add_parser(
@@ -271,19 +299,9 @@ def build_parser():
         "arms: MLP additive, ConvNet additive and multiplicative",
         out_help="output folder",
     )
-    sweep.add_argument(
-        "--epochs",
-        type=_positive_int,
-        metavar="N",
-        help="training epochs of every model (default: the models' own, the "
-        "notebooks' MLP 20 and ConvNet 12, on every dataset)",
-    )
-    _add_data_arguments(sweep)
-    sweep.add_argument(
-        "--protocol",
-        choices=PROTOCOL_CHOICES,
-        default="pixel",
-        help="pixel (default): noise on [0, 1] pixels for both models, so their "
+    _add_run_arguments(
+        sweep,
+        "pixel (default): noise on [0, 1] pixels for both models, so their "
         "scales agree. notebooks: exactly the notebooks' settings: the MLP "
         "standardises its input before additive noise, so its scale is in pixel "
         "standard deviations; MLP 20 and ConvNet 12 epochs; the ConvNet also "
@@ -291,13 +309,7 @@ def build_parser():
         "and --dataset still apply (the notebooks used --dataset mnist)",
     )
     where = sweep.add_mutually_exclusive_group()
-    where.add_argument(
-        "--n-jobs",
-        type=_n_jobs,
-        metavar="N",
-        help="fits trained in parallel processes (-1: all cores; default: one "
-        "at a time)",
-    )
+    _add_n_jobs(where)
     where.add_argument(
         "--scheduler",
         metavar="ADDRESS",
@@ -312,17 +324,7 @@ def build_parser():
         help="start a Dask cluster of N worker processes on this machine, the "
         "cores shared among them, and run the fits on it",
     )
-    sweep.add_argument(
-        "-q",
-        "--quiet",
-        action="store_true",
-        help="no progress lines on standard error",
-    )
-    sweep.add_argument(
-        "--no-store",
-        action="store_true",
-        help="do not read or write OUT/store: train everything again",
-    )
+    _add_quiet_and_store(sweep)
 
     samples = commands.add_parser(
         "samples",
@@ -342,7 +344,75 @@ def build_parser():
         metavar="N",
         help="images per row (default: 6)",
     )
+
+    matrix = commands.add_parser(
+        "matrix",
+        help="train at each training scale, test at each test scale (heatmap)",
+        description="Train one model per training noise scale (noise on the "
+        "training data only), score each on the test data under every test "
+        "noise scale, and write OUT/matrix.csv (rows: training scale, columns: "
+        "test scale), OUT/matrix-results.csv and .json (the result table) and "
+        "OUT/robustness_matrix.png. Finished fits are kept in OUT/store.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+        f"  {PROG} matrix                                # digits, ConvNet, 6 x 6\n"
+        f"  {PROG} matrix --model mlp --train-scales 0 0.5 1 --test-scales 0 1 2",
+    )
+    matrix.add_argument(
+        "--model",
+        choices=MODELS,
+        default="convnet",
+        help="mlp or convnet (default: convnet)",
+    )
+    matrix.add_argument(
+        "--noise",
+        choices=NOISE_CHOICES,
+        default="additive",
+        help="the noise of training and test, one of: "
+        + ", ".join(NOISE_CHOICES)
+        + " (default: additive)",
+    )
+    for which in ("train", "test"):
+        matrix.add_argument(
+            f"--{which}-scales",
+            nargs="+",
+            type=_scale,
+            metavar="S",
+            help=f"{which}ing noise scales, finite and >= 0 (default: 0 0.1 0.5 1 2 4)",
+        )
+    _add_seed_and_out(matrix, "output folder")
+    _add_run_arguments(
+        matrix,
+        "pixel (default): noise on [0, 1] pixels; notebooks: the MLP "
+        "standardises its input before the noise, as its notebook did",
+    )
+    _add_n_jobs(matrix)
+    _add_quiet_and_store(matrix)
     return parser
+
+
+def _add_n_jobs(parser):
+    parser.add_argument(
+        "--n-jobs",
+        type=_n_jobs,
+        metavar="N",
+        help="fits trained in parallel processes (-1: all cores; default: one "
+        "at a time)",
+    )
+
+
+def _add_quiet_and_store(parser):
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress lines on standard error",
+    )
+    parser.add_argument(
+        "--no-store",
+        action="store_true",
+        help="do not read or write OUT/store: train everything again",
+    )
 
 
 # --------------------------------------------------------------------------
@@ -519,6 +589,78 @@ def _samples(args, argv):
     return 0
 
 
+def _matrix(args, argv):
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    from .experiment import make_study_pipeline, matrix_from_results, robustness_matrix
+    from .plotting import plot_robustness_matrix
+    from .report import _save_figure
+
+    start = time.perf_counter()
+    bunch = _load(args)
+    out = _writable_out(args.out)
+    train_scales = list(
+        NOTEBOOK_SCALES if args.train_scales is None else args.train_scales
+    )
+    test_scales = list(
+        NOTEBOOK_SCALES if args.test_scales is None else args.test_scales
+    )
+    store = None if args.no_store else out / "store"
+    pipe = make_study_pipeline(
+        args.model, args.noise, protocol=args.protocol, epochs=args.epochs
+    )
+    try:
+        results = robustness_matrix(
+            pipe,
+            bunch.data,
+            bunch.target,
+            train_scales=train_scales,
+            test_scales=test_scales,
+            cv=bunch.cv,
+            store=store,
+            n_jobs=args.n_jobs,
+            random_state=args.seed,
+            dataset=args.dataset,
+            labels={"model": args.model, "noise": args.noise},
+            verbose=not args.quiet,
+        )
+    except InvalidParameterError as exc:
+        raise UsageError(_one_line(exc)) from None
+    except KeyboardInterrupt:
+        where = f"; finished fits are kept in {store}" if store else ""
+        print(
+            f"{PROG}: interrupted{where}: run the same command again to resume",
+            file=sys.stderr,
+        )
+        return 130
+
+    from ._files import atomic_write
+
+    results.to_csv(out / "matrix-results.csv")
+    results.to_json(out / "matrix-results.json")
+    rows, columns, accuracy = matrix_from_results(results)
+    lines = ["train_scale," + ",".join(f"test_{c:g}" for c in columns)]
+    lines += [
+        f"{r:g}," + ",".join(f"{a:.4f}" for a in accuracy[i])
+        for i, r in enumerate(rows)
+    ]
+    with atomic_write(out / "matrix.csv") as file:
+        file.write("\n".join(lines) + "\n")
+    fig = plot_robustness_matrix(results)
+    try:
+        _save_figure(fig, out / "robustness_matrix.png")
+    finally:
+        fig.clear()
+    wall = time.perf_counter() - start
+    trained, cached = results.n_computed, results.n_cached
+    source = f", {cached} read from {store}" if store is not None else ""
+    print(f"{len(results)} fits: {trained} trained{source} ({wall:.0f}s)")
+    print(f"matrix:  {out / 'matrix.csv'} ({_command_line(argv)})")
+    print(f"results: {out / 'matrix-results.csv'}, {out / 'matrix-results.json'}")
+    print(f"figure:  {out / 'robustness_matrix.png'}")
+    return 0
+
+
 def main(argv=None):
     """Run the ``skmnistnoise`` command.
 
@@ -544,14 +686,14 @@ def main(argv=None):
     try:
         if not argv:
             raise UsageError(
-                f"choose a command: sweep or samples (see '{PROG} --help')"
+                f"choose a command: sweep, samples or matrix (see '{PROG} --help')"
             )
         try:
             args = build_parser().parse_args(argv)
         except SystemExit as exc:  # --help, --version
             return exc.code if isinstance(exc.code, int) else 0
-        command = _sweep if args.command == "sweep" else _samples
-        return command(args, argv)
+        commands = {"sweep": _sweep, "samples": _samples, "matrix": _matrix}
+        return commands[args.command](args, argv)
     except UsageError as exc:
         print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
         return 2

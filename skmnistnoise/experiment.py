@@ -461,9 +461,10 @@ class Progress:
         self.done_epochs += 1
         elapsed, eta = self._eta()
         acc = logs.get("accuracy", float("nan"))
-        val = logs.get("val_accuracy", float("nan"))
+        val = logs.get("val_accuracy")  # absent without per-epoch validation
+        val = "" if val is None else f"val {val:.4f}  "
         self.line(
-            f"{label}  epoch {epoch}/{epochs}  acc {acc:.4f}  val {val:.4f}  "
+            f"{label}  epoch {epoch}/{epochs}  acc {acc:.4f}  {val}"
             f"elapsed {self._fmt(elapsed)}  left ~{eta}"
         )
 

@@ -654,6 +654,16 @@ CLI_CASES = [
         r"argument --scales: must be a finite number >= 0, got -1",
     ),
     (
+        "cli-matrix-test-scale-negative",
+        ["matrix", "--test-scales", "0", "-2"],
+        r"argument --test-scales: must be a finite number >= 0, got -2",
+    ),
+    (
+        "cli-matrix-two-noises",
+        ["matrix", "--noise", "additive", "speckle"],
+        r"unrecognized arguments: speckle",
+    ),
+    (
         "cli-scale-nan",
         ["sweep", "--scales", "nan"],
         r"argument --scales: must be a finite number >= 0, got nan",

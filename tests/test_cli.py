@@ -15,7 +15,12 @@ import pytest
 
 from skmnistnoise import __version__
 from skmnistnoise.cli import main
-from skmnistnoise.experiment import SweepResults
+from skmnistnoise.experiment import (
+    SweepResults,
+    make_study_pipeline,
+    matrix_from_results,
+    robustness_matrix,
+)
 
 SWEEP = ["sweep", "--model", "mlp", "--epochs", "1", "--scales", "0", "1"]
 FIGURES = ("samples", "accuracy_vs_scale", "accuracy_vs_epoch", "model_comparison")
@@ -94,6 +99,42 @@ def test_samples_writes_one_figure(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["samples.png"]
     assert str(tmp_path / "samples.png") in stdout
     assert matplotlib.image.imread(tmp_path / "samples.png").shape[1] > 500
+
+
+def test_matrix_writes_the_matrix_of_robustness_matrix(tmp_path, digits):
+    argv = ["matrix", "--model", "mlp", "--epochs", "1", "--seed", "3"]
+    argv += ["--train-scales", "0", "1", "--test-scales", "0", "0.5", "2"]
+    status, stdout, stderr = _run([*argv, "--out", str(tmp_path)])
+    assert status == 0, stderr
+    with open(tmp_path / "matrix.csv", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["train_scale", "test_0", "test_0.5", "test_2"]
+    assert [r[0] for r in rows[1:]] == ["0", "1"]
+    # The same numbers as the Python API with the same seed.
+    pipe = make_study_pipeline("mlp", "additive", epochs=1)
+    expected = robustness_matrix(
+        pipe,
+        digits.data,
+        digits.target,
+        train_scales=[0, 1],
+        test_scales=[0, 0.5, 2],
+        cv=digits.cv,
+        random_state=3,
+    )
+    _, _, accuracy = matrix_from_results(expected)
+    assert [[float(v) for v in r[1:]] for r in rows[1:]] == [
+        [round(float(a), 4) for a in row] for row in accuracy
+    ]
+    assert "2 fits: 2 trained" in stdout and "epoch 1/1" in stderr
+    height, width, _ = matplotlib.image.imread(tmp_path / "robustness_matrix.png").shape
+    assert width > 300 and height > 200
+    table = SweepResults.from_json(tmp_path / "matrix-results.json")
+    assert [r["test_scales"] for r in table] == [[0.0, 0.5, 2.0]] * 2
+    # Again: nothing trained, the same matrix.
+    before = (tmp_path / "matrix.csv").read_text()
+    status, stdout, _ = _run([*argv, "--out", str(tmp_path), "--quiet"])
+    assert status == 0 and "2 fits: 0 trained, 2 read from" in stdout
+    assert (tmp_path / "matrix.csv").read_text() == before
 
 
 def test_no_command_and_version(capsys):
