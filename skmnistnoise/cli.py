@@ -485,9 +485,35 @@ def _dask_backend(args):
         yield
 
 
-def _sweep(args, argv):
+def _train(run, store):
+    """``run()``; a bad parameter is a UsageError, an interrupt returns None.
+
+    Parameters are checked before any fit, so a UsageError leaves no fit
+    behind; on Ctrl-C the finished fits are in ``store`` and the user is told
+    how to resume.
+    """
     from sklearn.utils._param_validation import InvalidParameterError
 
+    try:
+        return run()
+    except InvalidParameterError as exc:
+        raise UsageError(_one_line(exc)) from None
+    except KeyboardInterrupt:
+        where = f"; finished fits are kept in {store}" if store else ""
+        print(
+            f"{PROG}: interrupted{where}: run the same command again to resume",
+            file=sys.stderr,
+        )
+        return None
+
+
+def _fits_line(results, store, wall):
+    """'N fits: T trained, C read from STORE (Ws)'."""
+    source = f", {results.n_cached} read from {store}" if store is not None else ""
+    return f"{len(results)} fits: {results.n_computed} trained{source} ({wall:.0f}s)"
+
+
+def _sweep(args, argv):
     from .experiment import run_study
     from .report import save_figures, write_report
 
@@ -498,9 +524,10 @@ def _sweep(args, argv):
     scales = list(NOTEBOOK_SCALES if args.scales is None else args.scales)
     store = None if args.no_store else out / "store"
     arms = [(m, n) for models, noises in _arms(args) for m in models for n in noises]
-    try:
+
+    def study():
         with _dask_backend(args):
-            results = run_study(
+            return run_study(
                 arms=arms,
                 scales=scales,
                 data=bunch,
@@ -511,14 +538,9 @@ def _sweep(args, argv):
                 n_jobs=args.n_jobs,
                 verbose=not args.quiet,
             )
-    except InvalidParameterError as exc:
-        raise UsageError(_one_line(exc)) from None
-    except KeyboardInterrupt:
-        where = f"; finished fits are kept in {store}" if store else ""
-        print(
-            f"{PROG}: interrupted{where}: run the same command again to resume",
-            file=sys.stderr,
-        )
+
+    results = _train(study, store)
+    if results is None:
         return 130
 
     results.to_csv(out / "results.csv")
@@ -555,9 +577,7 @@ def _sweep(args, argv):
         results, out, settings=settings, figures=figures, wall_time=wall
     )
 
-    trained, cached = results.n_computed, results.n_cached
-    source = f", {cached} read from {store}" if store is not None else ""
-    print(f"{len(results)} fits: {trained} trained{source} ({wall:.0f}s)")
+    print(_fits_line(results, store, wall))
     print(f"results: {out / 'results.csv'}, {out / 'results.json'}")
     print(f"figures: {', '.join(str(p) for p in figures.values())}")
     print(f"report:  {report}")
@@ -590,8 +610,6 @@ def _samples(args, argv):
 
 
 def _matrix(args, argv):
-    from sklearn.utils._param_validation import InvalidParameterError
-
     from .experiment import make_study_pipeline, matrix_from_results, robustness_matrix
     from .plotting import plot_robustness_matrix
     from .report import _save_figure
@@ -609,8 +627,9 @@ def _matrix(args, argv):
     pipe = make_study_pipeline(
         args.model, args.noise, protocol=args.protocol, epochs=args.epochs
     )
-    try:
-        results = robustness_matrix(
+
+    def matrix():
+        return robustness_matrix(
             pipe,
             bunch.data,
             bunch.target,
@@ -624,14 +643,9 @@ def _matrix(args, argv):
             labels={"model": args.model, "noise": args.noise},
             verbose=not args.quiet,
         )
-    except InvalidParameterError as exc:
-        raise UsageError(_one_line(exc)) from None
-    except KeyboardInterrupt:
-        where = f"; finished fits are kept in {store}" if store else ""
-        print(
-            f"{PROG}: interrupted{where}: run the same command again to resume",
-            file=sys.stderr,
-        )
+
+    results = _train(matrix, store)
+    if results is None:
         return 130
 
     from ._files import atomic_write
@@ -652,9 +666,7 @@ def _matrix(args, argv):
     finally:
         fig.clear()
     wall = time.perf_counter() - start
-    trained, cached = results.n_computed, results.n_cached
-    source = f", {cached} read from {store}" if store is not None else ""
-    print(f"{len(results)} fits: {trained} trained{source} ({wall:.0f}s)")
+    print(_fits_line(results, store, wall))
     print(f"matrix:  {out / 'matrix.csv'} ({_command_line(argv)})")
     print(f"results: {out / 'matrix-results.csv'}, {out / 'matrix-results.json'}")
     print(f"figure:  {out / 'robustness_matrix.png'}")

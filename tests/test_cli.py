@@ -164,3 +164,20 @@ def test_python_m_skmnistnoise_help():
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("usage: skmnistnoise")
     assert "sweep" in done.stdout and "samples" in done.stdout
+
+
+@pytest.mark.parametrize("command", ["sweep", "matrix"])
+def test_interrupt_says_how_to_resume(tmp_path, monkeypatch, command):
+    import skmnistnoise.experiment
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    name = "run_study" if command == "sweep" else "robustness_matrix"
+    monkeypatch.setattr(skmnistnoise.experiment, name, interrupted)
+    status, stdout, stderr = _run([command, "--out", str(tmp_path)])
+    assert status == 130 and stdout == ""
+    assert stderr == (
+        f"skmnistnoise: interrupted; finished fits are kept in {tmp_path / 'store'}: "
+        "run the same command again to resume\n"
+    )
