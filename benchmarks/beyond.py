@@ -153,6 +153,7 @@ def smoothing_runs(data, store, models, sigmas, draws, epochs, recipe="adam"):
                 evaluations = draw_prefix_scores(smooth, X_test, y_test, draws)
                 record = {
                     "model": model,
+                    "recipe": recipe,
                     "sigma": sigma,
                     "train_noise": f"GaussianNoise(scale={sigma}), fresh every epoch",
                     "epochs": epochs,
@@ -161,8 +162,19 @@ def smoothing_runs(data, store, models, sigmas, draws, epochs, recipe="adam"):
                     "evaluations": evaluations,
                 }
                 store.put(key, record, spec)
-            records.append({"recipe": recipe, **record})
+            records.append({"recipe": recipe, **record, "key": key})
     return records
+
+
+def stored_smoothing_runs(store):
+    """Every smoothing run in the store (any recipe, model and sigma run so far)."""
+    records = []
+    for key in store.keys():
+        record = store.get(key)
+        if record is not None and "evaluations" in record:
+            records.append({"recipe": "adam", **record, "key": key})
+    order = {"convnet": 0, "mlp": 1}
+    return sorted(records, key=lambda r: (order[r["model"]], r["recipe"], r["sigma"]))
 
 
 def per_epoch_gap_runs(data, store):
@@ -212,6 +224,45 @@ def per_epoch_gap_runs(data, store):
     return records
 
 
+def tables(smoothing, gap):
+    """Markdown tables of the runs: one row per model, recipe and sigma; the gap."""
+    lines = [
+        "| model | recipe | sigma | k=1 | k=10 soft | k=10 hard | k=100 soft | "
+        "k=100 hard | epochs | seed | fit (s) | 100 draws (s) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in smoothing:
+        acc = {(e["draws"], e["voting"]): e for e in r["evaluations"]}
+        cells = [r["model"], r["recipe"], f"{r['sigma']:g}"]
+        for key in [
+            (1, "soft"),
+            (10, "soft"),
+            (10, "hard"),
+            (100, "soft"),
+            (100, "hard"),
+        ]:
+            cells.append(f"{acc[key]['test_accuracy']:.4f}" if key in acc else "")
+        last = max(r["evaluations"], key=lambda e: e["draws"])
+        cells += [str(r["epochs"]), str(r["seed"]), f"{r['fit_s']:.0f}"]
+        cells.append(f"{last['predict_s']:.0f}")
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "| MLP, notebooks' protocol, scale 2 | Keras train accuracy, last epoch | "
+        "train accuracy (fit draw) | test accuracy | gap (Keras train - test) | "
+        "epochs | seed | wall (s) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for g in gap:
+        keras_train = g["keras_train_accuracy_last_epoch"]
+        lines.append(
+            f"| {g['regime']} | {keras_train:.4f} | {g['train_accuracy']:.4f} | "
+            f"{g['test_accuracy']:.4f} | {keras_train - g['test_accuracy']:.4f} | "
+            f"{g['epochs']} | {g['seed']} | {g['wall_s']:.0f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def main(argv=None):
     from skmnistnoise._store import ResultStore
     from skmnistnoise.datasets import load_dataset
@@ -229,17 +280,17 @@ def main(argv=None):
     args = parser.parse_args(argv)
     data = load_dataset("mnist", data_home=args.data_home)
     store = ResultStore(RESULTS / "beyond-store")
-    smoothing = []
     for recipe in args.recipes:
-        smoothing += smoothing_runs(
-            data, store, args.models, args.sigmas, DRAWS, EPOCHS, recipe
-        )
+        smoothing_runs(data, store, args.models, args.sigmas, DRAWS, EPOCHS, recipe)
     gap = per_epoch_gap_runs(data, store)
+    # All runs so far, also those of other --models, --sigmas or --recipes.
+    smoothing = stored_smoothing_runs(store)
     out = RESULTS / "beyond.json"
     out.write_text(
         json.dumps({"smoothing": smoothing, "per_epoch_gap": gap}, indent=1) + "\n"
     )
-    print(f"-> {out}")
+    (RESULTS / "beyond-tables.md").write_text(tables(smoothing, gap))
+    print(f"-> {out}, beyond-tables.md")
 
 
 if __name__ == "__main__":
