@@ -160,8 +160,11 @@ def _fake_notebooks_json():
     """A small notebooks.json in the format benchmarks/reproduce_notebooks.py writes."""
     records = []
     arms = [("mlp", "additive", "notebooks"), ("convnet", "additive", "notebooks")]
+    arms.append(("convnet", "multiplicative", "notebooks"))  # no scale 0 of its own
     for model, noise, protocol in arms:
         for scale, accuracy in ((0.0, 0.98), (1.0, 0.9), (4.0, 0.4)):
+            if noise == "multiplicative" and scale == 0:
+                continue
             records.append(
                 {
                     "model": model,
@@ -217,6 +220,8 @@ def test_results_page_renders_committed_files(tmp_path, monkeypatch):
     assert "not committed yet" in page  # beyond.json is still absent
     # The table holds the file's numbers and the notebooks' own beside them.
     assert "0.9000" in page and "(0.8462)" in page and "(0.9562)" in page
+    # The multiplicative arm's scale 0 is the additive arm's clean fit, marked.
+    assert "0.9800* (0.9926)" in page
     images = sorted(p.name for p in (out / "_images").glob("notebooks_*.png"))
     assert images == [
         "notebooks_all_vs_pixel_scale.png",

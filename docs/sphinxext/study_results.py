@@ -153,15 +153,21 @@ def render_notebooks(data, figures, reference):
         for model, noise, protocol in arms:
             row = by_key.get((model, noise, protocol, scale))
             cell = _fmt(row["test_accuracy"]) if row else ""
+            baseline = by_key.get((model, "additive", "notebooks", 0.0))
+            if row is None and scale == 0 and baseline is not None:
+                # Scale 0 is the identity in every mode: one clean fit.
+                cell = _fmt(baseline["test_accuracy"]) + r"\*"
             theirs = reference.get((model, noise), {}).get(scale)
-            if row and protocol == "notebooks" and theirs is not None:
+            if cell and protocol == "notebooks" and theirs is not None:
                 cell += f" ({theirs:.4f})"
             cells.append(cell)
         table.append(cells)
     lines += [
         "Test accuracy after the last epoch, one fresh model per scale; in "
         "parentheses the notebook's own number for the same arm and scale, "
-        "where it printed one.",
+        "where it printed one. A * marks the clean baseline shared by the "
+        "ConvNet's arms (scale 0 is no noise in every mode: one fit, not one "
+        "per mode); an empty cell is a fit not run yet.",
         "",
         *_list_table(header, table),
     ]
@@ -272,7 +278,8 @@ def _smoothing_figure(records):
                     linestyle=style,
                     marker="o",
                     color=f"C{i}",
-                    label=f"sigma {record['sigma']:g}, {voting}",
+                    label=f"sigma {record['sigma']:g}, "
+                    f"{record.get('recipe', 'adam')}, {voting}",
                 )
         ax.set_xscale("log")
         draws = sorted({e["draws"] for r in records for e in r["evaluations"]})
@@ -299,6 +306,7 @@ def render_beyond(data, figures):
         )
         header = [
             "model",
+            "recipe",
             "sigma",
             "epochs",
             "fit time",
@@ -310,6 +318,7 @@ def render_beyond(data, figures):
             table.append(
                 [
                     MODEL_NAMES.get(r["model"], r["model"]),
+                    r.get("recipe", "adam"),
                     f"{r['sigma']:g}",
                     r.get("epochs", ""),
                     _fmt_seconds(r.get("fit_s")),
@@ -324,7 +333,9 @@ def render_beyond(data, figures):
             "pixels, for models trained with fresh noise of the same sigma every "
             "epoch: k=1 is one noisy copy of each test image (the notebooks' "
             "protocol); k draws average the predictions of k noisy copies "
-            "(soft: probabilities, hard: votes).",
+            "(soft: probabilities, hard: votes). The recipe is the training "
+            "schedule of the same network (benchmarks/beyond.md): adam is the "
+            "notebooks' (batch 128, constant learning rate).",
             "",
             *_list_table(header, table),
             *figures.rst(
