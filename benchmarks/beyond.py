@@ -56,8 +56,11 @@ def _recipe_params(recipe, epochs, model):
             "predict__batch_size": 128,
             "optimizer__learning_rate": cosine(32),
         }
+    no_dropout = {"dropout": (0.0, 0.0) if model == "convnet" else 0.0}
     if recipe == "adam-no-dropout":  # the dropout layers kept, at rate 0
-        return {"dropout": (0.0, 0.0) if model == "convnet" else 0.0}
+        return no_dropout
+    if recipe == "adam-cosine-no-dropout":
+        return {**no_dropout, "optimizer__learning_rate": cosine(128)}
     raise ValueError(f"unknown recipe {recipe!r}")
 
 
@@ -277,8 +280,8 @@ def main(argv=None):
         "--recipes",
         nargs="*",
         default=["adam"],
-        help="training recipes (adam, adam-cosine, adam-cosine-b32, adam-no-dropout); "
-        "all are stored",
+        help="training recipes (adam, adam-cosine, adam-cosine-b32, adam-no-dropout, "
+        "adam-cosine-no-dropout); all are stored",
     )
     args = parser.parse_args(argv)
     data = load_dataset("mnist", data_home=args.data_home)
