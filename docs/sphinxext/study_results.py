@@ -333,9 +333,11 @@ def render_beyond(data, figures):
             "pixels, for models trained with fresh noise of the same sigma every "
             "epoch: k=1 is one noisy copy of each test image (the notebooks' "
             "protocol); k draws average the predictions of k noisy copies "
-            "(soft: probabilities, hard: votes). The recipe is the training "
-            "schedule of the same network (benchmarks/beyond.md): adam is the "
-            "notebooks' (batch 128, constant learning rate).",
+            "(soft: probabilities, hard: votes). The recipe is how the same "
+            "network (same layers and parameters) was trained "
+            "(benchmarks/beyond.md): adam is the notebooks' (batch 128, constant "
+            "learning rate, their dropout); no-dropout sets the dropout rates to "
+            "0; cosine decays the learning rate to 0; b32 trains with batch 32.",
             "",
             *_list_table(header, table),
             *figures.rst(
