@@ -278,8 +278,9 @@ _COMMON_CONSTRAINTS = {
     "class_weight": [dict, StrOptions({"balanced"}), None],
     "train_noise": "no_validation",  # _check_noise_estimator, at fit
     "jit_compile": ["boolean", StrOptions({"auto"})],
-    "activation": [str, callable],
 }
+#: Constraints of the parameters both networks have.
+_NETWORK_CONSTRAINTS = {**_COMMON_CONSTRAINTS, "activation": [str, callable]}
 
 
 class _NoiseStudyClassifier(KerasClassifier):
@@ -301,7 +302,6 @@ class _NoiseStudyClassifier(KerasClassifier):
     """
 
     _parameter_constraints: dict = dict(_COMMON_CONSTRAINTS)
-    del _parameter_constraints["activation"]
 
     def __init__(
         self,
@@ -574,7 +574,7 @@ class MLPClassifier(_NoiseStudyClassifier):
     """
 
     _parameter_constraints: dict = {
-        **_COMMON_CONSTRAINTS,
+        **_NETWORK_CONSTRAINTS,
         "hidden_layer_sizes": [
             "array-like",
             Interval(Integral, 1, None, closed="left"),
@@ -720,7 +720,7 @@ class ConvNetClassifier(_NoiseStudyClassifier):
     """
 
     _parameter_constraints: dict = {
-        **_COMMON_CONSTRAINTS,
+        **_NETWORK_CONSTRAINTS,
         "image_shape": [None, "array-like"],
         "filters": ["array-like", Interval(Integral, 1, None, closed="left")],
         "kernel_size": [Interval(Integral, 1, None, closed="left")],
