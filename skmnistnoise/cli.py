@@ -1,11 +1,16 @@
 """The ``skmnistnoise`` command: run a noise study, or draw noisy samples.
 
+The module imports neither TensorFlow nor Keras nor matplotlib: ``--help`` and
+``skmnistnoise report`` start at once; a command loads them when it trains or
+draws.
+
 ``skmnistnoise sweep`` runs :func:`~skmnistnoise.experiment.run_study` with a
 result store in ``OUT/store`` (a re-run of the same command trains nothing),
 and writes ``results.csv``, ``results.json``, the figures as PNG and
-``report.md`` into ``OUT``. ``skmnistnoise samples`` draws the noisy-samples
-figure alone. ``skmnistnoise matrix`` trains one model per training noise
-scale and tests each at every test noise scale
+``report.md`` into ``OUT``. ``skmnistnoise report DIR`` rebuilds the report
+and figures from ``DIR/results.json``, training nothing.
+``skmnistnoise samples`` draws the noisy-samples figure alone.
+``skmnistnoise matrix`` trains one model per training noise scale and tests each at every test noise scale
 (:func:`~skmnistnoise.experiment.robustness_matrix`): ``matrix.csv`` and a
 heatmap. ``python -m skmnistnoise`` is the same command. With
 ``--scheduler ADDRESS`` (a running Dask cluster) or ``--dask-workers N`` (a
@@ -32,10 +37,10 @@ import time  # noqa: E402
 from contextlib import ExitStack, contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+from ._registry import MODELS, NOTEBOOK_SCALES  # noqa: E402
+from ._registry import NOISES as NOISE_CHOICES  # noqa: E402
+from ._registry import PROTOCOLS as PROTOCOL_CHOICES  # noqa: E402
 from .datasets import DATASETS as DATASET_CHOICES  # noqa: E402
-from .experiment import MODELS, NOTEBOOK_SCALES  # noqa: E402
-from .experiment import NOISES as NOISE_CHOICES  # noqa: E402
-from .experiment import PROTOCOLS as PROTOCOL_CHOICES  # noqa: E402
 
 __all__ = ["UsageError", "build_parser", "main"]
 
@@ -154,6 +159,25 @@ def _writable_out(path):
     return path
 
 
+def _writable_store(out, no_store):
+    """``OUT/store``, created and checked writable before any fit (None: --no-store)."""
+    if no_store:
+        return None
+    store = out / "store"
+    probe = store / f".skmnistnoise-probe-{os.getpid()}"
+    try:
+        store.mkdir(exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise UsageError(
+            f"argument --out: the result store {str(store)!r} cannot be written: "
+            f"{reason} (make it writable, or pass --no-store)"
+        ) from None
+    return store
+
+
 def _one_line(message):
     return " ".join(str(message).split())
 
@@ -179,7 +203,7 @@ def _add_data_arguments(parser):
     )
 
 
-def _add_common_arguments(parser, *, noise_default_text, out_help):
+def _add_common_arguments(parser, *, noise_default_text, out_help, seeds=False):
     parser.add_argument(
         "--noise",
         nargs="+",
@@ -201,16 +225,26 @@ def _add_common_arguments(parser, *, noise_default_text, out_help):
         help="noise scales, finite and >= 0; 0 is the no-noise baseline "
         "(default: 0 0.1 0.5 1 2 4, the notebooks')",
     )
-    _add_seed_and_out(parser, out_help)
+    _add_seed_and_out(parser, out_help, seeds=seeds)
 
 
-def _add_seed_and_out(parser, out_help):
+def _add_seed_and_out(parser, out_help, *, seeds=False):
     parser.add_argument(
         "--seed",
         type=_seed,
         default=0,
         help="seed of every noise draw and network (default: 0)",
     )
+    if seeds:
+        parser.add_argument(
+            "--seeds",
+            nargs="+",
+            type=_seed,
+            metavar="SEED",
+            help="repeat every fit once per seed (e.g. --seeds 0 1 2): the report "
+            "and figures give the mean and its 95%% interval over the seeds "
+            "(overrides --seed)",
+        )
     parser.add_argument(
         "--out",
         default=DEFAULT_OUT,
@@ -260,14 +294,14 @@ def build_parser():
         description="Measure how image classifiers (the notebooks' MLP and "
         "ConvNet) degrade as Gaussian and other noise is added to their "
         "training and test images.",
-        epilog=f"Run '{PROG} COMMAND --help' (sweep, samples, matrix) for the "
+        epilog=f"Run '{PROG} COMMAND --help' (sweep, samples, matrix, report) for the "
         "options of a command.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(
         dest="command",
         required=True,
-        metavar="{sweep,samples,matrix}",
+        metavar="{sweep,samples,matrix,report}",
         parser_class=_Parser,
     )
 
@@ -298,7 +332,9 @@ def build_parser():
         noise_default_text="additive; with --protocol notebooks the notebooks' "
         "arms: MLP additive, ConvNet additive and multiplicative",
         out_help="output folder",
+        seeds=True,
     )
+    _add_formats(sweep)
     _add_run_arguments(
         sweep,
         "pixel (default): noise on [0, 1] pixels for both models, so their "
@@ -380,7 +416,7 @@ def build_parser():
             metavar="S",
             help=f"{which}ing noise scales, finite and >= 0 (default: 0 0.1 0.5 1 2 4)",
         )
-    _add_seed_and_out(matrix, "output folder")
+    _add_seed_and_out(matrix, "output folder", seeds=True)
     _add_run_arguments(
         matrix,
         "pixel (default): noise on [0, 1] pixels; notebooks: the MLP "
@@ -388,7 +424,36 @@ def build_parser():
     )
     _add_n_jobs(matrix)
     _add_quiet_and_store(matrix)
+
+    report = commands.add_parser(
+        "report",
+        help="rebuild OUT/report.md and the figures from OUT/results.json",
+        description="Rebuild report.md and the figures of a finished sweep from "
+        "DIR/results.json, training nothing (the samples figure needs the "
+        "dataset: it is redrawn when the dataset can be loaded).",
+    )
+    report.add_argument(
+        "dir", type=_existing_dir, metavar="DIR", help="the --out of a sweep"
+    )
+    report.add_argument(
+        "--data-home",
+        type=_existing_dir,
+        metavar="DIR",
+        help="folder of the MNIST files, for the samples figure",
+    )
+    _add_formats(report)
     return parser
+
+
+def _add_formats(parser):
+    parser.add_argument(
+        "--formats",
+        nargs="+",
+        choices=("png", "svg", "pdf"),
+        default=["png"],
+        metavar="FORMAT",
+        help="figure file formats: png (150 dpi), svg, pdf (default: png)",
+    )
 
 
 def _add_n_jobs(parser):
@@ -513,16 +578,67 @@ def _fits_line(results, store, wall):
     return f"{len(results)} fits: {results.n_computed} trained{source} ({wall:.0f}s)"
 
 
+def _summary_lines(results):
+    """The robustness scores of the run, one line per model and noise."""
+    from .metrics import corruption_scores
+
+    lines = []
+    for s in corruption_scores(results):
+        if len(s["scales"]) < 2 or not math.isfinite(s["clean_error"]):
+            continue
+        ce = "" if not math.isfinite(s["ce"]) else f"  CE {s['ce']:.3f}"
+        rce = (
+            ""
+            if not math.isfinite(s["relative_ce"])
+            else f"  relative CE {s['relative_ce']:.3f}"
+        )
+        lines.append(
+            f"  {s['model']} {s['noise']}: clean error {s['clean_error']:.4f}  "
+            f"mean error {s['mean_error']:.4f}{ce}{rce}  AUC {s['auc']:.4f}"
+        )
+    return lines
+
+
+def _write_outputs(results, out, *, samples, seed, formats, wall):
+    """results.csv, results.json, the figures and report.md; what was written."""
+    from .report import save_figures, write_report
+
+    results.to_csv(out / "results.csv")
+    results.to_json(out / "results.json")
+    X_test, image_shape = samples if samples is not None else (None, None)
+    figures = save_figures(
+        results,
+        out,
+        X_test,
+        image_shape=image_shape,
+        random_state=seed,
+        formats=formats,
+    )
+    report = write_report(
+        results, out, settings=results.settings, figures=figures, wall_time=wall
+    )
+    return figures, report
+
+
+def _print_outputs(results, out, figures, report):
+    summary = _summary_lines(results)
+    if summary:
+        print("robustness (mean error over the noisy scales, CE vs MLP, AUC):")
+        print("\n".join(summary))
+    print(f"results: {out / 'results.csv'}, {out / 'results.json'}")
+    print(f"figures: {', '.join(str(p) for p in figures.values())}")
+    print(f"report:  {report}")
+
+
 def _sweep(args, argv):
     from .experiment import run_study
-    from .report import save_figures, write_report
 
     start = time.perf_counter()
     # The data first: a loader error leaves no output folder behind.
     bunch = _load(args)
     out = _writable_out(args.out)
+    store = _writable_store(out, args.no_store)
     scales = list(NOTEBOOK_SCALES if args.scales is None else args.scales)
-    store = None if args.no_store else out / "store"
     arms = [(m, n) for models, noises in _arms(args) for m in models for n in noises]
 
     def study():
@@ -534,6 +650,7 @@ def _sweep(args, argv):
                 protocol=args.protocol,
                 epochs=args.epochs,
                 random_state=args.seed,
+                seeds=args.seeds,
                 store=store,
                 n_jobs=args.n_jobs,
                 verbose=not args.quiet,
@@ -543,23 +660,13 @@ def _sweep(args, argv):
     if results is None:
         return 130
 
-    results.to_csv(out / "results.csv")
-    results.to_json(out / "results.json")
-    X_test, image_shape = _test_images(bunch)
-    figures = save_figures(
-        results, out, X_test, image_shape=image_shape, random_state=args.seed
-    )
     settings = {
         "dataset": args.dataset,
-        "models": sorted(
-            {m for models, _ in _arms(args) for m in models}, key=MODELS.index
-        ),
-        "noises": sorted(
-            {n for _, noises in _arms(args) for n in noises}, key=NOISE_CHOICES.index
-        ),
+        "models": sorted({m for m, _ in arms}, key=MODELS.index),
+        "noises": sorted({n for _, n in arms}, key=NOISE_CHOICES.index),
         "scales": scales,
         "epochs": args.epochs,
-        "seed": args.seed,
+        "seed": args.seeds if args.seeds else args.seed,
         "protocol": args.protocol,
         "store": "none (--no-store)" if store is None else "store/",
         "command": _command_line(argv),
@@ -572,37 +679,79 @@ def _sweep(args, argv):
         settings["dask"] = f"{args.dask_workers} local workers"
     if args.data_home is not None:
         settings["data_home"] = str(args.data_home)
+    results.settings = settings
     wall = time.perf_counter() - start
-    report = write_report(
-        results, out, settings=settings, figures=figures, wall_time=wall
+    figures, report = _write_outputs(
+        results,
+        out,
+        samples=_test_images(bunch),
+        seed=args.seed,
+        formats=args.formats,
+        wall=wall,
     )
-
     print(_fits_line(results, store, wall))
-    print(f"results: {out / 'results.csv'}, {out / 'results.json'}")
-    print(f"figures: {', '.join(str(p) for p in figures.values())}")
-    print(f"report:  {report}")
+    _print_outputs(results, out, figures, report)
+    return 0
+
+
+def _report(args, argv):
+    from .experiment import SweepResults
+
+    path = args.dir / "results.json"
+    try:
+        results = SweepResults.from_json(path)
+    except (OSError, ValueError) as exc:
+        raise UsageError(
+            f"argument DIR: cannot read {str(path)!r}: {_one_line(exc)}"
+        ) from None
+    out = _writable_out(args.dir)
+    samples, note = None, None
+    dataset = results.settings.get("dataset") or next(
+        iter(results.unique("dataset")), None
+    )
+    if dataset in DATASET_CHOICES:
+        args.dataset = dataset
+        args.data_home = args.data_home or results.settings.get("data_home")
+        try:
+            samples = _test_images(_load(args))
+        except UsageError as exc:
+            note = f"samples figure not redrawn: {exc}"
+    figures, report = _write_outputs(
+        results,
+        out,
+        samples=samples,
+        seed=results.settings.get("seed", 0)
+        if isinstance(results.settings.get("seed", 0), int)
+        else 0,
+        formats=args.formats,
+        wall=None,
+    )
+    if note:
+        print(f"{PROG}: {note}", file=sys.stderr)
+    print(f"{len(results)} fits read from {path}; nothing trained")
+    _print_outputs(results, out, figures, report)
     return 0
 
 
 def _samples(args, argv):
-    from .plotting import plot_noisy_samples
-    from .report import _save_figure
+    from .plotting import NoisySamplesDisplay
+    from .report import save_figure
 
     bunch = _load(args, subset="test")
     out = _writable_out(args.out)
     scales = list(NOTEBOOK_SCALES if args.scales is None else args.scales)
     noises = list(dict.fromkeys(args.noise or ("additive", "multiplicative")))
-    fig = plot_noisy_samples(
+    fig = NoisySamplesDisplay.from_data(
         bunch.data,
         scales=scales,
         noises=noises,
         n_images=args.n_images,
         image_shape=bunch.images.shape[1:],
         random_state=args.seed,
-    )
+    ).figure_
     path = out / "samples.png"
     try:
-        _save_figure(fig, path, dpi=100)
+        save_figure(fig, path)
     finally:
         fig.clear()
     print(f"samples: {path}")
@@ -610,20 +759,21 @@ def _samples(args, argv):
 
 
 def _matrix(args, argv):
-    from .experiment import make_study_pipeline, matrix_from_results, robustness_matrix
-    from .plotting import plot_robustness_matrix
-    from .report import _save_figure
+    from ._files import atomic_write
+    from .experiment import make_study_pipeline, robustness_matrix
+    from .plotting import RobustnessMatrixDisplay
+    from .report import save_figure
 
     start = time.perf_counter()
     bunch = _load(args)
     out = _writable_out(args.out)
+    store = _writable_store(out, args.no_store)
     train_scales = list(
         NOTEBOOK_SCALES if args.train_scales is None else args.train_scales
     )
     test_scales = list(
         NOTEBOOK_SCALES if args.test_scales is None else args.test_scales
     )
-    store = None if args.no_store else out / "store"
     pipe = make_study_pipeline(
         args.model, args.noise, protocol=args.protocol, epochs=args.epochs
     )
@@ -639,6 +789,7 @@ def _matrix(args, argv):
             store=store,
             n_jobs=args.n_jobs,
             random_state=args.seed,
+            seeds=args.seeds,
             dataset=args.dataset,
             labels={"model": args.model, "noise": args.noise},
             verbose=not args.quiet,
@@ -648,11 +799,9 @@ def _matrix(args, argv):
     if results is None:
         return 130
 
-    from ._files import atomic_write
-
     results.to_csv(out / "matrix-results.csv")
     results.to_json(out / "matrix-results.json")
-    rows, columns, accuracy = matrix_from_results(results)
+    rows, columns, accuracy = results.matrix()
     lines = ["train_scale," + ",".join(f"test_{c:g}" for c in columns)]
     lines += [
         f"{r:g}," + ",".join(f"{a:.4f}" for a in accuracy[i])
@@ -660,9 +809,9 @@ def _matrix(args, argv):
     ]
     with atomic_write(out / "matrix.csv") as file:
         file.write("\n".join(lines) + "\n")
-    fig = plot_robustness_matrix(results)
+    fig = RobustnessMatrixDisplay.from_results(results).figure_
     try:
-        _save_figure(fig, out / "robustness_matrix.png")
+        save_figure(fig, out / "robustness_matrix.png")
     finally:
         fig.clear()
     wall = time.perf_counter() - start
@@ -698,13 +847,19 @@ def main(argv=None):
     try:
         if not argv:
             raise UsageError(
-                f"choose a command: sweep, samples or matrix (see '{PROG} --help')"
+                "choose a command: sweep, samples, matrix or report "
+                f"(see '{PROG} --help')"
             )
         try:
             args = build_parser().parse_args(argv)
         except SystemExit as exc:  # --help, --version
             return exc.code if isinstance(exc.code, int) else 0
-        commands = {"sweep": _sweep, "samples": _samples, "matrix": _matrix}
+        commands = {
+            "sweep": _sweep,
+            "samples": _samples,
+            "matrix": _matrix,
+            "report": _report,
+        }
         return commands[args.command](args, argv)
     except UsageError as exc:
         print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)

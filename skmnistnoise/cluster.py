@@ -226,3 +226,38 @@ def dask_client(
                 cluster.close()
             finally:
                 nanny_log.setLevel(level)
+
+
+def on_every_worker(calls):
+    """The sweep's fit calls, their arrays copied to every worker first.
+
+    Used by the sweeps under joblib's Dask backend, whose large arguments go to
+    one worker, where the others fetch them when they need them: if that worker
+    dies before they have, the data are lost and every fit that needs them
+    fails ("lost scattered data"). Copies on every worker survive the death of
+    any one, so the scheduler can re-run its fits elsewhere. Under any other
+    backend the calls are returned unchanged.
+
+    Parameters
+    ----------
+    calls : list of tuple
+        ``(task, X, y, train, test)`` per fit.
+
+    Returns
+    -------
+    calls : list of tuple
+        The same, with the arrays replaced by futures of their copies.
+    """
+    from joblib._dask import DaskDistributedBackend
+    from joblib.parallel import get_active_backend
+
+    backend, _ = get_active_backend()
+    if not isinstance(backend, DaskDistributedBackend):
+        return calls
+    arrays = {}
+    for _, *data in calls:
+        for array in data:
+            arrays.setdefault(id(array), array)
+    futures = backend.client.scatter(list(arrays.values()), broadcast=True, hash=False)
+    copies = dict(zip(arrays, futures))
+    return [(task, *(copies[id(a)] for a in data)) for task, *data in calls]

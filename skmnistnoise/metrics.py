@@ -20,17 +20,13 @@ the noises of a model.
 
 import numpy as np
 
+from ._results import ARM, SweepResults
+
 __all__ = ["corruption_scores", "mean_corruption_errors"]
 
-_GROUP = ("dataset", "model", "noise", "protocol")
-
-
-def _accuracy_by_scale(rows, x):
-    scales = sorted({float(r[x]) for r in rows})
-    acc = [
-        np.mean([r["test_accuracy"] for r in rows if float(r[x]) == s]) for s in scales
-    ]
-    return np.asarray(scales), np.asarray(acc)
+_GROUP = ARM
+# numpy < 2 names it trapz.
+_trapezoid = getattr(np, "trapezoid", None) or np.trapz  # noqa: NPY201
 
 
 def corruption_scores(results, *, baseline="mlp", x="scale"):
@@ -66,11 +62,17 @@ def corruption_scores(results, *, baseline="mlp", x="scale"):
     >>> round(convnet["relative_ce"], 3), round(convnet["auc"], 4)
     (0.667, 0.7625)
     """
-    rows = list(results)
-    groups = {}
-    for r in rows:
-        groups.setdefault(tuple(r.get(k) for k in _GROUP), []).append(r)
-    curves = {g: _accuracy_by_scale(rs, x) for g, rs in groups.items()}
+    curves = {}
+    for entry in SweepResults.coerce(results).aggregate(
+        "test_accuracy", by=(*_GROUP, x)
+    ):
+        scales, acc = curves.setdefault(tuple(entry[k] for k in _GROUP), ([], []))
+        scales.append(float(entry[x]))
+        acc.append(entry["mean"])
+    curves = {
+        g: (np.asarray(s)[np.argsort(s)], np.asarray(a)[np.argsort(s)])
+        for g, (s, a) in curves.items()
+    }
     scores = []
     for group, (scales, acc) in curves.items():
         errors = 1 - acc
@@ -85,7 +87,7 @@ def corruption_scores(results, *, baseline="mlp", x="scale"):
             ce=np.nan,
             relative_ce=np.nan,
             auc=(
-                float(np.trapezoid(acc, scales) / (scales[-1] - scales[0]))
+                float(_trapezoid(acc, scales) / (scales[-1] - scales[0]))
                 if len(scales) > 1
                 else float(acc[0])
             ),

@@ -1,44 +1,46 @@
-"""Figures of a noise study: noisy samples, accuracy against scale and epoch.
+"""Figures of a noise study, as scikit-learn Displays.
 
-Every function takes the result table of a sweep (:class:`SweepResults`, or
-its rows) and returns a :class:`matplotlib.figure.Figure`. Figures are built
-with the object-oriented API, outside pyplot's figure manager, so they work
-with any backend (Agg included), never open a window and are not kept alive
-by pyplot: save them with ``fig.savefig(...)``, or show them in a notebook.
-The functions never call ``plt.show()`` and close nothing.
+Each figure is a Display in the manner of
+:class:`sklearn.model_selection.ValidationCurveDisplay` and
+:class:`sklearn.metrics.ConfusionMatrixDisplay`: built ``from_results`` (the
+result table of a sweep), ``from_estimator`` where it makes sense (it runs
+the sweep), or from arrays; ``plot(ax=None)`` draws it and returns the
+display, with ``ax_`` and ``figure_`` (and the artists) as attributes.
+Matplotlib is imported when a figure is drawn, never when this module is
+imported; figures are built outside pyplot's figure manager, so they work
+with any backend (Agg included), never open a window, and are not kept alive
+by pyplot.
 
-Figures
--------
-* :func:`plot_noisy_samples`: what the noise does to images, and that every
-  image gets its own noise.
-* :func:`plot_accuracy_vs_scale`: train and test accuracy against the noise
-  scale, one colour per model (scikit-learn's ``ValidationCurveDisplay``).
-* :func:`plot_accuracy_vs_epoch`: the notebooks' per-epoch curves, one line
-  per scale.
-* :func:`plot_model_comparison`: MLP against ConvNet, accuracy and test loss
-  against the noise scale in [0, 1]-pixel units.
-* :func:`plot_robustness_matrix`: test accuracy of models trained at every
+Every figure states its axes and units, draws chance level where accuracy is
+shown, keeps legends beside the data rather than over it, and draws a single
+scale as a point.
+
+Displays
+--------
+* :class:`AccuracyScaleDisplay`: train and test score against the noise
+  scale, one colour per model (and noise), bands over folds and seeds.
+* :class:`EpochCurveDisplay`: the notebooks' per-epoch curves, one line per
+  scale.
+* :class:`RobustnessMatrixDisplay`: test accuracy of models trained at every
   training noise scale (rows) under every test noise scale (columns).
+* :class:`NoisySamplesDisplay`: what the noise does to images, and that every
+  image gets its own noise.
+
+The ``plot_*`` functions are shortcuts that return the display's figure.
 """
 
 import math
 
 import numpy as np
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
-from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
-from sklearn.model_selection import ValidationCurveDisplay
 
-from .experiment import (
-    MODELS,
-    NOISES,
-    NOTEBOOK_SCALES,
-    SweepResults,
-    make_noise,
-    matrix_from_results,
-)
+from ._registry import MODEL_NAMES, NOISE_FORMULAS, NOTEBOOK_SCALES, make_noise
+from ._results import SweepResults
 
 __all__ = [
+    "AccuracyScaleDisplay",
+    "EpochCurveDisplay",
+    "NoisySamplesDisplay",
+    "RobustnessMatrixDisplay",
     "plot_accuracy_vs_epoch",
     "plot_accuracy_vs_scale",
     "plot_model_comparison",
@@ -46,65 +48,32 @@ __all__ = [
     "plot_robustness_matrix",
 ]
 
-MODEL_NAMES = {"mlp": "MLP", "convnet": "ConvNet"}
 X_COLUMNS = ("scale", "pixel_scale")
-NOISE_FORMULAS = {
-    "additive": "x + N(0, s)",
-    "multiplicative": "x · N(0, s)",
-    "speckle": "x · N(1, s)",
-    "impulse": "salt and pepper, fraction s",
-    "shot": "Poisson, 1/s photons",
-}
 _TEST_STYLE = {"linestyle": "-", "marker": "o", "markersize": 4, "linewidth": 1.8}
 _TRAIN_STYLE = {"linestyle": "--", "marker": "o", "markersize": 3, "linewidth": 1.3}
+_CHANCE_STYLE = {"color": "0.35", "linestyle": ":", "linewidth": 1.2}
 
 
 # --------------------------------------------------------------------------
-# Reading the result table
+# Shared pieces
 
 
-def _as_results(results):
-    """A :class:`SweepResults` from a table, a list of row dicts or a DataFrame."""
-    if isinstance(results, SweepResults):
-        return results
-    if hasattr(results, "to_dict"):  # pandas DataFrame
-        return SweepResults(results.to_dict("records"))
-    return SweepResults(list(results))
+def _new_figure(figsize, **kwargs):
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=figsize, layout="constrained", **kwargs)
+
+
+def _axes(ax, figsize):
+    """``ax``, or the axes of a new figure."""
+    if ax is None:
+        return _new_figure(figsize).add_subplot()
+    return ax
 
 
 def _check_not_empty(results, what):
     if not len(results):
         raise ValueError(f"{what} needs results; the table has no rows.")
-
-
-def _arms(results, model=None, noise=None):
-    """The (model, noise) pairs of the table, filtered; MLP first, then ConvNet."""
-    models = (
-        None if model is None else {model} if isinstance(model, str) else set(model)
-    )
-    noises = (
-        None if noise is None else {noise} if isinstance(noise, str) else set(noise)
-    )
-    arms = []
-    for row in results:
-        arm = (row["model"], row["noise"])
-        if arm in arms:
-            continue
-        if (models is None or arm[0] in models) and (
-            noises is None or arm[1] in noises
-        ):
-            arms.append(arm)
-
-    def order(arm):
-        model, noise = arm
-        return (
-            MODELS.index(model) if model in MODELS else len(MODELS),
-            str(model),
-            NOISES.index(noise) if noise in NOISES else len(NOISES),
-            str(noise),
-        )
-
-    return sorted(arms, key=order)
 
 
 def _arm_label(arm, arms):
@@ -114,33 +83,6 @@ def _arm_label(arm, arms):
     if len({n for _, n in arms}) > 1:
         return f"{name}, {noise}"
     return name
-
-
-def _colour(index):
-    return f"C{index % 10}"
-
-
-def _fold_matrix(results, arm, column, x="scale"):
-    """x values and a (n_scales, n_folds) matrix of ``column`` for one arm.
-
-    The x value of a scale is the mean over its folds (``pixel_scale`` can
-    differ a little between folds under the notebooks protocol). A scale with
-    fewer folds than the others has its missing cells filled with the mean of
-    the folds it has, which keeps the mean right.
-    """
-    rows = results.select(model=arm[0], noise=arm[1])
-    scales = sorted({float(r["scale"]) for r in rows})
-    per_scale = [[r for r in rows if float(r["scale"]) == s] for s in scales]
-    n_folds = max(len(group) for group in per_scale)
-    xs = np.array([np.mean([float(r[x]) for r in group]) for group in per_scale])
-    values = np.empty((len(scales), n_folds))
-    for i, group in enumerate(per_scale):
-        column_values = [
-            float(r[column]) for r in sorted(group, key=lambda r: r["fold"])
-        ]
-        values[i, : len(column_values)] = column_values
-        values[i, len(column_values) :] = np.mean(column_values)
-    return xs, values, n_folds
 
 
 def _format_scale(value):
@@ -167,32 +109,39 @@ def _style_scale_axis(ax, xs_per_curve):
 
     The notebooks' scales (0, .1, .5, 1, 2, 4) crowd near 0 on a linear axis;
     a symlog axis that is linear up to the smallest non-zero scale keeps 0 and
-    spreads the others out. When the curves do not share their x values
-    (``pixel_scale`` of models with different preprocessing), or there are
-    many, the ticks are round numbers instead.
+    spreads the others out. Returns the words that state the axis's scale,
+    for its label.
     """
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
     curves = [np.asarray(xs, dtype=float) for xs in xs_per_curve]
     shared = all(
         len(c) == len(curves[0]) and np.allclose(c, curves[0], equal_nan=True)
         for c in curves
     )
-    xs = np.concatenate(curves)
+    xs = np.concatenate(curves) if curves else np.array([])
     xs = np.unique(xs[np.isfinite(xs)])
     positive = xs[xs > 0]
     symlog = len(positive) >= 2 and positive.max() / positive.min() >= 10
     if symlog:
         ax.set_xscale("symlog", linthresh=positive.min(), linscale=0.6)
+        note = f"symmetric log axis, linear below {_format_scale(positive.min())}"
     else:
         ax.set_xscale("linear")
+        note = "linear axis"
+    if len(xs) == 1:  # one point: centre it with room on both sides
+        half = abs(xs[0]) * 0.5 or 0.5
+        ax.set_xlim(xs[0] - half, xs[0] + half)
     if shared and len(xs) <= 10:
         ticks = list(xs)
     elif symlog:
         ticks = [*xs[xs <= 0][:1], *_nice_ticks(positive.min(), positive.max())]
     else:
-        return  # matplotlib's own linear ticks
+        return note  # matplotlib's own linear ticks
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _format_scale(v)))
     ax.xaxis.set_minor_locator(NullLocator())
+    return note
 
 
 def _x_label(results, x):
@@ -207,13 +156,9 @@ def _x_label(results, x):
             "noise scale as swept (notebooks protocol: MLP in pixel standard "
             "deviations, ConvNet in [0, 1] pixels)"
         )
-    if all(r.get("protocol") == "pixel" for r in results):
+    if len(results) and all(r.get("protocol") == "pixel" for r in results):
         return "noise scale (pixels in [0, 1])"
     return "noise scale (in the units of the noise step's input)"
-
-
-def _new_figure(figsize, **kwargs):
-    return Figure(figsize=figsize, layout="constrained", **kwargs)
 
 
 def _title_suffix(results):
@@ -227,60 +172,626 @@ def _title_suffix(results):
     return f" ({'; '.join(parts)})" if parts else ""
 
 
-def _scale_display(results, arm, x, column_test, column_train=None):
-    """A ValidationCurveDisplay of one arm: fold scores by scale."""
-    xs, test, n_folds = _fold_matrix(results, arm, column_test, x)
-    train = (
-        test if column_train is None else _fold_matrix(results, arm, column_train, x)[1]
-    )
-    order = np.argsort(xs, kind="stable")
-    display = ValidationCurveDisplay(
-        param_name=x,
-        param_range=xs[order],
-        train_scores=train[order],
-        test_scores=test[order],
-        score_name=column_test,
-    )
-    return display, n_folds
+def _replicates(results):
+    """In words, what the replicate fits of a scale are: folds, seeds or both."""
+    folds = len({r.get("fold") for r in results})
+    seeds = len({r.get("seed") for r in results})
+    parts = []
+    if folds > 1:
+        parts.append(f"{folds} folds")
+    if seeds > 1:
+        parts.append(f"{seeds} seeds")
+    return " x ".join(parts)
 
 
-def _plot_arm(ax, display, n_folds, *, colour, label, score_type="both"):
-    """Plot one display on ``ax`` in the arm's colour; return its lines."""
-    display.plot(
-        ax=ax,
-        score_type=score_type,
-        std_display_style="fill_between" if n_folds > 1 else None,
-        line_kw={"color": colour},
-        fill_between_kw={"color": colour, "alpha": 0.15, "linewidth": 0},
-    )
-    lines = list(display.lines_)
-    if score_type == "both":
-        train_line, test_line = lines
-        train_line.set(label=f"{label} train", **_TRAIN_STYLE)
-        test_line.set(label=f"{label} test", **_TEST_STYLE)
-    else:
-        lines[0].set(label=label, **_TEST_STYLE)
-    if display.fill_between_:
-        parts = ("train", "test") if score_type == "both" else (score_type,)
-        for band, part in zip(display.fill_between_, parts):
-            band.set_label(f"_{label} {part} ± 1 std over {n_folds} folds")
-    return lines
+def _chance(results, chance_level):
+    """The chance accuracy to draw: one over the number of classes, or None."""
+    if chance_level is False or chance_level is None:
+        return None
+    if chance_level is True or chance_level == "auto":
+        n = results.n_classes() if isinstance(results, SweepResults) else None
+        return None if n is None else 1.0 / n
+    return float(chance_level)
 
 
-def _finish_accuracy_axis(ax):
+def _draw_chance(ax, level):
+    if level is None:
+        return None
+    return ax.axhline(level, label=f"chance ({level:.2g})", zorder=0, **_CHANCE_STYLE)
+
+
+def _finish_accuracy_axis(ax, label="accuracy"):
     ax.set_ylim(-0.02, 1.02)
-    ax.set_ylabel("accuracy")
+    ax.set_ylabel(label)
     ax.grid(True, alpha=0.3)
 
 
-def _band_note(n_folds_seen):
-    if max(n_folds_seen, default=1) > 1:
-        return f"; bands: mean ± 1 std over {max(n_folds_seen)} folds"
-    return ""
+def _legend_outside(ax, **kwargs):
+    """A legend to the right of the axes, never over the data."""
+    return ax.legend(
+        fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1.0), **kwargs
+    )
 
 
 # --------------------------------------------------------------------------
-# Figure 1: noisy samples
+# Accuracy (or any score) against the noise scale
+
+
+class AccuracyScaleDisplay:
+    """Train and test score against the noise scale, one colour per arm.
+
+    Test (validation) scores are solid, train scores dashed; with several
+    replicate fits per scale (folds, seeds) each line is their mean with a
+    band of ± 1 standard deviation. Built like scikit-learn's
+    :class:`~sklearn.model_selection.ValidationCurveDisplay`, from its
+    ``(n_values, n_folds)`` score arrays, one set per arm.
+
+    Parameters
+    ----------
+    curves : list of dict
+        One per arm: ``label``, ``param_range`` (x values), ``test_scores``
+        and optionally ``train_scores``, each of shape ``(n_values, n_folds)``.
+    score_name : str, default="accuracy"
+        The y axis's label.
+    xlabel : str, default="noise scale"
+        What the x axis measures.
+    title : str or None, default=None
+        The title.
+    chance_level : float or None, default=None
+        Chance accuracy, drawn as a dotted line.
+
+    Attributes
+    ----------
+    ax_ : matplotlib Axes
+    figure_ : matplotlib Figure
+    lines_ : dict of str to Line2D
+        The lines by legend label.
+    chance_level_ : Line2D or None
+
+    See Also
+    --------
+    sklearn.model_selection.ValidationCurveDisplay : The same for any parameter.
+
+    Examples
+    --------
+    >>> from skmnistnoise.experiment import SweepResults
+    >>> from skmnistnoise.plotting import AccuracyScaleDisplay
+    >>> rows = [{"dataset": "digits", "model": "mlp", "noise": "additive",
+    ...          "protocol": "pixel", "scale": s, "pixel_scale": s, "fold": 0,
+    ...          "train_accuracy": a + .02, "test_accuracy": a}
+    ...         for s, a in [(0.0, .97), (1.0, .62)]]
+    >>> display = AccuracyScaleDisplay.from_results(SweepResults(rows))
+    >>> sorted(display.lines_), round(display.chance_level_.get_ydata()[0], 2)
+    (['MLP test', 'MLP train'], 0.1)
+    """
+
+    def __init__(
+        self,
+        *,
+        curves,
+        score_name="accuracy",
+        xlabel="noise scale",
+        title=None,
+        chance_level=None,
+    ):
+        self.curves = curves
+        self.score_name = score_name
+        self.xlabel = xlabel
+        self.title = title
+        self.chance_level = chance_level
+
+    @classmethod
+    def from_results(
+        cls,
+        results,
+        *,
+        x="scale",
+        score="accuracy",
+        model=None,
+        noise=None,
+        score_type="both",
+        chance_level="auto",
+        ax=None,
+    ):
+        """Draw the table's scores against the scale.
+
+        Parameters
+        ----------
+        results : SweepResults, list of dict or DataFrame
+            The table of :func:`~skmnistnoise.experiment.noise_sweep` or
+            :func:`~skmnistnoise.experiment.run_study`.
+        x : {"scale", "pixel_scale"}, default="scale"
+            The scale as swept, or in [0, 1]-pixel units.
+        score : str, default="accuracy"
+            The columns ``train_<score>`` and ``test_<score>``, e.g. ``"loss"``.
+        model, noise : str, sequence of str or None, default=None
+            The arms to draw; None draws all.
+        score_type : {"both", "test", "train"}, default="both"
+            Which scores to draw.
+        chance_level : "auto", float or None, default="auto"
+            Chance accuracy; "auto": one over the table's number of classes
+            (accuracy only).
+        ax : matplotlib Axes or None, default=None
+            Where to draw; None makes a new figure.
+
+        Returns
+        -------
+        display : AccuracyScaleDisplay
+        """
+        if x not in X_COLUMNS:
+            raise ValueError(f"x must be 'scale' or 'pixel_scale'; got {x!r}.")
+        if score_type not in ("both", "test", "train"):
+            raise ValueError(
+                f"score_type must be 'both', 'test' or 'train'; got {score_type!r}."
+            )
+        results = SweepResults.coerce(results)
+        _check_not_empty(results, "AccuracyScaleDisplay")
+        arms = results.arms(model, noise)
+        if not arms:
+            raise ValueError(f"No rows for model={model!r} and noise={noise!r}.")
+        curves = []
+        for arm in arms:
+            where = {"model": arm[0], "noise": arm[1]}
+            xs, test = results.fold_scores(f"test_{score}", x=x, **where)
+            curve = {"label": _arm_label(arm, arms), "param_range": xs}
+            if score_type in ("both", "test"):
+                curve["test_scores"] = test
+            if score_type in ("both", "train"):
+                curve["train_scores"] = results.fold_scores(
+                    f"train_{score}", x=x, **where
+                )[1]
+            curves.append(curve)
+        replicates = _replicates(results)
+        parts = {"both": "test solid, train dashed", "test": "test", "train": "train"}
+        title = (
+            f"{score.capitalize()} against noise scale{_title_suffix(results)}\n"
+            + parts[score_type]
+            + (f"; bands: mean ± 1 std over {replicates}" if replicates else "")
+        )
+        display = cls(
+            curves=curves,
+            score_name=score if score != "loss" else "loss (cross-entropy)",
+            xlabel=_x_label(results, x),
+            title=title,
+            chance_level=_chance(results, chance_level)
+            if score == "accuracy"
+            else None,
+        )
+        return display.plot(ax=ax)
+
+    @classmethod
+    def from_estimator(
+        cls,
+        estimator,
+        X,
+        y,
+        *,
+        param_name="noise__scale",
+        param_range=NOTEBOOK_SCALES,
+        cv=None,
+        ax=None,
+        **sweep_params,
+    ):
+        """Run :func:`~skmnistnoise.experiment.noise_sweep`, then draw it.
+
+        ``sweep_params`` go to the sweep (``scoring``, ``seeds``, ``store``,
+        ...). The table is kept as the display's ``results_``.
+        """
+        from ._sweep import noise_sweep
+
+        results = noise_sweep(
+            estimator,
+            X,
+            y,
+            param_name=param_name,
+            param_range=param_range,
+            cv=cv,
+            **sweep_params,
+        )
+        display = cls.from_results(results, ax=ax)
+        display.results_ = results
+        return display
+
+    def plot(self, ax=None):
+        """Draw the curves.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes or None, default=None
+            Where to draw; None makes a new figure.
+
+        Returns
+        -------
+        self : AccuracyScaleDisplay
+        """
+        ax = _axes(ax, (8.5, 4.8))
+        self.lines_, self.bands_ = {}, []
+        for i, curve in enumerate(self.curves):
+            colour = f"C{i % 10}"
+            xs = np.asarray(curve["param_range"], dtype=float)
+            for part, style in (("train", _TRAIN_STYLE), ("test", _TEST_STYLE)):
+                scores = curve.get(f"{part}_scores")
+                if scores is None:
+                    continue
+                scores = np.asarray(scores, dtype=float).reshape(len(xs), -1)
+                mean = scores.mean(axis=1)
+                label = f"{curve['label']} {part}"
+                (line,) = ax.plot(xs, mean, color=colour, label=label, **style)
+                self.lines_[label] = line
+                if scores.shape[1] > 1:
+                    std = scores.std(axis=1)
+                    self.bands_.append(
+                        ax.fill_between(
+                            xs,
+                            mean - std,
+                            mean + std,
+                            color=colour,
+                            alpha=0.15,
+                            linewidth=0,
+                            label=f"_{label} ± 1 std",
+                        )
+                    )
+        note = _style_scale_axis(ax, [c["param_range"] for c in self.curves])
+        self.chance_level_ = _draw_chance(ax, self.chance_level)
+        if self.score_name == "accuracy":
+            _finish_accuracy_axis(ax)
+        else:
+            ax.set_ylabel(self.score_name)
+            ax.grid(True, alpha=0.3)
+            if "loss" in self.score_name:
+                ax.set_ylim(bottom=0)
+        ax.set_xlabel(f"{self.xlabel}; {note}")
+        if self.title:
+            ax.set_title(self.title, fontsize="medium")
+        _legend_outside(ax)
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+
+# --------------------------------------------------------------------------
+# Per-epoch curves
+
+
+def _scale_colours(n):
+    """n colours of a sequential map, light (clean) to dark (noisiest)."""
+    from matplotlib import colormaps
+
+    cmap = colormaps["viridis"]
+    if n == 1:
+        return [cmap(0.0)]
+    return [cmap(0.9 * i / (n - 1)) for i in range(n)]
+
+
+class EpochCurveDisplay:
+    """Train and validation accuracy per epoch, one line per noise scale.
+
+    The notebooks' plot: for each arm (model and noise) a row of two axes,
+    the training accuracy per epoch (on the noisy training data) and the
+    validation accuracy per epoch (the test set through the same noise step,
+    a fresh draw). Both axes of a row share the y axis, so a gap between them
+    (the model learning its one noise draw) shows at a glance. With several
+    replicate fits each line is their mean, with a band of ± 1 std. The
+    legend of the scales sits to the right of each row, off the curves.
+
+    Parameters
+    ----------
+    rows : list of dict
+        One per arm: ``name`` and ``curves``, a list of ``(scale, train,
+        validation)`` with ``train`` and ``validation`` arrays of shape
+        ``(n_replicates, n_epochs)`` (or None when not recorded).
+    title : str or None, default=None
+    chance_level : float or None, default=None
+
+    Attributes
+    ----------
+    axes_ : ndarray of Axes, shape (n_arms, 2)
+    figure_ : matplotlib Figure
+    lines_ : list of Line2D
+
+    Examples
+    --------
+    >>> from skmnistnoise.experiment import SweepResults
+    >>> from skmnistnoise.plotting import EpochCurveDisplay
+    >>> rows = [{"model": "mlp", "noise": "additive", "scale": s, "fold": 0,
+    ...          "epoch_train_accuracy": [.5, .8], "epoch_test_accuracy": [.4, .7]}
+    ...         for s in (0.0, 1.0)]
+    >>> display = EpochCurveDisplay.from_results(SweepResults(rows))
+    >>> display.axes_.shape, len(display.lines_)
+    ((1, 2), 4)
+    """
+
+    def __init__(self, *, rows, title=None, chance_level=None):
+        self.rows = rows
+        self.title = title
+        self.chance_level = chance_level
+
+    @classmethod
+    def from_results(
+        cls, results, *, model=None, noise=None, chance_level="auto", axes=None
+    ):
+        """Draw the per-epoch curves of a table (``per_epoch=True`` rows).
+
+        Parameters
+        ----------
+        results : SweepResults, list of dict or DataFrame
+        model, noise : str, sequence of str or None, default=None
+            The arms to draw; None draws all.
+        chance_level : "auto", float or None, default="auto"
+        axes : array of Axes of shape (n_arms, 2) or None, default=None
+            Where to draw; None makes a new figure.
+
+        Returns
+        -------
+        display : EpochCurveDisplay
+        """
+        results = SweepResults.coerce(results)
+        _check_not_empty(results, "EpochCurveDisplay")
+        arms = results.arms(model, noise)
+        if not arms:
+            raise ValueError(
+                f"No rows for model={model!r} and noise={noise!r}; the table has "
+                f"models {results.unique('model')} and noises "
+                f"{results.unique('noise')}."
+            )
+        rows = []
+        for arm in arms:
+            arm_rows = results.select(model=arm[0], noise=arm[1])
+            curves = []
+            for s in sorted({float(r["scale"]) for r in arm_rows}):
+                group = [r for r in arm_rows if float(r["scale"]) == s]
+                curves.append(
+                    (
+                        s,
+                        *(
+                            _stack([r.get(column) for r in group])
+                            for column in (
+                                "epoch_train_accuracy",
+                                "epoch_test_accuracy",
+                            )
+                        ),
+                    )
+                )
+            name = f"{MODEL_NAMES.get(arm[0], arm[0])}, {arm[1]} noise"
+            rows.append({"name": name, "curves": curves})
+        replicates = _replicates(results)
+        title = "Accuracy per epoch" + _title_suffix(results)
+        if replicates:
+            title += f"; mean ± 1 std over {replicates}"
+        display = cls(
+            rows=rows, title=title, chance_level=_chance(results, chance_level)
+        )
+        return display.plot(axes=axes)
+
+    def plot(self, axes=None):
+        """Draw the curves; ``axes`` of shape (n_arms, 2) or None (a new figure).
+
+        Returns
+        -------
+        self : EpochCurveDisplay
+        """
+        if axes is None:
+            fig = _new_figure((11.5, 3.4 * len(self.rows) + 0.5))
+            axes = fig.subplots(len(self.rows), 2, squeeze=False, sharey=True)
+        axes = np.asarray(axes).reshape(len(self.rows), 2)
+        parts = (
+            "train accuracy (noisy training data)",
+            "validation accuracy (noisy test data)",
+        )
+        self.lines_ = []
+        for row_axes, row in zip(axes, self.rows):
+            colours = _scale_colours(len(row["curves"]))
+            for k, (ax, what) in enumerate(zip(row_axes, parts)):
+                drawn = 0
+                for colour, curve in zip(colours, row["curves"]):
+                    values = curve[1 + k]
+                    if values is None:
+                        continue
+                    epochs = np.arange(1, values.shape[1] + 1)
+                    mean = values.mean(axis=0)
+                    (line,) = ax.plot(
+                        epochs,
+                        mean,
+                        color=colour,
+                        marker="o",
+                        markersize=3,
+                        label=f"scale {_format_scale(curve[0])}",
+                    )
+                    self.lines_.append(line)
+                    if len(values) > 1:
+                        std = values.std(axis=0)
+                        ax.fill_between(
+                            epochs,
+                            mean - std,
+                            mean + std,
+                            color=colour,
+                            alpha=0.15,
+                            linewidth=0,
+                        )
+                    drawn += 1
+                if not drawn:
+                    ax.text(
+                        0.5,
+                        0.5,
+                        "no per-epoch curves recorded\n(per_epoch=False)",
+                        ha="center",
+                        va="center",
+                        transform=ax.transAxes,
+                    )
+                _draw_chance(ax, self.chance_level)
+                ax.set_title(f"{row['name']}: {what}", fontsize="medium")
+                ax.set_xlabel("epoch")
+                ax.xaxis.get_major_locator().set_params(integer=True)
+                _finish_accuracy_axis(ax)
+            if any(c[1] is not None or c[2] is not None for c in row["curves"]):
+                _legend_outside(row_axes[1], title="noise scale")
+        self.axes_, self.figure_ = axes, axes.flat[0].figure
+        if self.title:
+            self.figure_.suptitle(self.title)
+        return self
+
+
+def _stack(curves):
+    """Replicate curves as an (n, n_epochs) array cut to the shortest; None if none."""
+    curves = [c for c in curves if c]
+    if not curves:
+        return None
+    length = min(len(c) for c in curves)
+    return np.asarray([c[:length] for c in curves], dtype=float)
+
+
+# --------------------------------------------------------------------------
+# The robustness matrix
+
+
+class RobustnessMatrixDisplay:
+    """Test accuracy by training noise scale (rows) and test noise scale (columns).
+
+    A heatmap in the manner of :class:`~sklearn.metrics.ConfusionMatrixDisplay`:
+    one row per training noise scale, one column per test noise scale, each
+    cell the test accuracy (mean over fits) written in it. The best training
+    scale for each test scale (the largest accuracy in its column) is framed,
+    so the answer to "which training noise should I use against this test
+    noise?" reads off the figure.
+
+    Parameters
+    ----------
+    accuracy : ndarray of shape (n_train_scales, n_test_scales)
+    train_scales : array-like of shape (n_train_scales,)
+    test_scales : array-like of shape (n_test_scales,)
+    title : str or None, default=None
+
+    Attributes
+    ----------
+    im_ : AxesImage
+    text_ : ndarray of Text, shape like ``accuracy``
+    ax_ : matplotlib Axes
+    figure_ : matplotlib Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmnistnoise.plotting import RobustnessMatrixDisplay
+    >>> display = RobustnessMatrixDisplay(
+    ...     np.array([[0.97, 0.41], [0.93, 0.82]]), [0, 1], [0, 1]).plot()
+    >>> [t.get_text() for t in display.text_.ravel()]
+    ['0.970', '0.410', '0.930', '0.820']
+    """
+
+    def __init__(self, accuracy, train_scales, test_scales, *, title=None):
+        self.accuracy = np.asarray(accuracy, dtype=float)
+        self.train_scales = np.asarray(train_scales, dtype=float)
+        self.test_scales = np.asarray(test_scales, dtype=float)
+        self.title = title
+
+    @classmethod
+    def from_results(cls, results, *, ax=None, **where):
+        """Draw the matrix of a :func:`~skmnistnoise.experiment.robustness_matrix` run.
+
+        ``where`` selects rows first (e.g. ``model="convnet"``) when the table
+        holds several matrices.
+        """
+        results = SweepResults.coerce(results)
+        _check_not_empty(results, "RobustnessMatrixDisplay")
+        train, test, accuracy = results.matrix(**where)
+        selected = results.where(**where)
+        names = ", ".join(
+            f"{MODEL_NAMES.get(m, str(m))} ({n} noise)" for m, n in selected.arms()
+        )
+        title = (
+            f"Robustness matrix: {names}{_title_suffix(selected)}\n"
+            "framed: the best training scale for each test scale"
+        )
+        return cls(accuracy, train, test, title=title).plot(ax=ax)
+
+    @classmethod
+    def from_estimator(
+        cls,
+        estimator,
+        X,
+        y,
+        *,
+        train_scales=NOTEBOOK_SCALES,
+        test_scales=NOTEBOOK_SCALES,
+        ax=None,
+        **matrix_params,
+    ):
+        """Run :func:`~skmnistnoise.experiment.robustness_matrix`, then draw it."""
+        from ._sweep import robustness_matrix
+
+        results = robustness_matrix(
+            estimator,
+            X,
+            y,
+            train_scales=train_scales,
+            test_scales=test_scales,
+            **matrix_params,
+        )
+        display = cls.from_results(results, ax=ax)
+        display.results_ = results
+        return display
+
+    def plot(self, ax=None, *, cmap="viridis", values_format=".3f", colorbar=True):
+        """Draw the heatmap.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes or None, default=None
+        cmap : str, default="viridis"
+        values_format : str, default=".3f"
+        colorbar : bool, default=True
+
+        Returns
+        -------
+        self : RobustnessMatrixDisplay
+        """
+        from matplotlib.patches import Rectangle
+
+        n_train, n_test = self.accuracy.shape
+        ax = _axes(ax, (1.1 * n_test + 3.2, 0.75 * n_train + 2.0))
+        self.im_ = ax.imshow(
+            self.accuracy, cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto", origin="upper"
+        )
+        best = np.argmax(self.accuracy, axis=0)
+        self.text_ = np.empty(self.accuracy.shape, dtype=object)
+        for i in range(n_train):
+            for j in range(n_test):
+                value = self.accuracy[i, j]
+                self.text_[i, j] = ax.text(
+                    j,
+                    i,
+                    format(value, values_format),
+                    ha="center",
+                    va="center",
+                    fontsize="small",
+                    color="black" if value > 0.6 else "white",
+                    fontweight="bold" if best[j] == i else "normal",
+                )
+        for j, i in enumerate(best):
+            ax.add_patch(
+                Rectangle(
+                    (j - 0.5, i - 0.5),
+                    1,
+                    1,
+                    fill=False,
+                    edgecolor="red",
+                    linewidth=2,
+                    label="best training scale" if j == 0 else "_best",
+                )
+            )
+        ax.set_xticks(range(n_test), [_format_scale(s) for s in self.test_scales])
+        ax.set_yticks(range(n_train), [_format_scale(s) for s in self.train_scales])
+        ax.set_xlabel("test noise scale")
+        ax.set_ylabel("training noise scale")
+        if colorbar:
+            ax.figure.colorbar(self.im_, ax=ax, label="test accuracy")
+        if self.title:
+            ax.set_title(self.title, fontsize="medium")
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+
+# --------------------------------------------------------------------------
+# Noisy samples
 
 
 def _image_shape(n_features, image_shape):
@@ -308,164 +819,235 @@ def _field_scale(scales):
     return 1.0 if 1.0 in positive else positive[len(positive) // 2]
 
 
-def plot_noisy_samples(
-    X,
-    *,
-    scales=NOTEBOOK_SCALES,
-    noises=("additive", "multiplicative"),
-    n_images=6,
-    image_shape=None,
-    random_state=0,
-):
-    """Show test images under every noise and scale, and two noise fields.
+class NoisySamplesDisplay:
+    """Test images under every noise and scale, and two images' noise fields.
 
-    For each noise a block of images: the clean images in the first row, then
-    one row per scale, each image through the noise step the sweep uses
-    (:func:`~skmnistnoise.experiment.make_noise`). Grey levels are shown on the
-    fixed range [0, 1] (values outside saturate), so what the noise does is
-    visible rather than rescaled away. A last panel shows the noise fields
-    (noisy minus clean) of the first two images under the first noise, side by
-    side: every image gets its own noise.
+    For each noise a block of images, the blocks one above the other: the
+    clean images in the first row, then one row per non-zero scale, each
+    image through the noise step a sweep uses
+    (:func:`~skmnistnoise.experiment.make_noise`). Grey levels are shown on
+    the fixed range [0, 1] (values outside saturate), so what the noise does
+    is visible rather than rescaled away. A last panel shows the noise fields
+    (noisy minus clean) of the first two images under the first noise, side
+    by side: every image gets its own noise.
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features) or (n_samples, h, w)
-        Images in [0, 1] pixels; the first ``n_images`` are shown.
-    scales : sequence of float, default=(0, .1, .5, 1, 2, 4)
-        Noise scales, one row each; scale 0 shows the clean images for every
-        noise (see :class:`~skmnistnoise.GaussianNoise`).
-    noises : sequence of str, default=("additive", "multiplicative")
-        Noise models, one block each; see
-        :func:`~skmnistnoise.experiment.make_noise`.
-    n_images : int, default=6
-        Images per row.
-    image_shape : (int, int) or None, default=None
-        Shape of one image; None infers a square from ``n_features``.
-    random_state : int or None, default=0
-        Seed of the noise.
+    clean : ndarray of shape (n_images, height, width)
+    noisy : dict of str to list of (scale, ndarray)
+        Per noise, the images at each scale.
+    fields : ndarray of shape (2, height, width)
+        Noisy minus clean of the first two images.
+    field_noise : str
+    field_scale : float
+    random_state : int or None
 
-    Returns
-    -------
-    fig : matplotlib.figure.Figure
-        One subfigure per noise (axes ``(len(scales) + 1) * n_images``) and one
-        with the two noise fields.
+    Attributes
+    ----------
+    axes_ : dict of str to ndarray of Axes
+        Per noise, its grid of images.
+    field_axes_ : ndarray of Axes
+    figure_ : matplotlib Figure
+
+    Examples
+    --------
+    >>> from skmnistnoise.datasets import load_digits
+    >>> from skmnistnoise.plotting import NoisySamplesDisplay
+    >>> X = load_digits(subset="test").data
+    >>> display = NoisySamplesDisplay.from_data(X, scales=(0, 0.5, 2),
+    ...                                         noises=("additive",), n_images=3)
+    >>> display.axes_["additive"].shape  # clean + 2 scales (0 is the clean row)
+    (3, 3)
+    """
+
+    def __init__(
+        self, *, clean, noisy, fields, field_noise, field_scale, random_state=None
+    ):
+        self.clean = clean
+        self.noisy = noisy
+        self.fields = fields
+        self.field_noise = field_noise
+        self.field_scale = field_scale
+        self.random_state = random_state
+
+    @classmethod
+    def from_data(
+        cls,
+        X,
+        *,
+        scales=NOTEBOOK_SCALES,
+        noises=("additive", "multiplicative"),
+        n_images=6,
+        image_shape=None,
+        random_state=0,
+        ax=None,
+    ):
+        """Noise the first ``n_images`` of X at every scale of every noise, then draw.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, h, w)
+            Images in [0, 1] pixels.
+        scales : sequence of float, default=(0, .1, .5, 1, 2, 4)
+            Noise scales, one row each; scale 0 is the clean row.
+        noises : sequence of str, default=("additive", "multiplicative")
+            Noise models, one block each.
+        n_images : int, default=6
+            Images per row.
+        image_shape : (int, int) or None, default=None
+            Shape of one image; None infers a square from ``n_features``.
+        random_state : int or None, default=0
+            Seed of the noise.
+        ax : None
+            Must be None: the display makes its own figure of many axes.
+
+        Returns
+        -------
+        display : NoisySamplesDisplay
+        """
+        if ax is not None:
+            raise ValueError("NoisySamplesDisplay draws a figure of its own; ax=None.")
+        X = np.asarray(X)
+        if X.dtype not in (np.float32, np.float64):  # float32 stays, as in a sweep
+            X = X.astype(np.float64)
+        if X.ndim > 2:
+            image_shape = X.shape[1:] if image_shape is None else image_shape
+            X = X.reshape(len(X), -1)
+        if X.ndim != 2 or len(X) < 2:
+            raise ValueError(
+                "NoisySamplesDisplay needs at least two images, X of 2 or 3 dims."
+            )
+        n_images = int(min(n_images, len(X)))
+        if n_images < 2:
+            raise ValueError(f"n_images must be at least 2; got {n_images}.")
+        shape = _image_shape(X.shape[1], image_shape)
+        scales = [float(s) for s in scales if float(s) != 0]
+        noises = list(noises)
+        if not noises:
+            raise ValueError("noises must name at least one noise model.")
+        clean = X[:n_images]
+        noisy = {
+            noise: [
+                (
+                    s,
+                    make_noise(noise, s, random_state=random_state)
+                    .fit_transform(clean)
+                    .reshape(-1, *shape),
+                )
+                for s in scales
+            ]
+            for noise in noises
+        }
+        s = _field_scale(scales)
+        pair = make_noise(noises[0], s, random_state=random_state).fit_transform(
+            clean[:2]
+        )
+        display = cls(
+            clean=clean.reshape(-1, *shape),
+            noisy=noisy,
+            fields=(pair - clean[:2]).reshape(-1, *shape),
+            field_noise=noises[0],
+            field_scale=s,
+            random_state=random_state,
+        )
+        return display.plot()
+
+    def plot(self):
+        """Draw the figure.
+
+        Returns
+        -------
+        self : NoisySamplesDisplay
+        """
+        n_images = len(self.clean)
+        n_rows = 1 + max(len(v) for v in self.noisy.values())
+        cell = 0.95
+        block_height = n_rows * cell + 0.45
+        fig = _new_figure(
+            (max(n_images * cell + 1.6, 6.4), len(self.noisy) * block_height + 3.0)
+        )
+        top, bottom = fig.subfigures(
+            2, 1, height_ratios=[len(self.noisy) * block_height, 2.6]
+        )
+        blocks = np.atleast_1d(top.subfigures(len(self.noisy), 1, hspace=0.02))
+        image_kw = {
+            "cmap": "gray",
+            "vmin": 0.0,
+            "vmax": 1.0,
+            "interpolation": "nearest",
+        }
+        self.axes_ = {}
+        for block, (noise, rows) in zip(blocks, self.noisy.items()):
+            axes = block.subplots(1 + len(rows), n_images, squeeze=False)
+            labelled = [("clean", self.clean)]
+            labelled += [(f"s = {_format_scale(s)}", images) for s, images in rows]
+            for r, (label, images) in enumerate(labelled):
+                for c in range(n_images):
+                    ax = axes[r, c]
+                    ax.imshow(images[c], **image_kw)
+                    ax.set_xticks([])
+                    ax.set_yticks([])
+                    if c == 0:
+                        ax.set_ylabel(label, rotation=0, ha="right", va="center")
+            formula = NOISE_FORMULAS.get(noise, "")
+            block.suptitle(
+                f"{noise} noise" + (f": {formula}" if formula else ""),
+                fontweight="bold",
+                fontsize="medium",
+            )
+            self.axes_[noise] = axes
+        middle = bottom.subfigures(1, 3, width_ratios=[0.6, 2.2, 0.6])[1]
+        self.field_axes_ = middle.subplots(1, 2)
+        limit = float(np.max(np.abs(self.fields))) or 1.0
+        for i, ax in enumerate(self.field_axes_):
+            im = ax.imshow(
+                self.fields[i],
+                cmap="RdBu_r",
+                vmin=-limit,
+                vmax=limit,
+                interpolation="nearest",
+            )
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.set_title(f"image {i + 1}", fontsize="small")
+        middle.colorbar(
+            im, ax=list(self.field_axes_), shrink=0.9, label="noisy - clean"
+        )
+        middle.suptitle(
+            f"Noise fields ({self.field_noise}, s = {_format_scale(self.field_scale)}):"
+            "\nevery image gets its own noise",
+            fontsize="medium",
+        )
+        fig.suptitle(
+            "Test images under noise, one image per column "
+            f"(grey range [0, 1]; seed {self.random_state})",
+            fontsize="large",
+        )
+        self.figure_ = fig
+        return self
+
+
+# --------------------------------------------------------------------------
+# The shortcuts
+
+
+def plot_noisy_samples(X, **kwargs):
+    """The figure of :meth:`NoisySamplesDisplay.from_data`.
 
     Examples
     --------
     >>> from skmnistnoise.datasets import load_digits
     >>> from skmnistnoise.plotting import plot_noisy_samples
-    >>> X = load_digits(subset="test").data
-    >>> fig = plot_noisy_samples(X, scales=(0.5, 2), noises=("additive",), n_images=3)
+    >>> fig = plot_noisy_samples(load_digits(subset="test").data,
+    ...                          scales=(0.5, 2), noises=("additive",), n_images=3)
     >>> len(fig.axes)  # (clean + 2 scales) x 3 images, 2 noise fields, colour bar
     12
-    >>> fig.savefig("samples.png")  # doctest: +SKIP
     """
-    X = np.asarray(X)
-    if X.dtype not in (np.float32, np.float64):  # float32 stays float32, as in a sweep
-        X = X.astype(np.float64)
-    if X.ndim > 2:
-        image_shape = X.shape[1:] if image_shape is None else image_shape
-        X = X.reshape(len(X), -1)
-    if X.ndim != 2 or len(X) < 2:
-        raise ValueError(
-            "plot_noisy_samples needs at least two images, X of 2 or 3 dims."
-        )
-    n_images = int(min(n_images, len(X)))
-    if n_images < 2:
-        raise ValueError(f"n_images must be at least 2; got {n_images}.")
-    shape = _image_shape(X.shape[1], image_shape)
-    scales = [float(s) for s in scales]
-    noises = list(noises)
-    if not noises:
-        raise ValueError("noises must name at least one noise model.")
-    clean = X[:n_images]
-    n_rows = len(scales) + 1
-    cell = 1.05
-    block_width = n_images * cell + 0.9
-    fig = _new_figure((max(len(noises) * block_width, 7.5), n_rows * cell + 3.6))
-    top, bottom = fig.subfigures(2, 1, height_ratios=[n_rows * cell + 0.5, 3.1])
-    blocks = np.atleast_1d(top.subfigures(1, len(noises), wspace=0.04))
-    image_kw = {"cmap": "gray", "vmin": 0.0, "vmax": 1.0, "interpolation": "nearest"}
-    for block, noise in zip(blocks, noises):
-        axes = block.subplots(n_rows, n_images, squeeze=False)
-        rows = [("clean", clean)]
-        for s in scales:
-            noisy = make_noise(noise, s, random_state=random_state).fit_transform(clean)
-            rows.append((f"scale {_format_scale(s)}", noisy))
-        for r, (label, images) in enumerate(rows):
-            for c in range(n_images):
-                ax = axes[r, c]
-                ax.imshow(images[c].reshape(shape), **image_kw)
-                ax.set_xticks([])
-                ax.set_yticks([])
-                if c == 0:
-                    ax.set_ylabel(label, rotation=0, ha="right", va="center")
-                if r == 0:
-                    ax.set_title(f"image {c + 1}", fontsize="small")
-        block.suptitle(
-            f"{noise} noise: {NOISE_FORMULAS.get(noise, '')}".rstrip(": "),
-            fontweight="bold",
-        )
-
-    noise = noises[0]
-    s = _field_scale(scales)
-    noisy = make_noise(noise, s, random_state=random_state).fit_transform(clean[:2])
-    fields = noisy - clean[:2]
-    limit = float(np.max(np.abs(fields))) or 1.0
-    middle = bottom.subfigures(1, 3, width_ratios=[1, 2.2, 1])[1]
-    field_axes = middle.subplots(1, 2)
-    for i, ax in enumerate(field_axes):
-        im = ax.imshow(
-            fields[i].reshape(shape),
-            cmap="RdBu_r",
-            vmin=-limit,
-            vmax=limit,
-            interpolation="nearest",
-        )
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_title(f"image {i + 1}: noisy minus clean", fontsize="small")
-    middle.colorbar(im, ax=list(field_axes), shrink=0.9, label="pixel change")
-    bottom.suptitle(
-        f"Every image gets its own noise: the {noise} noise fields of images 1 "
-        f"and 2 at scale {_format_scale(s)} differ",
-        fontsize="medium",
-    )
-    fig.suptitle(
-        f"Test images under noise (grey range [0, 1]; seed {random_state})",
-        fontsize="large",
-    )
-    return fig
-
-
-# --------------------------------------------------------------------------
-# Figure 2: accuracy against the noise scale
+    return NoisySamplesDisplay.from_data(X, **kwargs).figure_
 
 
 def plot_accuracy_vs_scale(results, *, x="scale", ax=None):
-    """Train and test accuracy against the noise scale, one colour per model.
-
-    Test (validation) accuracy is solid, train accuracy dashed; with several
-    folds each line is the mean over folds with a band of ± 1 standard
-    deviation. Every curve is drawn by scikit-learn's
-    :class:`~sklearn.model_selection.ValidationCurveDisplay`, built from the
-    table's fold scores, then restyled and labelled per model (and per noise
-    when the table holds several).
-
-    Parameters
-    ----------
-    results : SweepResults or list of dict
-        The result table of :func:`~skmnistnoise.experiment.run_study` or
-        :func:`~skmnistnoise.experiment.noise_sweep`.
-    x : {"scale", "pixel_scale"}, default="scale"
-        The x axis: the scale as swept, or the scale in [0, 1]-pixel units.
-    ax : matplotlib.axes.Axes or None, default=None
-        Where to draw; None makes a new figure.
-
-    Returns
-    -------
-    fig : matplotlib.figure.Figure
-        The figure of ``ax``.
+    """The figure of :meth:`AccuracyScaleDisplay.from_results`.
 
     Examples
     --------
@@ -475,146 +1057,14 @@ def plot_accuracy_vs_scale(results, *, x="scale", ax=None):
     ...                     hidden_layer_sizes=(16,), random_state=0)
     >>> fig = plot_accuracy_vs_scale(results)
     >>> [line.get_label() for line in fig.axes[0].get_lines()]
-    ['MLP train', 'MLP test']
+    ['MLP train', 'MLP test', 'chance (0.1)']
     """
-    if x not in X_COLUMNS:
-        raise ValueError(f"x must be 'scale' or 'pixel_scale'; got {x!r}.")
-    results = _as_results(results)
-    _check_not_empty(results, "plot_accuracy_vs_scale")
-    if ax is None:
-        fig = _new_figure((8.5, 4.8))
-        ax = fig.add_subplot()
-    arms = _arms(results)
-    xs_all, folds = [], []
-    for i, arm in enumerate(arms):
-        display, n_folds = _scale_display(
-            results, arm, x, "test_accuracy", "train_accuracy"
-        )
-        _plot_arm(ax, display, n_folds, colour=_colour(i), label=_arm_label(arm, arms))
-        xs_all.append(display.param_range)
-        folds.append(n_folds)
-    _style_scale_axis(ax, xs_all)
-    _finish_accuracy_axis(ax)
-    ax.set_xlabel(_x_label(results, x))
-    ax.set_title(
-        "Accuracy against noise scale"
-        + _title_suffix(results)
-        + "\ntest solid, train dashed"
-        + _band_note(folds),
-        fontsize="medium",
-    )
-    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    return ax.figure
-
-
-# --------------------------------------------------------------------------
-# Figure 3: accuracy per epoch
+    return AccuracyScaleDisplay.from_results(results, x=x, ax=ax).figure_
 
 
 def plot_accuracy_vs_epoch(results, *, model=None, noise=None):
-    """Train and validation accuracy per epoch, one line per noise scale.
-
-    The notebooks' plot: for each selected model (and noise) a row of two
-    axes, the training accuracy per epoch (on the noisy training data) and
-    the validation accuracy per epoch (the test set through the same noise
-    step, a fresh draw). Both axes of a row share the y axis, so a gap between
-    them (the model learning its one noise draw) shows at a glance. With
-    several folds each line is the mean over folds.
-
-    Parameters
-    ----------
-    results : SweepResults or list of dict
-        A table with per-epoch curves (``per_epoch=True``, the default).
-    model : str, sequence of str or None, default=None
-        Models to show; None shows all.
-    noise : str, sequence of str or None, default=None
-        Noises to show; None shows all.
-
-    Returns
-    -------
-    fig : matplotlib.figure.Figure
-        ``2 * n_rows`` axes, row by row: train, validation.
-
-    Examples
-    --------
-    >>> from skmnistnoise.experiment import run_study
-    >>> from skmnistnoise.plotting import plot_accuracy_vs_epoch
-    >>> results = run_study(models=["mlp"], scales=[0, 1], epochs=2,
-    ...                     hidden_layer_sizes=(16,), random_state=0)
-    >>> fig = plot_accuracy_vs_epoch(results)
-    >>> len(fig.axes), [len(ax.get_lines()) for ax in fig.axes]
-    (2, [2, 2])
-    """
-    results = _as_results(results)
-    _check_not_empty(results, "plot_accuracy_vs_epoch")
-    arms = _arms(results, model, noise)
-    if not arms:
-        raise ValueError(
-            f"No rows for model={model!r} and noise={noise!r}; the table has "
-            f"models {results.unique('model')} and noises {results.unique('noise')}."
-        )
-    fig = _new_figure((11, 3.6 * len(arms) + 0.4))
-    axes = fig.subplots(len(arms), 2, squeeze=False, sharey=True)
-    parts = (
-        ("epoch_train_accuracy", "train accuracy (noisy training data)"),
-        ("epoch_test_accuracy", "validation accuracy (noisy test data)"),
-    )
-    for row_axes, arm in zip(axes, arms):
-        rows = results.select(model=arm[0], noise=arm[1])
-        scales = sorted({float(r["scale"]) for r in rows})
-        cmap = _scale_colours(len(scales))
-        name = f"{MODEL_NAMES.get(arm[0], arm[0])}, {arm[1]} noise"
-        for ax, (column, what) in zip(row_axes, parts):
-            drawn = 0
-            for colour, s in zip(cmap, scales):
-                curves = [
-                    r[column] for r in rows if float(r["scale"]) == s and r.get(column)
-                ]
-                if not curves:
-                    continue
-                length = min(len(c) for c in curves)
-                curve = np.mean([c[:length] for c in curves], axis=0)
-                epochs = np.arange(1, length + 1)
-                ax.plot(
-                    epochs,
-                    curve,
-                    color=colour,
-                    marker="o",
-                    markersize=3,
-                    label=f"scale {_format_scale(s)}",
-                )
-                drawn += 1
-            if not drawn:
-                ax.text(
-                    0.5,
-                    0.5,
-                    "no per-epoch curves recorded\n(per_epoch=False)",
-                    ha="center",
-                    va="center",
-                    transform=ax.transAxes,
-                )
-            ax.set_title(f"{name}: {what}", fontsize="medium")
-            ax.set_xlabel("epoch")
-            ax.xaxis.get_major_locator().set_params(integer=True)
-            _finish_accuracy_axis(ax)
-            if drawn:
-                ax.legend(fontsize="small", loc="best")
-    fig.suptitle("Accuracy per epoch" + _title_suffix(results))
-    return fig
-
-
-def _scale_colours(n):
-    """n colours of a sequential map, light (clean) to dark (noisiest)."""
-    from matplotlib import colormaps
-
-    cmap = colormaps["viridis"]
-    if n == 1:
-        return [cmap(0.0)]
-    return [cmap(0.9 * i / (n - 1)) for i in range(n)]
-
-
-# --------------------------------------------------------------------------
-# Figure 4: MLP against ConvNet
+    """The figure of :meth:`EpochCurveDisplay.from_results`."""
+    return EpochCurveDisplay.from_results(results, model=model, noise=noise).figure_
 
 
 def plot_model_comparison(results):
@@ -625,168 +1075,30 @@ def plot_model_comparison(results):
     [0, 1]-pixel units whatever preprocessing ran before the noise (under the
     notebooks protocol the MLP's noise is added to standardised pixels, so its
     swept scale is in pixel standard deviations; ``pixel_scale`` puts both
-    models on one axis).
-
-    Parameters
-    ----------
-    results : SweepResults or list of dict
-        A table with one or more models.
+    models on one axis). Two :class:`AccuracyScaleDisplay` side by side.
 
     Returns
     -------
     fig : matplotlib.figure.Figure
         Two axes: accuracy, test loss.
-
-    Examples
-    --------
-    >>> from skmnistnoise.experiment import run_study
-    >>> from skmnistnoise.plotting import plot_model_comparison
-    >>> results = run_study(models=["mlp"], scales=[0, 1], epochs=1,
-    ...                     hidden_layer_sizes=(16,), random_state=0)
-    >>> fig = plot_model_comparison(results)
-    >>> [ax.get_ylabel() for ax in fig.axes]
-    ['accuracy', 'test loss (cross-entropy)']
     """
-    results = _as_results(results)
+    results = SweepResults.coerce(results)
     _check_not_empty(results, "plot_model_comparison")
-    arms = _arms(results)
-    fig = _new_figure((12, 4.6))
+    fig = _new_figure((13, 4.8))
     acc_ax, loss_ax = fig.subplots(1, 2)
-    xs_all, folds = [], []
-    for i, arm in enumerate(arms):
-        label = _arm_label(arm, arms)
-        display, n_folds = _scale_display(
-            results, arm, "pixel_scale", "test_accuracy", "train_accuracy"
-        )
-        _plot_arm(acc_ax, display, n_folds, colour=_colour(i), label=label)
-        loss, _ = _scale_display(results, arm, "pixel_scale", "test_loss")
-        _plot_arm(
-            loss_ax,
-            loss,
-            n_folds,
-            colour=_colour(i),
-            label=f"{label} test",
-            score_type="test",
-        )
-        xs_all.append(display.param_range)
-        folds.append(n_folds)
-    for ax in (acc_ax, loss_ax):
-        _style_scale_axis(ax, xs_all)
-        ax.set_xlabel(_x_label(results, "pixel_scale"))
-        ax.grid(True, alpha=0.3)
-        ax.legend(fontsize="small", loc="best")
-    _finish_accuracy_axis(acc_ax)
-    acc_ax.set_title(
-        "Accuracy: test solid, train dashed" + _band_note(folds), fontsize="medium"
-    )
+    accuracy = AccuracyScaleDisplay.from_results(results, x="pixel_scale", ax=acc_ax)
+    accuracy.ax_.set_title("Accuracy: test solid, train dashed", fontsize="medium")
+    AccuracyScaleDisplay.from_results(
+        results, x="pixel_scale", score="loss", score_type="test", ax=loss_ax
+    ).ax_.set_title("Test loss", fontsize="medium")
     loss_ax.set_ylabel("test loss (cross-entropy)")
-    loss_ax.set_ylim(bottom=0)
-    loss_ax.set_title("Test loss", fontsize="medium")
-    names = " against ".join(dict.fromkeys(MODEL_NAMES.get(m, str(m)) for m, _ in arms))
+    names = " against ".join(
+        dict.fromkeys(MODEL_NAMES.get(m, str(m)) for m, _ in results.arms())
+    )
     fig.suptitle(f"{names} under noise{_title_suffix(results)}")
     return fig
 
 
-# --------------------------------------------------------------------------
-# Figure 5: the robustness matrix
-
-
 def plot_robustness_matrix(results, *, ax=None, **where):
-    """Test accuracy by training noise scale (rows) and test noise scale (columns).
-
-    A heatmap of :func:`~skmnistnoise.experiment.matrix_from_results`: one row
-    per training noise scale, one column per test noise scale, each cell the
-    test accuracy (mean over folds) written in it. The best training scale
-    for each test scale (the largest accuracy in its column) is framed, so
-    the answer to "which training noise should I use against this test
-    noise?" reads off the figure; cells where the training and test scales
-    are equal (the notebooks' protocol, noise on both) are the diagonal.
-
-    Parameters
-    ----------
-    results : SweepResults or list of dict
-        The table of :func:`~skmnistnoise.experiment.robustness_matrix` (rows
-        with ``test_scales`` and ``test_accuracy_at``).
-    ax : matplotlib.axes.Axes or None, default=None
-        Where to draw; None makes a new figure.
-    **where : dict
-        Select rows first, e.g. ``model="convnet"``, when the table holds
-        several matrices.
-
-    Returns
-    -------
-    fig : matplotlib.figure.Figure
-        The figure of ``ax``: the heatmap and its colour bar.
-
-    See Also
-    --------
-    skmnistnoise.experiment.robustness_matrix : Computes the table.
-    skmnistnoise.experiment.matrix_from_results : The matrix as arrays.
-
-    Examples
-    --------
-    >>> from skmnistnoise.experiment import SweepResults
-    >>> from skmnistnoise.plotting import plot_robustness_matrix
-    >>> rows = [{"model": "mlp", "noise": "additive", "scale": s, "fold": 0,
-    ...          "test_scales": [0.0, 1.0], "test_accuracy_at": acc}
-    ...         for s, acc in [(0.0, [0.97, 0.41]), (1.0, [0.93, 0.82])]]
-    >>> fig = plot_robustness_matrix(SweepResults(rows))
-    >>> ax = fig.axes[0]
-    >>> ax.get_ylabel(), ax.get_xlabel()
-    ('training noise scale', 'test noise scale')
-    >>> [t.get_text() for t in ax.texts]
-    ['0.970', '0.410', '0.930', '0.820']
-    """
-    results = _as_results(results)
-    _check_not_empty(results, "plot_robustness_matrix")
-    train_scales, test_scales, accuracy = matrix_from_results(results, **where)
-    if ax is None:
-        fig = _new_figure(
-            (1.1 * len(test_scales) + 3.2, 0.75 * len(train_scales) + 2.0)
-        )
-        ax = fig.add_subplot()
-    image = ax.imshow(
-        accuracy, cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto", origin="upper"
-    )
-    best = np.argmax(accuracy, axis=0)
-    for i in range(accuracy.shape[0]):
-        for j in range(accuracy.shape[1]):
-            value = accuracy[i, j]
-            ax.text(
-                j,
-                i,
-                f"{value:.3f}",
-                ha="center",
-                va="center",
-                fontsize="small",
-                color="black" if value > 0.6 else "white",
-                fontweight="bold" if best[j] == i else "normal",
-            )
-    for j, i in enumerate(best):
-        ax.add_patch(
-            Rectangle(
-                (j - 0.5, i - 0.5),
-                1,
-                1,
-                fill=False,
-                edgecolor="red",
-                linewidth=2,
-                label="best training scale" if j == 0 else "_best",
-            )
-        )
-    ax.set_xticks(range(len(test_scales)), [_format_scale(s) for s in test_scales])
-    ax.set_yticks(range(len(train_scales)), [_format_scale(s) for s in train_scales])
-    ax.set_xlabel("test noise scale")
-    ax.set_ylabel("training noise scale")
-    ax.figure.colorbar(image, ax=ax, label="test accuracy")
-    selected = results.select(**where)
-    arms = _arms(SweepResults(selected))
-    names = ", ".join(
-        f"{MODEL_NAMES.get(model, str(model))} ({noise} noise)" for model, noise in arms
-    )
-    ax.set_title(
-        f"Robustness matrix: {names}{_title_suffix(selected)}\n"
-        "framed: the best training scale for each test scale",
-        fontsize="medium",
-    )
-    return ax.figure
+    """The figure of :meth:`RobustnessMatrixDisplay.from_results`."""
+    return RobustnessMatrixDisplay.from_results(results, ax=ax, **where).figure_

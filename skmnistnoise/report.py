@@ -16,16 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from ._files import atomic_write
-from .experiment import SweepResults
-from .plotting import (
-    MODEL_NAMES,
-    _arms,
-    _as_results,
-    plot_accuracy_vs_epoch,
-    plot_accuracy_vs_scale,
-    plot_model_comparison,
-    plot_noisy_samples,
-)
+from ._registry import MODEL_NAMES
+from ._results import SweepResults, markdown_table
 
 __all__ = ["library_versions", "save_figures", "write_report"]
 
@@ -99,9 +91,10 @@ def save_figures(
     noises=None,
     image_shape=None,
     random_state=0,
-    dpi=100,
+    dpi=150,
+    formats=("png",),
 ):
-    """Render every figure of a study to PNG files in ``out_dir``.
+    """Render every figure of a study to image files in ``out_dir``.
 
     Parameters
     ----------
@@ -120,14 +113,18 @@ def save_figures(
         Shape of one image; None infers a square.
     random_state : int or None, default=0
         Seed of the samples figure's noise.
-    dpi : int, default=100
-        Resolution of the PNG files.
+    dpi : int, default=150
+        Resolution of the raster files.
+    formats : sequence of str, default=("png",)
+        File formats, e.g. ``("png", "svg")`` or ``("png", "pdf")`` for a
+        vector copy beside each PNG.
 
     Returns
     -------
     paths : dict of str to pathlib.Path
         Figure name (``samples``, ``accuracy_vs_scale``, ``accuracy_vs_epoch``,
-        ``model_comparison``) to its PNG file. The figures are closed.
+        ``model_comparison``) to its file in the first format. The figures
+        are closed.
 
     Examples
     --------
@@ -140,7 +137,17 @@ def save_figures(
     >>> sorted(paths), all(p.stat().st_size > 0 for p in paths.values())
     (['accuracy_vs_epoch', 'accuracy_vs_scale', 'model_comparison'], True)
     """
-    results = _as_results(results)
+    from .plotting import (
+        plot_accuracy_vs_epoch,
+        plot_accuracy_vs_scale,
+        plot_model_comparison,
+        plot_noisy_samples,
+    )
+
+    results = SweepResults.coerce(results)
+    formats = list(formats)
+    if not formats:
+        raise ValueError("formats must name at least one file format, e.g. 'png'.")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     makers = {}
@@ -153,21 +160,26 @@ def save_figures(
             random_state=random_state,
         )
     makers["accuracy_vs_scale"] = lambda: plot_accuracy_vs_scale(results)
-    makers["accuracy_vs_epoch"] = lambda: plot_accuracy_vs_epoch(results)
-    makers["model_comparison"] = lambda: plot_model_comparison(results)
+    if any(
+        r.get("epoch_test_accuracy") or r.get("epoch_train_accuracy") for r in results
+    ):
+        makers["accuracy_vs_epoch"] = lambda: plot_accuracy_vs_epoch(results)
+    if all(r.get("test_loss") is not None for r in results):
+        makers["model_comparison"] = lambda: plot_model_comparison(results)
     paths = {}
     for name, make in makers.items():
         fig = make()
-        path = out_dir / f"{name}.png"
         try:
-            _save_figure(fig, path, dpi=dpi)
+            for k, fmt in enumerate(formats):
+                path = save_figure(fig, out_dir / f"{name}.{fmt}", dpi=dpi)
+                if k == 0:
+                    paths[name] = path
         finally:
             _close(fig)
-        paths[name] = path
     return paths
 
 
-def _save_figure(fig, path, *, dpi=100):
+def save_figure(fig, path, *, dpi=150):
     """Save a figure as ``path`` (format from its suffix) atomically.
 
     The image is written under a temporary name and renamed, so an interrupted
@@ -179,7 +191,7 @@ def _save_figure(fig, path, *, dpi=100):
         The figure.
     path : str or path-like
         Where, e.g. ``out/samples.png``; its folder must exist.
-    dpi : int, default=100
+    dpi : int, default=150
         Resolution.
 
     Returns
@@ -218,17 +230,6 @@ def _fmt_time(seconds):
     return f"{m}m{s:02d}s" if m else f"{s}s"
 
 
-def _fmt_mean(values, digits=4):
-    """``0.9667``, or ``0.9667 ± 0.0123`` (std over folds) for several values."""
-    values = np.asarray(values, dtype=float)
-    if len(values) == 0:
-        return ""
-    mean = f"{np.mean(values):.{digits}f}"
-    if len(values) > 1:
-        return f"{mean} ± {np.std(values):.{digits}f}"
-    return mean
-
-
 def _fmt_scale(value):
     value = float(value)
     return "nan" if math.isnan(value) else f"{value:.4g}"
@@ -246,13 +247,6 @@ def _fmt_setting(value):
 
 def _model_name(model):
     return MODEL_NAMES.get(model, str(model))
-
-
-def _table(header, rows, align=None):
-    align = align or ["---"] * len(header)
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|"]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def _settings_rows(settings, results):
@@ -316,7 +310,7 @@ def _settings_rows(settings, results):
 
 def _epochs_text(value, results):
     per_model = {}
-    for model, _ in _arms(results):
+    for model, _ in results.arms():
         per_model[model] = {int(r["epochs"]) for r in results.select(model=model)}
     actual = ", ".join(
         f"{_model_name(m)} {'/'.join(str(e) for e in sorted(es))}"
@@ -327,45 +321,109 @@ def _epochs_text(value, results):
     return f"{value} ({actual})" if actual else str(value)
 
 
+def _fmt_interval(low, high, digits=4):
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return ""
+    return f"[{low:.{digits}f}, {high:.{digits}f}]"
+
+
+def _keyed(results, column, by):
+    return {tuple(a[k] for k in by): a for a in results.aggregate(column, by=by)}
+
+
 def _results_table(results):
-    rows = []
-    several = False
-    for arm in _arms(results):
-        arm_rows = results.select(model=arm[0], noise=arm[1])
-        for scale in sorted({float(r["scale"]) for r in arm_rows}):
-            group = [r for r in arm_rows if float(r["scale"]) == scale]
-            several = several or len(group) > 1
-            pixel = np.mean([float(r["pixel_scale"]) for r in group])
-            rows.append(
-                (
-                    _model_name(arm[0]),
-                    arm[1],
-                    _fmt_scale(scale),
-                    _fmt_scale(pixel),
-                    _fmt_mean([r["test_accuracy"] for r in group]),
-                    _fmt_mean([r["train_accuracy"] for r in group]),
-                    _fmt_mean([r["test_loss"] for r in group]),
-                    len(group),
-                )
+    """The accuracy table: mean over replicate fits and its 95% interval."""
+    by = ("dataset", "model", "noise", "protocol", "scale")
+    train = _keyed(results, "train_accuracy", by)
+    loss = _keyed(results, "test_loss", by)
+    pixel = _keyed(results, "pixel_scale", by)
+    rows, several = [], False
+    for entry in results.aggregate("test_accuracy", by=by):
+        key = tuple(entry[k] for k in by)
+        several = several or entry["n"] > 1
+        if entry["n"] > 1:
+            interval = _fmt_interval(entry["ci_low"], entry["ci_high"])
+        else:
+            interval = _fmt_interval(
+                entry.get("wilson_low", math.nan), entry.get("wilson_high", math.nan)
             )
+            interval += " (binomial)" if interval else ""
+        rows.append(
+            (
+                _model_name(entry["model"]),
+                entry["noise"],
+                _fmt_scale(entry["scale"]),
+                _fmt_scale(pixel[key]["mean"]),
+                f"{entry['mean']:.4f}",
+                interval,
+                f"{train[key]['mean']:.4f}" if train.get(key, {}).get("n") else "",
+                f"{loss[key]['mean']:.4f}" if loss.get(key, {}).get("n") else "",
+                f"{entry['n']} ({_replicate_words(entry)})",
+            )
+        )
     header = (
         "model",
         "noise",
         "scale",
         "pixel scale",
         "test accuracy",
+        "95% interval",
         "train accuracy",
         "test loss",
-        "folds",
+        "fits",
     )
-    align = ["---", "---", "--:", "--:", "--:", "--:", "--:", "--:"]
-    return _table(header, rows, align), several
+    align = ["---", "---", "--:", "--:", "--:", "--:", "--:", "--:", "--:"]
+    return markdown_table(header, rows, align), several
+
+
+def _replicate_words(entry):
+    folds, seeds = entry["folds"], entry["seeds"]
+    return f"{folds} fold{'s' * (folds > 1)} x {seeds} seed{'s' * (seeds > 1)}"
+
+
+def _robustness_table(results):
+    """mCE, relative mCE and AUC per arm, if the table has clean and noisy scales."""
+    from .metrics import corruption_scores
+
+    scores = [
+        s
+        for s in corruption_scores(results)
+        if len(s["scales"]) > 1 and math.isfinite(s["clean_error"])
+    ]
+    if not scores:
+        return None
+
+    def fmt(value, digits=3):
+        return f"{value:.{digits}f}" if math.isfinite(value) else "n/a"
+
+    rows = [
+        (
+            _model_name(s["model"]),
+            s["noise"],
+            fmt(s["clean_error"], 4),
+            fmt(s["mean_error"], 4),
+            fmt(s["ce"]),
+            fmt(s["relative_ce"]),
+            fmt(s["auc"], 4),
+        )
+        for s in scores
+    ]
+    header = (
+        "model",
+        "noise",
+        "clean error",
+        "mean error, noisy scales",
+        "CE vs MLP",
+        "relative CE vs MLP",
+        "AUC",
+    )
+    return markdown_table(header, rows)
 
 
 def _epoch_table(results):
     """Per-epoch accuracy of every arm at its largest scale (mean over folds)."""
     columns, curves = [], []
-    for arm in _arms(results):
+    for arm in results.arms():
         arm_rows = results.select(model=arm[0], noise=arm[1])
         scale = max(float(r["scale"]) for r in arm_rows)
         group = [r for r in arm_rows if float(r["scale"]) == scale]
@@ -389,7 +447,7 @@ def _epoch_table(results):
         rows.append(
             (epoch + 1, *(f"{c[epoch]:.4f}" if epoch < len(c) else "" for c in curves))
         )
-    return _table(("epoch", *columns), rows, ["--:"] * (len(columns) + 1))
+    return markdown_table(("epoch", *columns), rows, ["--:"] * (len(columns) + 1))
 
 
 def _notes(results):
@@ -486,7 +544,7 @@ def write_report(results, out_dir, *, settings, figures=None, wall_time=None):
     >>> path.name, "| MLP | additive | 1 |" in text, "scikit-learn" in text
     ('report.md', True, True)
     """
-    results = _as_results(results)
+    results = SweepResults.coerce(results)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     if wall_time is None and isinstance(results, SweepResults):
@@ -505,7 +563,7 @@ def write_report(results, out_dir, *, settings, figures=None, wall_time=None):
         "",
         "## Settings",
         "",
-        _table(("setting", "value"), _settings_rows(settings, results)),
+        markdown_table(("setting", "value"), _settings_rows(settings, results)),
         "",
         "## Run",
         "",
@@ -515,24 +573,57 @@ def write_report(results, out_dir, *, settings, figures=None, wall_time=None):
         "",
         "## Software",
         "",
-        _table(("library", "version"), list(versions.items())),
+        markdown_table(("library", "version"), list(versions.items())),
         f"\nMachine: {platform.machine()}, {os.cpu_count()} CPU cores, "
         f"{platform.system()}.",
         "",
     ]
     if len(results):
         table, several = _results_table(results)
+        n_classes = results.n_classes()
+        chance = (
+            f" Chance level is {1 / n_classes:.2f} ({n_classes} classes)."
+            if n_classes
+            else ""
+        )
         parts += [
             "## Accuracy by model, noise and scale",
             "",
-            "Accuracy after the last epoch"
-            + (", mean ± standard deviation over folds" if several else "")
-            + ". Test accuracy: the noisy test set (a fresh draw); train accuracy: "
-            "the noisy training set the model was trained on (see Notes).",
+            "Test accuracy after the last epoch: the noisy test set (a fresh "
+            "draw); train accuracy: the noisy training set the model was trained "
+            "on (see Notes)."
+            + chance
+            + (
+                " With several fits of a scale (folds, seeds) the accuracies are "
+                "their mean and the interval is Student's t 95% interval of that "
+                "mean: the spread a re-run with other seeds or splits would show."
+                if several
+                else ""
+            )
+            + " With one fit, the interval is the binomial (Wilson) 95% interval "
+            "of its accuracy on its test images: how much the number could move "
+            "on another test set of the same size, not across seeds.",
             "",
             table,
             "",
         ]
+        robustness = _robustness_table(results)
+        if robustness is not None:
+            parts += [
+                "## Robustness scores",
+                "",
+                "Per model and noise, from the mean test accuracies above "
+                "(Hendrycks and Dietterich, 2019): the clean error (scale 0), the "
+                "mean error over the noisy scales, the corruption error CE (sum of "
+                "errors over the noisy scales relative to the MLP's), the relative "
+                "CE (the errors the noise adds, relative to what it adds to the "
+                "MLP) and the area under accuracy against scale divided by the "
+                "scale range (1: the noise does not hurt). mCE and relative mCE "
+                "are the means of CE and relative CE over a model's noises.",
+                "",
+                robustness,
+                "",
+            ]
         epochs = _epoch_table(results)
         if epochs is not None:
             parts += [

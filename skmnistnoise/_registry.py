@@ -1,0 +1,258 @@
+"""The study's names: its models, noises, protocols and scales, and their pipelines.
+
+:func:`make_noise` turns a noise name into its transformer and
+:func:`make_study_pipeline` builds the pipeline of one arm of the study. This
+module imports no Keras: the classifier classes are imported when a pipeline
+is built, so naming things (the command line's choices, the figures' labels)
+loads no TensorFlow.
+"""
+
+import sys
+
+import numpy as np
+from sklearn.pipeline import Pipeline
+
+from ._noise import GaussianNoise, ImpulseNoise, ShotNoise, _BaseNoise
+from ._preprocessing import GlobalStandardScaler
+
+__all__ = [
+    "DATASET_CLASSES",
+    "MODEL_NAMES",
+    "MODELS",
+    "NOISES",
+    "NOISE_FORMULAS",
+    "NOTEBOOK_SCALES",
+    "PROTOCOLS",
+    "describe_model",
+    "describe_noise",
+    "make_noise",
+    "make_study_pipeline",
+]
+
+#: The study's models: the MLP notebook's network and the ConvNet notebook's.
+MODELS = ("mlp", "convnet")
+#: Their names in tables and figures.
+MODEL_NAMES = {"mlp": "MLP", "convnet": "ConvNet"}
+#: The noise models of :func:`make_noise`, by name.
+NOISES = ("additive", "multiplicative", "speckle", "impulse", "shot")
+#: What each noise does to a pixel x at scale s, in words for figures.
+NOISE_FORMULAS = {
+    "additive": "x + N(0, s)",
+    "multiplicative": "x · N(0, s)",
+    "speckle": "x · N(1, s)",
+    "impulse": "salt and pepper, fraction s",
+    "shot": "Poisson, 1/s photons",
+}
+#: Where the noise sits: on [0, 1] pixels for both models ("pixel"), or as in
+#: the notebooks, after the MLP's standardisation ("notebooks").
+PROTOCOLS = ("pixel", "notebooks")
+#: The notebooks' noise scales, 0 (the no-noise baseline) included.
+NOTEBOOK_SCALES = (0.0, 0.1, 0.5, 1.0, 2.0, 4.0)
+#: Classes of the bundled datasets (chance level is one over it).
+DATASET_CLASSES = {"digits": 10, "mnist": 10, "fashion-mnist": 10}
+
+
+def make_noise(noise="additive", scale=0.0, *, random_state=None, apply_to="both"):
+    """The noise transformer of a named noise model.
+
+    Parameters
+    ----------
+    noise : {"additive", "multiplicative", "speckle", "impulse", "shot"}
+        ``"additive"``: ``x + N(0, s)``. ``"multiplicative"``: the ConvNet
+        notebook's ``x * N(0, s)``. ``"speckle"``: ``x * N(1, s)``.
+        ``"impulse"``: salt-and-pepper with amount ``s``. ``"shot"``: Poisson
+        noise with ``1 / s`` photons (so larger is noisier, as for the others;
+        ``s = 0`` is the identity).
+    scale : float, default=0.0
+        The severity.
+    random_state : int or None, default=None
+        Seed of the noise.
+    apply_to : {"both", "train", "test"}, default="both"
+        Which data get the noise.
+
+    Returns
+    -------
+    transformer : GaussianNoise, ImpulseNoise or ShotNoise
+
+    Examples
+    --------
+    >>> make_noise("speckle", 0.5)
+    GaussianNoise(mode='multiplicative', scale=0.5)
+    """
+    common = {"random_state": random_state, "apply_to": apply_to}
+    if noise == "additive":
+        return GaussianNoise(scale=scale, **common)
+    if noise == "multiplicative":
+        return GaussianNoise(scale=scale, mode="multiplicative", mean=0.0, **common)
+    if noise == "speckle":
+        return GaussianNoise(scale=scale, mode="multiplicative", **common)
+    if noise == "impulse":
+        return ImpulseNoise(amount=scale, **common)
+    if noise == "shot":
+        return _ShotScale(scale=scale, **common)
+    raise ValueError(f"The 'noise' parameter must be one of {NOISES}; got {noise!r}.")
+
+
+class _ShotScale(ShotNoise):
+    """ShotNoise parametrised by ``scale = 1 / photons`` (0: no noise), for sweeps."""
+
+    _parameter_constraints: dict = {
+        k: v for k, v in ShotNoise._parameter_constraints.items() if k != "photons"
+    }
+    _parameter_constraints["scale"] = list(
+        GaussianNoise._parameter_constraints["scale"]
+    )
+
+    def __init__(self, scale=0.0, *, clip=None, apply_to="both", random_state=None):
+        self.scale = scale
+        self.clip = clip
+        self.apply_to = apply_to
+        self.random_state = random_state
+
+    @property
+    def photons(self):
+        return 1.0 / self.scale if self.scale else np.inf
+
+    def _is_identity(self):
+        return self.scale == 0
+
+
+def make_study_pipeline(
+    model="convnet",
+    noise="additive",
+    *,
+    scale=0.0,
+    protocol="pixel",
+    epochs=None,
+    random_state=None,
+    apply_to="both",
+    **classifier_params,
+):
+    """The pipeline of one arm of the study: preprocessing, noise, classifier.
+
+    Parameters
+    ----------
+    model : {"mlp", "convnet"}
+        :class:`MLPClassifier` or :class:`ConvNetClassifier`, with the
+        notebooks' defaults.
+    noise : str, default="additive"
+        See :func:`make_noise`.
+    scale : float, default=0.0
+        Noise scale (swept by :func:`noise_sweep` as ``noise__scale``).
+    protocol : {"pixel", "notebooks"}, default="pixel"
+        ``"pixel"``: noise on [0, 1] pixels for both models, so their scales
+        agree. ``"notebooks"``: as the notebooks did, the MLP standardises its
+        input (:class:`GlobalStandardScaler`) before the noise, so its scale is
+        in standard deviations of the pixels.
+    epochs : int or None, default=None
+        Training epochs; None keeps the model's default (MLP 20, ConvNet 12).
+    random_state : int or None, default=None
+        Seed of the noise and of the classifier.
+    apply_to : {"both", "train", "test"}, default="both"
+        Which data get the noise.
+    **classifier_params : dict
+        More parameters of the classifier.
+
+    Returns
+    -------
+    pipeline : sklearn.pipeline.Pipeline
+        Steps ``["scale"], "noise", "clf"``.
+
+    Examples
+    --------
+    >>> pipe = make_study_pipeline("mlp", protocol="notebooks", epochs=2)
+    >>> [name for name, _ in pipe.steps], pipe["clf"].epochs
+    (['scale', 'noise', 'clf'], 2)
+    """
+    if model not in MODELS:
+        raise ValueError(
+            f"The 'model' parameter must be one of {MODELS}; got {model!r}."
+        )
+    if protocol not in PROTOCOLS:
+        raise ValueError(
+            f"The 'protocol' parameter must be one of {PROTOCOLS}; got {protocol!r}."
+        )
+    from . import _classifiers  # Keras: imported only to build a network
+
+    cls = (
+        _classifiers.MLPClassifier if model == "mlp" else _classifiers.ConvNetClassifier
+    )
+    if epochs is not None:
+        classifier_params["epochs"] = epochs
+    clf = cls(random_state=random_state, **classifier_params)
+    steps = []
+    if model == "mlp" and protocol == "notebooks":
+        steps.append(("scale", GlobalStandardScaler()))
+    steps.append(
+        (
+            "noise",
+            make_noise(noise, scale, random_state=random_state, apply_to=apply_to),
+        )
+    )
+    steps.append(("clf", clf))
+    return Pipeline(steps)
+
+
+def noise_step(estimator):
+    """(index, transformer) of the first noise step of a pipeline, or (None, None)."""
+    if isinstance(estimator, Pipeline):
+        for i, (_, step) in enumerate(estimator.steps):
+            if isinstance(step, _BaseNoise):
+                return i, step
+    return None, None
+
+
+def describe_noise(transformer):
+    """The study's name of a noise transformer (see :func:`make_noise`)."""
+    if transformer is None:
+        return "none"
+    if isinstance(transformer, GaussianNoise):
+        if transformer.mode == "additive":
+            return "additive"
+        mean = 1.0 if transformer.mean is None else transformer.mean
+        return "speckle" if mean == 1 else "multiplicative"
+    if isinstance(transformer, ImpulseNoise):
+        return "impulse"
+    if isinstance(transformer, ShotNoise):
+        return "shot"
+    return type(transformer).__name__
+
+
+def noise_scale(transformer):
+    for name in ("scale", "amount"):
+        if hasattr(transformer, name):
+            return float(getattr(transformer, name))
+    return float("nan")
+
+
+def describe_model(estimator):
+    """The study's name of a pipeline's classifier: "mlp", "convnet" or its class."""
+    final = estimator[-1] if isinstance(estimator, Pipeline) else estimator
+    # Without the classifiers' module loaded, no estimator can be one of them.
+    classifiers = sys.modules.get(f"{__package__}._classifiers")
+    if classifiers is not None:
+        if type(final) is classifiers.MLPClassifier:
+            return "mlp"
+        if type(final) is classifiers.ConvNetClassifier:
+            return "convnet"
+    return type(final).__name__
+
+
+def pixel_scale(fitted, noise_index, scale):
+    """The noise scale in the units of the pipeline's input (pixels in [0, 1])."""
+    factor = 1.0
+    for _, step in fitted.steps[:noise_index]:
+        if isinstance(step, GlobalStandardScaler):
+            factor *= step.scale_
+        else:
+            return float("nan")
+    noise = fitted.steps[noise_index][1]
+    if isinstance(noise, GaussianNoise) and noise.mode == "additive":
+        return scale * factor
+    return scale  # multiplicative noise and impulse amounts are unit-free
+
+
+def set_severity(noise, value):
+    """Set a noise transformer's severity, whatever its parameter is called."""
+    name = "scale" if "scale" in noise.get_params() else "amount"
+    return noise.set_params(**{name: value})
