@@ -174,18 +174,21 @@ def _fmt(value, digits=4):
 
 def tables(records):
     """Markdown tables: ours beside the notebooks', and the corrected arms."""
-    lines = [
-        "| scale | ConvNet additive: notebook | ours | diff | "
-        "ConvNet x*N(0,s): notebook | ours | diff | "
-        "MLP additive (standardised): notebook | ours | diff |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-    ]
+    from skmnistnoise.report import markdown_table
+
+    header = (
+        "scale",
+        "ConvNet additive: notebook", "ours", "diff",
+        "ConvNet x*N(0,s): notebook", "ours", "diff",
+        "MLP additive (standardised): notebook", "ours", "diff",
+    )  # fmt: skip
     arms = [
         ("convnet", "additive", "notebooks"),
         ("convnet", "multiplicative", "notebooks"),
         ("mlp", "additive", "notebooks"),
     ]
     by_arm = {arm: _acc(records, *arm) for arm in arms}
+    rows = []
     for scale in SCALES:
         cells = ["none" if scale == 0 else f"{scale:g}"]
         for arm in arms:
@@ -194,17 +197,18 @@ def tables(records):
             ours = ours["test_accuracy"] if ours else None
             diff = None if ours is None or theirs is None else ours - theirs
             cells += [_fmt(theirs), _fmt(ours), "" if diff is None else f"{diff:+.4f}"]
-        lines.append("| " + " | ".join(cells) + " |")
-    lines += [
-        "",
-        "| scale | ConvNet speckle x*N(1,s): train | test | "
-        "MLP additive, pixel units: train | test | "
-        "MLP standardised: pixel scale | train | test |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
+        rows.append(cells)
+    first = markdown_table(header, rows, ["---"] * len(header))
+    header = (
+        "scale",
+        "ConvNet speckle x*N(1,s): train", "test",
+        "MLP additive, pixel units: train", "test",
+        "MLP standardised: pixel scale", "train", "test",
+    )  # fmt: skip
     speckle = _acc(records, "convnet", "speckle", "pixel")
     pixel = _acc(records, "mlp", "additive", "pixel")
     standard = by_arm[("mlp", "additive", "notebooks")]
+    rows = []
     for scale in SCALES:
         cells = ["none" if scale == 0 else f"{scale:g}"]
         for arm in (speckle, pixel):
@@ -216,8 +220,9 @@ def tables(records):
             _fmt(r and r["train_accuracy"]),
             _fmt(r and r["test_accuracy"]),
         ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+        rows.append(cells)
+    second = markdown_table(header, rows, ["---"] * len(header))
+    return first + "\n\n" + second + "\n"
 
 
 def main(argv=None):

@@ -58,6 +58,8 @@ sphinx_gallery_conf = {
     "plot_gallery": os.environ.get("SKMNISTNOISE_DOCS_PLOT", "1") != "0",
     # skmnistnoise.plotting returns figures without pyplot: see returned_figures.
     "image_scrapers": ("matplotlib", "returned_figures.returned_figures"),
+    # A cell's last expression (often ``ax.set_title(...)``) is not output.
+    "capture_repr": (),
     # A figure left as a cell's last expression is shown as an image, not as
     # "<Figure size ...>".
     "ignore_repr_types": r"matplotlib\.(figure|axes)",

@@ -16,7 +16,7 @@ like for like.
 # %%
 from skmnistnoise.experiment import NOTEBOOK_SCALES, SweepResults, run_study
 from skmnistnoise.metrics import corruption_scores
-from skmnistnoise.plotting import plot_accuracy_vs_scale, plot_model_comparison
+from skmnistnoise.plotting import AccuracyScaleDisplay, plot_model_comparison
 
 RANDOM_STATE = 0
 EPOCHS = 8  # the notebooks trained 20 (MLP) and 12 (ConvNet); None keeps those
@@ -89,7 +89,7 @@ mlps = SweepResults(
         if row["model"] == "mlp"
     ]
 )
-fig = plot_accuracy_vs_scale(mlps, x="scale")
+swept = AccuracyScaleDisplay.from_results(mlps, x="scale")
 
 # %%
-fig = plot_accuracy_vs_scale(mlps, x="pixel_scale")
+pixels = AccuracyScaleDisplay.from_results(mlps, x="pixel_scale")

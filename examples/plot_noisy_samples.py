@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 
 from skmnistnoise import GaussianNoise, GlobalStandardScaler
 from skmnistnoise.datasets import load_digits
-from skmnistnoise.plotting import plot_noisy_samples
+from skmnistnoise.plotting import NoisySamplesDisplay
 
 RANDOM_STATE = 0
 
@@ -40,7 +40,7 @@ print(f"{len(X)} images of {X.shape[1]} pixels, {X.dtype}, in [{X.min()}, {X.max
 #   mean brightness: not what "multiplicative noise" usually means.
 # * **speckle**, ``x * N(1, s)``: the usual multiplicative model. The
 #   background stays black, the strokes flicker around their true value.
-fig = plot_noisy_samples(
+display = NoisySamplesDisplay.from_data(
     X,
     noises=("additive", "multiplicative", "speckle"),
     n_images=4,
@@ -54,7 +54,7 @@ fig = plot_noisy_samples(
 # 0 or 1; :class:`~skmnistnoise.ShotNoise` replaces every pixel by a Poisson
 # count of ``x / s`` photons, divided back (fewer photons, more noise). Both
 # follow the ImageNet-C definitions, and scale 0 is the clean image.
-fig = plot_noisy_samples(
+impulse_and_shot = NoisySamplesDisplay.from_data(
     X,
     noises=("impulse", "shot"),
     scales=(0.0, 0.03, 0.1, 0.3),

@@ -16,7 +16,7 @@ standardised pixels, additive noise, the notebook's MLP.
 from skmnistnoise import GaussianNoise
 from skmnistnoise.datasets import load_digits
 from skmnistnoise.experiment import SweepResults, make_study_pipeline, noise_sweep
-from skmnistnoise.plotting import plot_accuracy_vs_epoch
+from skmnistnoise.plotting import EpochCurveDisplay
 
 RANDOM_STATE = 0
 SCALES = (1.0, 2.0)  # in standard deviations of the standardised pixels
@@ -82,7 +82,7 @@ for scale in SCALES:
 # so it tracks the validation accuracy, and the validation accuracy itself is
 # higher: the same number of epochs, with more varied data.
 results = one_draw + fresh
-fig = plot_accuracy_vs_epoch(results)
+display = EpochCurveDisplay.from_results(results)
 
 # %%
 # After the last epoch:

@@ -18,7 +18,7 @@ from skmnistnoise.experiment import (
     matrix_from_results,
     robustness_matrix,
 )
-from skmnistnoise.plotting import plot_robustness_matrix
+from skmnistnoise.plotting import RobustnessMatrixDisplay
 
 RANDOM_STATE = 0
 TRAIN_SCALES = [0.0, 0.1, 0.25, 0.5, 1.0]
@@ -62,7 +62,7 @@ for scale, row in zip(train_scales, accuracy):
 # noise lies near the test noise; against heavy noise no training scale
 # rescues the model, and moderate training noise still does best. The price
 # of training noise is paid in the first column: some clean accuracy.
-fig = plot_robustness_matrix(results)
+display = RobustnessMatrixDisplay.from_results(results)
 
 # %%
 # The same table holds the usual columns of a sweep too: ``test_accuracy``

@@ -20,7 +20,7 @@ from sklearn.pipeline import Pipeline
 from skmnistnoise import GaussianNoise, MLPClassifier
 from skmnistnoise.datasets import load_digits
 from skmnistnoise.experiment import NOTEBOOK_SCALES, noise_sweep
-from skmnistnoise.plotting import plot_accuracy_vs_epoch, plot_accuracy_vs_scale
+from skmnistnoise.plotting import AccuracyScaleDisplay, EpochCurveDisplay
 
 RANDOM_STATE = 0
 EPOCHS = 10  # the notebook trained 20; 10 are plenty on 1,347 small images
@@ -86,7 +86,7 @@ print(sorted(k for k, v in results.rows[0].items() if not isinstance(v, list)))
 # accuracy (dashed) stays above it: the model fits the one noise draw it was
 # trained on better than new noise. The x axis is symmetric-log, so 0 and 4
 # both fit.
-fig = plot_accuracy_vs_scale(results)
+display = AccuracyScaleDisplay.from_results(results)
 
 # %%
 # Per epoch
@@ -97,4 +97,4 @@ fig = plot_accuracy_vs_scale(results)
 # noise step. At large scales the validation accuracy levels off early while
 # the training accuracy keeps climbing: see
 # :ref:`sphx_glr_auto_examples_plot_per_epoch_curves.py` for why and the cure.
-fig = plot_accuracy_vs_epoch(results)
+curves = EpochCurveDisplay.from_results(results)

@@ -558,7 +558,7 @@ def _seeds(seeds, random_state):
 @validate_params(
     {
         "estimator": [HasMethods(["fit", "predict"])],
-        "X": ["array-like"],
+        "X": ["array-like", "sparse matrix"],  # sparse: refused with advice
         "y": ["array-like"],
         "param_name": [str],
         "param_range": ["array-like"],
@@ -859,7 +859,7 @@ def run_study(
 @validate_params(
     {
         "estimator": [Pipeline, HasMethods(["fit", "predict"])],
-        "X": ["array-like"],
+        "X": ["array-like", "sparse matrix"],  # sparse: refused with advice
         "y": ["array-like"],
         "train_scales": ["array-like"],
         "test_scales": ["array-like"],

@@ -7,20 +7,20 @@ draws.
 ``skmnistnoise sweep`` runs :func:`~skmnistnoise.experiment.run_study` with a
 result store in ``OUT/store`` (a re-run of the same command trains nothing),
 and writes ``results.csv``, ``results.json``, the figures as PNG and
-``report.md`` into ``OUT``. ``skmnistnoise report DIR`` rebuilds the report
-and figures from ``DIR/results.json``, training nothing.
-``skmnistnoise samples`` draws the noisy-samples figure alone.
-``skmnistnoise matrix`` trains one model per training noise scale and tests each at every test noise scale
+``report.md`` into ``OUT``. ``skmnistnoise report DIR`` rebuilds the report and
+figures from ``DIR/results.json``, training nothing. ``skmnistnoise samples``
+draws the noisy-samples figure alone. ``skmnistnoise matrix`` trains one model
+per training noise scale and tests each at every test noise scale
 (:func:`~skmnistnoise.experiment.robustness_matrix`): ``matrix.csv`` and a
-heatmap. ``python -m skmnistnoise`` is the same command. With
-``--scheduler ADDRESS`` (a running Dask cluster) or ``--dask-workers N`` (a
-local one) the sweep's fits run on Dask workers through joblib's Dask backend
-(see :mod:`skmnistnoise.cluster`).
+heatmap. ``python -m skmnistnoise`` is the same command. With ``--scheduler
+ADDRESS`` (a running Dask cluster) or ``--dask-workers N`` (a local one) the
+sweep's fits run on Dask workers through joblib's Dask backend (see
+:mod:`skmnistnoise.cluster`).
 
-Bad arguments, and errors that come from what the user asked for (a data
-folder without the files, a folder that cannot be written), end with exit
-status 2 and one line on standard error that names the argument; progress
-lines go to standard error, the list of written files to standard output.
+Bad arguments, and errors that come from what the user asked for (a data folder
+without the files, a folder that cannot be written), end with exit status 2 and
+one line on standard error that names the argument; progress lines go to
+standard error, the list of written files to standard output.
 """
 
 import os

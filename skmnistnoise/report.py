@@ -19,7 +19,13 @@ from ._files import atomic_write
 from ._registry import MODEL_NAMES
 from ._results import SweepResults, markdown_table
 
-__all__ = ["library_versions", "save_figures", "write_report"]
+__all__ = [
+    "library_versions",
+    "markdown_table",
+    "save_figure",
+    "save_figures",
+    "write_report",
+]
 
 # Figure name -> caption, in the order of the report.
 FIGURES = {

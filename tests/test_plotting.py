@@ -67,7 +67,7 @@ def test_accuracy_vs_scale_draws_the_table(results):
     (ax,) = fig.axes
     lines = _lines(ax)
     assert sorted(lines) == sorted(
-        ["MLP train", "MLP test", "ConvNet train", "ConvNet test"]
+        ["MLP train", "MLP test", "ConvNet train", "ConvNet test", "chance (0.1)"]
     )
     for model, name in (("mlp", "MLP"), ("convnet", "ConvNet")):
         for part in ("train", "test"):

@@ -4,8 +4,8 @@ The functions of :mod:`skmnistnoise.plotting` build their figures with
 :class:`matplotlib.figure.Figure` directly, outside pyplot, so sphinx-gallery's
 matplotlib scraper (which saves ``plt.get_fignums()``) never sees them. This
 scraper saves every figure that an example's variables hold (a ``Figure``,
-an ``Axes``, or a list, tuple or dict of them) and that it has not saved
-before, after each cell, in the order the variables were first assigned.
+an ``Axes``, a Display with a ``figure_``, or a list, tuple or dict of them)
+and that it has not saved before, after each cell, in the order the variables were first assigned.
 Figures made with pyplot are left to the matplotlib scraper, listed next to
 this one in ``image_scrapers``.
 
@@ -24,6 +24,8 @@ def _figures_in(value):
 
     if isinstance(value, Figure):
         yield value
+    elif isinstance(getattr(value, "figure_", None), Figure):  # a Display
+        yield value.figure_
     elif isinstance(value, Axes):
         yield value.get_figure(root=True)
     elif isinstance(value, list | tuple):
