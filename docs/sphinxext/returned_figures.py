@@ -5,7 +5,8 @@ The functions of :mod:`skmnistnoise.plotting` build their figures with
 matplotlib scraper (which saves ``plt.get_fignums()``) never sees them. This
 scraper saves every figure that an example's variables hold (a ``Figure``,
 an ``Axes``, a Display with a ``figure_``, or a list, tuple or dict of them)
-and that it has not saved before, after each cell, in the order the variables were first assigned.
+and that it has not saved before, after each cell, in the order the variables
+were first assigned.
 Figures made with pyplot are left to the matplotlib scraper, listed next to
 this one in ``image_scrapers``.
 
