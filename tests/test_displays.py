@@ -1,0 +1,139 @@
+"""The Displays: scikit-learn's shape, and figures a reader of a paper can read."""
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from numpy.testing import assert_allclose
+
+from skmnistnoise.experiment import SweepResults
+from skmnistnoise.plotting import (
+    AccuracyScaleDisplay,
+    EpochCurveDisplay,
+    NoisySamplesDisplay,
+    RobustnessMatrixDisplay,
+)
+from skmnistnoise.report import save_figures
+
+
+def _rows(scales=(0.0, 0.5, 1.0), seeds=(0,), models=("mlp", "convnet")):
+    rows = []
+    for model in models:
+        for seed in seeds:
+            for s in scales:
+                acc = 0.95 - 0.4 * s - 0.01 * seed - (0.05 if model == "mlp" else 0)
+                rows.append(
+                    {
+                        "dataset": "digits",
+                        "model": model,
+                        "noise": "additive",
+                        "protocol": "pixel",
+                        "scale": s,
+                        "pixel_scale": s,
+                        "fold": 0,
+                        "seed": seed,
+                        "train_accuracy": acc + 0.03,
+                        "test_accuracy": acc,
+                        "train_loss": 1 - acc,
+                        "test_loss": 1.1 - acc,
+                        "n_test": 450,
+                        "n_classes": 10,
+                        "epochs": 3,
+                        "epoch_train_accuracy": [0.5, 0.7, acc + 0.03],
+                        "epoch_test_accuracy": [0.4, 0.6, acc],
+                    }
+                )
+    return SweepResults(rows)
+
+
+def _renderer(fig):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return canvas.get_renderer()
+
+
+def test_accuracy_display_has_scikit_learns_shape():
+    display = AccuracyScaleDisplay.from_results(_rows())
+    assert isinstance(display.figure_, Figure) and display.ax_.figure is display.figure_
+    assert sorted(display.lines_) == [
+        "ConvNet test", "ConvNet train", "MLP test", "MLP train"
+    ]  # fmt: skip
+    assert_allclose(display.lines_["MLP test"].get_ydata(), [0.9, 0.7, 0.5])
+    # plot() again on other axes returns the display, drawn there.
+    other = Figure().add_subplot()
+    assert display.plot(ax=other) is display and display.ax_ is other
+
+
+def test_accuracy_display_draws_chance_and_states_its_axis():
+    display = AccuracyScaleDisplay.from_results(_rows(scales=(0.0, 0.1, 1.0, 4.0)))
+    assert display.chance_level_.get_ydata()[0] == pytest.approx(0.1)
+    assert display.ax_.get_xscale() == "symlog"
+    assert "symmetric log axis, linear below 0.1" in display.ax_.get_xlabel()
+    linear = AccuracyScaleDisplay.from_results(_rows(scales=(0.0, 0.5)))
+    assert "linear axis" in linear.ax_.get_xlabel()
+
+
+def test_accuracy_display_draws_one_scale_as_a_point():
+    display = AccuracyScaleDisplay.from_results(_rows(scales=(0.5,)))
+    line = display.lines_["MLP test"]
+    assert line.get_marker() == "o" and list(line.get_xdata()) == [0.5]
+    low, high = display.ax_.get_xlim()
+    assert low < 0.5 < high
+
+
+def test_accuracy_display_bands_over_seeds():
+    display = AccuracyScaleDisplay.from_results(_rows(seeds=(0, 1, 2)))
+    assert len(display.bands_) == 4  # train and test of two models
+    assert "3 seeds" in display.ax_.get_title()
+
+
+def test_the_legend_is_beside_the_data_not_over_it():
+    display = AccuracyScaleDisplay.from_results(_rows())
+    renderer = _renderer(display.figure_)
+    legend = display.ax_.get_legend().get_window_extent(renderer)
+    axes = display.ax_.get_window_extent(renderer)
+    assert legend.x0 >= axes.x1  # entirely to the right of the plotting area
+
+
+def test_epoch_display_legends_leave_the_curves_visible():
+    display = EpochCurveDisplay.from_results(_rows())
+    assert display.axes_.shape == (2, 2)
+    renderer = _renderer(display.figure_)
+    for row in display.axes_:
+        legend = row[1].get_legend().get_window_extent(renderer)
+        assert legend.x0 >= row[1].get_window_extent(renderer).x1
+    assert display.axes_[0, 0].get_xlabel() == "epoch"
+
+
+def test_matrix_display_frames_the_best_training_scale():
+    accuracy = np.array([[0.97, 0.40], [0.93, 0.82]])
+    display = RobustnessMatrixDisplay(accuracy, [0, 1], [0, 1]).plot()
+    bold = [t.get_fontweight() for t in display.text_.ravel()]
+    assert bold == ["bold", "normal", "normal", "bold"]
+    assert display.ax_.get_ylabel() == "training noise scale"
+
+
+def test_samples_display_has_no_duplicate_clean_row_and_no_overlap(digits):
+    display = NoisySamplesDisplay.from_data(
+        digits.data[:6], scales=(0.0, 0.5, 2.0), noises=("additive", "speckle")
+    )
+    for axes in display.axes_.values():
+        assert axes.shape == (3, 6)  # clean, 0.5, 2: scale 0 is the clean row
+        assert [axes[r, 0].get_ylabel() for r in range(3)] == [
+            "clean", "s = 0.5", "s = 2"
+        ]  # fmt: skip
+    renderer = _renderer(display.figure_)
+    titles = [ax.title for ax in display.field_axes_]
+    boxes = [t.get_window_extent(renderer) for t in titles]
+    assert not boxes[0].overlaps(boxes[1])
+
+
+def test_figures_are_saved_at_150_dpi_and_as_vectors_on_request(tmp_path):
+    paths = save_figures(_rows(), tmp_path, formats=("png", "svg"))
+    assert paths["accuracy_vs_scale"].suffix == ".png"
+    assert (tmp_path / "accuracy_vs_scale.svg").read_text().lstrip().startswith("<?xml")
+    from matplotlib.image import imread
+
+    height, width = imread(paths["accuracy_vs_scale"]).shape[:2]
+    assert width == 8.5 * 150 and height == 4.8 * 150
