@@ -440,7 +440,7 @@ class AccuracyScaleDisplay:
             ax.grid(True, alpha=0.3)
             if "loss" in self.score_name:
                 ax.set_ylim(bottom=0)
-        ax.set_xlabel(f"{self.xlabel}; {note}")
+        ax.set_xlabel(f"{self.xlabel}\n({note})")
         if self.title:
             ax.set_title(self.title, fontsize="medium")
         _legend_outside(ax)

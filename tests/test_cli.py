@@ -181,3 +181,88 @@ def test_interrupt_says_how_to_resume(tmp_path, monkeypatch, command):
         f"skmnistnoise: interrupted; finished fits are kept in {tmp_path / 'store'}: "
         "run the same command again to resume\n"
     )
+
+
+def test_report_rebuilds_the_report_from_results_json_training_nothing(first_run):
+    out, *_ = first_run
+    (out / "report.md").unlink()
+    (out / "accuracy_vs_scale.png").unlink()
+    before = _store_files(out)
+    status, stdout, stderr = _run(["report", str(out), "--formats", "png", "svg"])
+    assert status == 0, stderr
+    assert "nothing trained" in stdout
+    text = (out / "report.md").read_text()
+    assert "| MLP | additive | 1 |" in text and "--model mlp" in text  # settings kept
+    assert (out / "accuracy_vs_scale.png").stat().st_size > 0
+    assert (out / "accuracy_vs_scale.svg").exists()
+    assert _store_files(out) == before
+
+
+def test_report_of_a_scikit_learn_classifiers_sweep(digits, tmp_path):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
+    from skmnistnoise import GaussianNoise
+    from skmnistnoise.experiment import noise_sweep
+
+    pipe = Pipeline(
+        [("noise", GaussianNoise(random_state=0)), ("clf", LogisticRegression())]
+    )
+    results = noise_sweep(
+        pipe, digits.data, digits.target, param_range=[0, 1], cv=digits.cv,
+        dataset="digits",
+    )  # fmt: skip
+    results.to_json(tmp_path / "results.json")
+    status, stdout, stderr = _run(["report", str(tmp_path)])
+    assert status == 0, stderr
+    text = (tmp_path / "report.md").read_text()
+    assert "| LogisticRegression | additive | 1 |" in text
+    assert (tmp_path / "accuracy_vs_scale.png").exists()
+
+
+def test_report_names_a_folder_without_results(tmp_path):
+    status, _, stderr = _run(["report", str(tmp_path)])
+    assert status == 2
+    assert "argument DIR: cannot read" in stderr and "results.json" in stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes to read-only folders")
+def test_a_read_only_store_is_refused_before_any_fit(tmp_path):
+    store = tmp_path / "out" / "store"
+    store.mkdir(parents=True)
+    store.chmod(0o500)
+    try:
+        status, _, stderr = _run([*SWEEP, "--out", str(tmp_path / "out")])
+    finally:
+        store.chmod(0o700)
+    assert status == 2
+    assert "the result store" in stderr and "--no-store" in stderr
+    assert not list(store.glob("*.json"))
+
+
+def test_a_store_that_cannot_be_created_is_refused_before_any_fit(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "store").write_text("a file where the store folder should be")
+    status, _, stderr = _run([*SWEEP, "--out", str(out)])
+    assert status == 2
+    assert "the result store" in stderr and "cannot be written" in stderr
+
+
+def test_one_scale_sweep_writes_its_report(tmp_path):
+    out = tmp_path / "one"
+    status, stdout, stderr = _run(
+        [
+            "sweep",
+            "--model",
+            "mlp",
+            "--epochs",
+            "1",
+            "--scales",
+            "0.5",
+            "--out",
+            str(out),
+        ]
+    )
+    assert status == 0, stderr
+    assert (out / "report.md").exists() and (out / "accuracy_vs_scale.png").exists()

@@ -69,7 +69,7 @@ def test_accuracy_display_draws_chance_and_states_its_axis():
     display = AccuracyScaleDisplay.from_results(_rows(scales=(0.0, 0.1, 1.0, 4.0)))
     assert display.chance_level_.get_ydata()[0] == pytest.approx(0.1)
     assert display.ax_.get_xscale() == "symlog"
-    assert "symmetric log axis, linear below 0.1" in display.ax_.get_xlabel()
+    assert "(symmetric log axis, linear below 0.1)" in display.ax_.get_xlabel()
     linear = AccuracyScaleDisplay.from_results(_rows(scales=(0.0, 0.5)))
     assert "linear axis" in linear.ax_.get_xlabel()
 
