@@ -360,8 +360,8 @@ class SweepResults:
         groups : list of dict
             One per group, sorted: the ``by`` columns, ``n`` (fits), ``mean``,
             ``std`` (over the fits, ddof=1; NaN for one fit), ``ci_low`` and
-            ``ci_high`` (Student's t interval of the mean over fits; NaN for
-            one fit), ``seeds`` and ``folds`` (how many distinct), and for
+            ``ci_high`` (Student's t interval of the mean over fits, cut to
+            [0, 1] for accuracies; NaN for one fit), ``seeds`` and ``folds`` (how many distinct), and for
             accuracies ``wilson_low`` and ``wilson_high``, the binomial
             interval of the pooled accuracy on all the test images of the
             group's fits.
@@ -370,6 +370,8 @@ class SweepResults:
         for key, group in self._groups(tuple(by)).items():
             values = [r.get(column) for r in group if r.get(column) is not None]
             mean, std, low, high = _interval(values, confidence)
+            if column.endswith("accuracy"):  # an accuracy lies in [0, 1]
+                low, high = max(low, 0.0), min(high, 1.0)
             entry = dict(zip(by, key))
             entry.update(
                 n=len(values),

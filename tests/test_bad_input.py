@@ -446,7 +446,7 @@ API_CASES = [
     (
         "param-name-unknown",
         lambda ctx: _sweep(ctx, param_name="noise__sigma"),
-        ValueError,
+        InvalidParameterError,
         r"Invalid parameter 'sigma' for estimator GaussianNoise",
     ),
     (
@@ -494,9 +494,8 @@ API_CASES = [
     (
         "study-dataset-unknown",
         lambda ctx: run_study(dataset="cifar", store=ctx.store),
-        ValueError,
-        r"'dataset' parameter must be one of \('digits', 'mnist', "
-        r"'fashion-mnist'\); got 'cifar'",
+        InvalidParameterError,
+        r"'dataset' parameter of run_study must be a str among .* Got 'cifar'",
     ),
     # -- data files (the fifth entry writes them, or cuts the network, first)
     (

@@ -82,7 +82,9 @@ def test_report_holds_the_table_values(report, results):
         assert f"| {row['test_accuracy']:.4f} |" in line
         assert f"| {row['train_accuracy']:.4f} |" in line
         assert f"| {row['pixel_scale']:g} |" in line  # the pixel-unit scale
-    assert "| 0.9123 | 0.9988 |" in _table_line(text, "MLP", "additive", "0")
+    line = _table_line(text, "MLP", "additive", "0")
+    # One fit: its accuracy with the binomial interval on its n_test images.
+    assert "| 0.9123 | [0.8826, 0.9351] (binomial) | 0.9988 |" in line
 
 
 def test_report_shows_mean_and_std_over_folds(results, tmp_path):
@@ -90,8 +92,10 @@ def test_report_shows_mean_and_std_over_folds(results, tmp_path):
     second = dict(rows[0], fold=1, test_accuracy=0.71234)
     path = write_report(SweepResults([*rows, second]), tmp_path, settings={})
     line = _table_line(path.read_text(), "MLP", "additive", "0")
-    assert "| 0.8123 ± 0.1000 |" in line  # mean and std of 0.91234 and 0.71234
-    assert line.endswith("| 2 |")  # folds
+    # The mean of 0.91234 and 0.71234, and Student's t 95% interval of the mean
+    # over the two fits, 0.8123 +- 12.706 * 0.1414 / sqrt(2), cut to [0, 1].
+    assert "| 0.8123 | [0.0000, 1.0000] |" in line
+    assert line.endswith("| 2 (2 folds x 1 seed) |")
 
 
 def test_report_lists_settings_versions_and_run(report):
