@@ -90,7 +90,7 @@ def test_accuracy_vs_scale_draws_the_table(results):
     assert (
         ax.get_title() and "scale" in ax.get_xlabel() and ax.get_ylabel() == "accuracy"
     )
-    assert sorted(_legend_labels(ax)) == sorted(lines)
+    assert sorted(_legend_labels(ax)) == sorted([*lines, "chance (0.1)"])
 
 
 def test_accuracy_vs_scale_on_pixel_units(results):
