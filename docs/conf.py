@@ -92,8 +92,9 @@ html_theme_options = {
     "footer_end": ["sphinx-version"],
 }
 # The left sidebar lists the pages of a section: the top-level pages have
-# none, and an empty sidebar would take a quarter of the width from their
-# tables and code. The user guide, the examples and the API pages keep it.
+# none (the API index lists on the page what the sidebar would), and an
+# empty sidebar would take a quarter of the width from their tables and
+# code. The user guide, the examples and the API class pages keep it.
 html_sidebars = {
     page: []
     for page in (
@@ -102,6 +103,8 @@ html_sidebars = {
         "reproducibility",
         "scale_out",
         "results",
+        "results_notes",
+        "api",
         "glossary",
         "search",
         "genindex",
