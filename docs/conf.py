@@ -34,6 +34,8 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "study_results",
     "cli_help",
+    "local_inventories",
+    "api_members",
 ]
 
 exclude_patterns = ["_build", "_templates", "sg_execution_times.rst"]
@@ -78,46 +80,43 @@ study_results_dir = str(ROOT / "benchmarks" / "results")
 # -- HTML ------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
 html_title = f"skmnistnoise {version}"
+html_static_path = ["_static"]
+html_css_files = ["skmnistnoise.css"]
 html_theme_options = {
     "navigation_with_keys": False,
     "show_prev_next": True,
+    # The top menu: every section in one line at 1280 px (the navbar labels
+    # are the short titles of index.rst's toctree).
+    "header_links_before_dropdown": 8,
+    "navbar_persistent": ["search-button"],
     "secondary_sidebar_items": ["page-toc"],
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
 }
+# The left sidebar lists the pages of a section: the top-level pages have
+# none (the API index lists on the page what the sidebar would), and an
+# empty sidebar would take a quarter of the width from their tables and
+# code. The user guide, the examples and the API class pages keep it.
+html_sidebars = {
+    page: []
+    for page in (
+        "index",
+        "install",
+        "reproducibility",
+        "scale_out",
+        "results",
+        "results_notes",
+        "api",
+        "glossary",
+        "search",
+        "genindex",
+    )
+}
 html_show_sourcelink = False
 
 
-def _skip_member(app, what, name, obj, skip, options):
-    """Leave out scikit-learn's generated ``set_*_request`` methods.
-
-    They are the same on every estimator, and their docstrings link to
-    scikit-learn's own glossary and user guide, which this build cannot
-    resolve offline.
-    """
-    if name.startswith("set_") and name.endswith("_request"):
-        return True
-    return None
-
-
-# Docstrings inherited from these libraries may cross-reference their own
-# documentation (":term:`meta-estimator`", ":ref:`metadata_routing`"), which
-# this build has no inventory of: such references are shown as plain text.
-# An unresolved reference in skmnistnoise's own text is still an error.
-_FOREIGN_DOCSTRINGS = (
-    "docstring of sklearn.",
-    "docstring of scikeras.",
-    "docstring of distributed.",  # LimitThreads inherits WorkerPlugin's
-)
-
-
-def _foreign_reference_as_text(app, env, node, contnode):
-    source = node.source or ""
-    if node.get("refdomain") == "std" and any(s in source for s in _FOREIGN_DOCSTRINGS):
-        return contnode
-    return None
-
-
-def setup(app):
-    app.connect("autodoc-skip-member", _skip_member)
-    app.connect("missing-reference", _foreign_reference_as_text)
+# -- Links to other projects (docs/sphinxext/local_inventories.py) ----------
+# The inventories of scikit-learn, joblib, NumPy, Matplotlib, Keras, SciKeras
+# and Dask are read from docs/inventories/*.txt, never downloaded: the build
+# works offline. local_inventories adds them to this mapping.
+intersphinx_mapping = {}

@@ -12,7 +12,10 @@ from contextlib import contextmanager
 from docutils import nodes
 from docutils.parsers.rst import Directive
 
-WIDTH = 88
+# argparse wraps the help to this many columns: what a user-guide page's
+# text column holds in monospace at 1280 px (the page's CSS wraps what is
+# longer, such as the unwrapped description and examples).
+WIDTH = 68
 
 
 @contextmanager

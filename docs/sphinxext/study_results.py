@@ -19,7 +19,7 @@ import json
 import os
 from pathlib import Path
 
-from docutils.parsers.rst import Directive
+from docutils.parsers.rst import Directive, directives
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -36,15 +36,18 @@ MODEL_NAMES = {"mlp": "MLP", "convnet": "ConvNet"}
 # reST building blocks
 
 
-def _list_table(header, rows, widths=None):
+def _list_table(header, rows, widths=None, title=None):
     """A ``list-table`` directive as lines of reST."""
-    lines = [".. list-table::", "   :header-rows: 1", ""]
+    lines = [f".. list-table::{' ' + title if title else ''}", "   :header-rows: 1", ""]
     if widths:
         lines.insert(2, f"   :widths: {' '.join(str(w) for w in widths)}")
     for row in [header, *rows]:
         lines.append(f"   * - {row[0]}")
         lines += [f"     - {cell}" for cell in row[1:]]
     return [*lines, ""]
+
+
+NOT_RUN = "not run"
 
 
 def _fmt(value, digits=4):
@@ -70,20 +73,27 @@ def _fmt_seconds(seconds):
 class _Figures:
     """Saves figures as PNG in the build folder and returns their reST."""
 
-    def __init__(self, out_dir, doc_dir, prefix):
+    def __init__(self, out_dir, doc_dir, prefix, only=None):
         self.out_dir = Path(out_dir)
         self.doc_dir = Path(doc_dir)
         self.prefix = prefix
+        self.only = only
+        self.offered = []  # every figure name the renderer makes
+        self.captured = {}
 
     def rst(self, fig, name, caption):
+        self.offered.append(name)
+        if self.only is not None and name != self.only:
+            fig.clear()
+            return []
         self.out_dir.mkdir(parents=True, exist_ok=True)
         path = self.out_dir / f"{self.prefix}_{name}.png"
         try:
-            fig.savefig(path, dpi=100)
+            fig.savefig(path, dpi=100, bbox_inches="tight", pad_inches=0.1)
         finally:
             fig.clear()
         link = os.path.relpath(path, self.doc_dir).replace(os.sep, "/")
-        return [
+        lines = [
             f".. figure:: {link}",
             "   :width: 100%",
             f"   :alt: {caption}",
@@ -91,6 +101,8 @@ class _Figures:
             f"   {caption}",
             "",
         ]
+        self.captured[name] = lines
+        return lines
 
 
 # --------------------------------------------------------------------------
@@ -152,14 +164,15 @@ def render_notebooks(data, figures, reference):
         cells = [_fmt_scale(scale)]
         for model, noise, protocol in arms:
             row = by_key.get((model, noise, protocol, scale))
-            cell = _fmt(row["test_accuracy"]) if row else ""
+            cell = _fmt(row["test_accuracy"]) if row else NOT_RUN
             baseline = by_key.get((model, "additive", "notebooks", 0.0))
             if row is None and scale == 0 and baseline is not None:
                 # Scale 0 is the identity in every mode: one clean fit.
                 cell = _fmt(baseline["test_accuracy"]) + r"\*"
             theirs = reference.get((model, noise), {}).get(scale)
-            if cell and protocol == "notebooks" and theirs is not None:
-                cell += f" ({theirs:.4f})"
+            if row is not None or cell.endswith("*"):
+                if protocol == "notebooks" and theirs is not None:
+                    cell += f" ({theirs:.4f})"
             cells.append(cell)
         table.append(cells)
     lines += [
@@ -167,49 +180,52 @@ def render_notebooks(data, figures, reference):
         "parentheses the notebook's own number for the same arm and scale, "
         "where it printed one. A * marks the clean baseline shared by the "
         "ConvNet's arms (scale 0 is no noise in every mode: one fit, not one "
-        "per mode); an empty cell is a fit not run yet.",
+        f"per mode); *{NOT_RUN}* is a fit that has not been trained yet.",
         "",
         *_list_table(header, table),
     ]
 
-    detail = [
-        [
-            MODEL_NAMES.get(r["model"], r["model"]),
-            r["noise"],
-            r["protocol"],
-            _fmt_scale(r["scale"]),
-            _fmt_scale(r["pixel_scale"]),
-            _fmt(r["train_accuracy"]),
-            _fmt(r["test_accuracy"]),
-            r.get("epochs", ""),
-            r.get("seed", ""),
-            _fmt_seconds(r.get("wall_s")),
-        ]
-        for r in rows
-    ]
     lines += [
-        "Every fit: the scale as swept and in [0, 1]-pixel units, the train "
-        "accuracy (on the noisy training images the model was trained on) and "
-        "the test accuracy (the test images through the same noise step, a "
-        "fresh draw), the epochs, the seed and the wall time of fit and "
-        "scoring.",
+        "Every fit, one table per arm: the scale as swept and in [0, 1]-pixel "
+        "units, the train accuracy (on the noisy training images the model was "
+        "trained on), the test accuracy (the test images through the same noise "
+        "step, a fresh draw) and the wall time of fit and scoring.",
         "",
-        *_list_table(
-            [
-                "model",
-                "noise",
-                "protocol",
-                "scale",
-                "pixel scale",
-                "train accuracy",
-                "test accuracy",
-                "epochs",
-                "seed",
-                "wall time",
-            ],
-            detail,
-        ),
     ]
+    for model, noise, protocol in arms:
+        arm_rows = [
+            r
+            for r in rows
+            if (r["model"], r["noise"], r["protocol"]) == (model, noise, protocol)
+        ]
+        epochs = sorted({str(r.get("epochs", "")) for r in arm_rows})
+        seeds = sorted({str(r.get("seed", "")) for r in arm_rows})
+        title = (
+            f"{_arm_name(model, noise, protocol)}: {', '.join(epochs)} epochs, "
+            f"seed {', '.join(seeds)}"
+        )
+        detail = [
+            [
+                _fmt_scale(r["scale"]),
+                _fmt_scale(r["pixel_scale"]),
+                _fmt(r["train_accuracy"]),
+                _fmt(r["test_accuracy"]),
+                _fmt_seconds(r.get("wall_s")),
+            ]
+            for r in sorted(arm_rows, key=lambda r: float(r["scale"]))
+        ]
+        run = {float(r["scale"]) for r in arm_rows}
+        detail += [
+            [_fmt_scale(scale), "", NOT_RUN, NOT_RUN, ""]
+            for scale in scales
+            if scale not in run and scale != 0
+        ]
+        detail.sort(key=lambda cells: float(cells[0]))
+        lines += _list_table(
+            ["scale", "pixel scale", "train accuracy", "test accuracy", "wall time"],
+            detail,
+            title=title,
+        )
 
     labelled = _with_protocol_in_noise(rows)
     notebooks = [r for r in rows if r["protocol"] == "notebooks"]
@@ -255,43 +271,80 @@ def render_notebooks(data, figures, reference):
 
 
 def _smoothing_figure(records):
+    """Accuracy against the draws: a panel per model and sigma, a colour per recipe.
+
+    Each panel holds the few curves of one model at one noise scale (a colour
+    per training recipe, the same in every panel; soft voting solid, hard
+    dashed), with one legend for the whole figure.
+    """
     from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
 
     models = list(dict.fromkeys(r["model"] for r in records))
-    fig = Figure(figsize=(5.2 * len(models), 4.2), layout="constrained")
-    axes = fig.subplots(1, len(models), squeeze=False)[0]
-    for ax, model in zip(axes, models):
-        for i, record in enumerate(r for r in records if r["model"] == model):
-            evaluations = record["evaluations"]
-            for voting, style in (("soft", "-"), ("hard", "--")):
-                points = sorted(
-                    (e["draws"], e["test_accuracy"])
-                    for e in evaluations
-                    if e["voting"] == voting or e["draws"] == 1
-                )
-                if len(points) < 2:
+    sigmas = sorted({float(r["sigma"]) for r in records})
+    recipes = list(dict.fromkeys(r.get("recipe", "adam") for r in records))
+    colours = {recipe: f"C{i % 10}" for i, recipe in enumerate(recipes)}
+    draws = sorted({e["draws"] for r in records for e in r["evaluations"]})
+    fig = Figure(
+        figsize=(3.6 * len(sigmas), 2.9 * len(models) + 0.9), layout="constrained"
+    )
+    axes = fig.subplots(
+        len(models), len(sigmas), squeeze=False, sharex=True, sharey="col"
+    )
+    for row, model in enumerate(models):
+        for col, sigma in enumerate(sigmas):
+            ax = axes[row][col]
+            for record in records:
+                if record["model"] != model or float(record["sigma"]) != sigma:
                     continue
-                draws, accuracy = zip(*points)
-                ax.plot(
-                    draws,
-                    accuracy,
-                    linestyle=style,
-                    marker="o",
-                    color=f"C{i}",
-                    label=f"sigma {record['sigma']:g}, "
-                    f"{record.get('recipe', 'adam')}, {voting}",
-                )
-        ax.set_xscale("log")
-        draws = sorted({e["draws"] for r in records for e in r["evaluations"]})
-        ax.set_xticks(draws, [str(k) for k in draws])
-        ax.minorticks_off()
-        ax.set_xlabel("noise draws per test image")
-        ax.set_ylabel("test accuracy")
-        ax.set_title(f"{MODEL_NAMES.get(model, model)}, trained with fresh noise")
-        ax.grid(True, alpha=0.3)
-        ax.legend(fontsize="small")
-    fig.suptitle("Noise-averaged prediction on MNIST")
+                for voting, style in (("soft", "-"), ("hard", "--")):
+                    points = sorted(
+                        (e["draws"], e["test_accuracy"])
+                        for e in record["evaluations"]
+                        if e["voting"] == voting or e["draws"] == 1
+                    )
+                    if len(points) < 2:
+                        continue
+                    x, y = zip(*points)
+                    ax.plot(
+                        x,
+                        y,
+                        linestyle=style,
+                        marker="o",
+                        markersize=4,
+                        color=colours[record.get("recipe", "adam")],
+                    )
+            ax.set_xscale("log")
+            ax.set_xticks(draws, [str(k) for k in draws])
+            ax.minorticks_off()
+            ax.grid(True, alpha=0.3)
+            ax.set_title(
+                f"{MODEL_NAMES.get(model, model)}, sigma {sigma:g}", fontsize="medium"
+            )
+            if row == len(models) - 1:
+                ax.set_xlabel("noise draws per test image")
+            if col == 0:
+                ax.set_ylabel("test accuracy")
+    handles = [Line2D([], [], color=colours[r], marker="o", label=r) for r in recipes]
+    handles += [
+        Line2D([], [], color="0.3", linestyle="-", label="soft vote (probabilities)"),
+        Line2D([], [], color="0.3", linestyle="--", label="hard vote (counts)"),
+    ]
+    fig.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncols=min(len(handles), 3),
+        title="training recipe, and how the draws are combined",
+        fontsize="small",
+    )
+    fig.suptitle("Noise-averaged prediction on MNIST, models trained with fresh noise")
     return fig
+
+
+def _constant(rows, key):
+    """The one value of ``key`` in every row, or None when rows differ."""
+    values = {str(r.get(key)) for r in rows}
+    return values.pop() if len(values) == 1 else None
 
 
 def render_beyond(data, figures):
@@ -304,13 +357,22 @@ def render_beyond(data, figures):
             {(e["draws"], e["voting"]) for r in smoothing for e in r["evaluations"]},
             key=lambda c: (c[0], c[1] != "soft"),
         )
+        epochs, seed = _constant(smoothing, "epochs"), _constant(smoothing, "seed")
+        per_row = [
+            (name, key)
+            for name, key, constant in (
+                ("epochs", "epochs", epochs),
+                ("seed", "seed", seed),
+            )
+            if constant is None
+        ]
         header = [
             "model",
             "recipe",
             "sigma",
-            "epochs",
-            "fit time",
             *(f"k={k}" if k == 1 else f"k={k} {v}" for k, v in columns),
+            *(name for name, _ in per_row),
+            "fit time",
         ]
         table = []
         for r in smoothing:
@@ -320,40 +382,50 @@ def render_beyond(data, figures):
                     MODEL_NAMES.get(r["model"], r["model"]),
                     r.get("recipe", "adam"),
                     f"{r['sigma']:g}",
-                    r.get("epochs", ""),
-                    _fmt_seconds(r.get("fit_s")),
                     *(
-                        _fmt(accuracy[c]["test_accuracy"]) if c in accuracy else ""
+                        _fmt(accuracy[c]["test_accuracy"]) if c in accuracy else NOT_RUN
                         for c in columns
                     ),
+                    *(r.get(key, "") for _, key in per_row),
+                    _fmt_seconds(r.get("fit_s")),
                 ]
             )
+        same = []
+        if epochs is not None:
+            same.append(f"{epochs} epochs")
+        if seed is not None:
+            same.append(f"seed {seed} (one training run per row)")
         lines += [
             "Test accuracy under additive Gaussian noise of scale sigma on [0, 1] "
             "pixels, for models trained with fresh noise of the same sigma every "
-            "epoch: k=1 is one noisy copy of each test image (the notebooks' "
+            "epoch"
+            + (f", {' and '.join(same)}" if same else "")
+            + ": k=1 is one noisy copy of each test image (the notebooks' "
             "protocol); k draws average the predictions of k noisy copies "
             "(soft: probabilities, hard: votes). The recipe is how the same "
-            "network (same layers and parameters) was trained "
-            "(benchmarks/beyond.md): adam is the notebooks' (batch 128, constant "
-            "learning rate, their dropout); no-dropout sets the dropout rates to "
-            "0; cosine decays the learning rate to 0; b32 trains with batch 32.",
+            "network (same layers and parameters) was trained: adam is the "
+            "notebooks' (batch 128, constant learning rate, their dropout); "
+            "no-dropout sets the dropout rates to 0; cosine decays the learning "
+            "rate to 0; b32 trains with batch 32. The fit time is the wall time "
+            "of the training epochs on a shared machine.",
             "",
             *_list_table(header, table),
             *figures.rst(
                 _smoothing_figure(smoothing),
                 "smoothing",
                 "Test accuracy against the number of noise draws per image "
-                "(k=1: a plain prediction on one noisy copy).",
+                "(k=1: a plain prediction on one noisy copy), one panel per model "
+                "and sigma.",
             ),
         ]
     gap = data.get("per_epoch_gap") or []
     if gap:
+        scale, epochs = _constant(gap, "scale"), _constant(gap, "epochs")
         table = [
             [
                 r["regime"],
-                _fmt_scale(r["scale"]),
-                r.get("epochs", ""),
+                *([] if scale is not None else [_fmt_scale(r["scale"])]),
+                *([] if epochs is not None else [r.get("epochs", "")]),
                 _fmt(r.get("keras_train_accuracy_last_epoch")),
                 _fmt(r["train_accuracy"]),
                 _fmt(r["test_accuracy"]),
@@ -361,25 +433,30 @@ def render_beyond(data, figures):
             ]
             for r in gap
         ]
+        header = [
+            "training noise",
+            *([] if scale is not None else ["scale"]),
+            *([] if epochs is not None else ["epochs"]),
+            "train accuracy, last epoch (Keras)",
+            "train accuracy",
+            "test accuracy",
+            "wall time",
+        ]
+        setting = "The MLP notebook's arm"
+        if scale is not None:
+            setting += f" at scale {float(scale):g}"
+        setting += " (standardised pixels"
+        if epochs is not None:
+            setting += f", {epochs} epochs"
+        setting += ")"
         lines += [
-            "The MLP notebook's arm at scale 2 (standardised pixels): one noise "
+            f"{setting}: one noise "
             "draw per training image, fixed for all epochs, against fresh noise "
             "every epoch. The train accuracy of the fixed regime is on the noisy "
             "images it was trained on; with fresh noise the pipeline's noise step "
             "touches only the test images, so it is on the clean training images.",
             "",
-            *_list_table(
-                [
-                    "training noise",
-                    "scale",
-                    "epochs",
-                    "train accuracy, last epoch (Keras)",
-                    "train accuracy",
-                    "test accuracy",
-                    "wall time",
-                ],
-                table,
-            ),
+            *_list_table(header, table),
         ]
         rows = [
             {
@@ -413,10 +490,16 @@ def results_dir(config):
 
 
 class StudyResults(Directive):
-    """``.. study-results:: notebooks|beyond``: tables and figures of a result file."""
+    """``.. study-results:: notebooks|beyond``: tables and figures of a result file.
+
+    With ``:figure: NAME`` (``all_vs_pixel_scale``, ``smoothing`` ...), only
+    that figure, for a page that shows one result elsewhere (the landing
+    page); nothing at all while the file is not committed.
+    """
 
     required_arguments = 1
     has_content = False
+    option_spec = {"figure": directives.unchanged_required}
 
     def run(self):
         env = self.state.document.settings.env
@@ -429,6 +512,9 @@ class StudyResults(Directive):
         folder = results_dir(env.config)
         path = folder / file_name
         env.note_dependency(str(path))
+        only = self.options.get("figure")
+        if only is not None and not path.is_file():
+            return []
         if not path.is_file():
             repo = Path(env.config.study_results_repo).resolve()
             shown = path.resolve()
@@ -445,7 +531,7 @@ class StudyResults(Directive):
         else:
             doc_dir = Path(env.doc2path(env.docname)).parent
             out_dir = Path(env.doctreedir).parent / "study_results"
-            figures = _Figures(out_dir, doc_dir, kind)
+            figures = _Figures(out_dir, doc_dir, kind, only=only)
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
                 if kind == "notebooks":
@@ -463,12 +549,20 @@ class StudyResults(Directive):
                     location=(env.docname, self.lineno),
                 )
                 return []
-            lines = [
-                f"*From* ``{file_name}`` *({path.stat().st_size:,} bytes), "
-                "rendered at build time.*",
-                "",
-                *lines,
-            ]
+            if only is not None:
+                if only not in figures.captured:
+                    raise self.error(
+                        f"study-results: {file_name} gives no figure {only!r}; "
+                        f"it has {', '.join(figures.offered) or 'none'}."
+                    )
+                lines = figures.captured[only]
+            else:
+                lines = [
+                    f"*From* ``{file_name}`` *({path.stat().st_size:,} bytes), "
+                    "rendered at build time.*",
+                    "",
+                    *lines,
+                ]
         self.state_machine.insert_input(lines, str(path))
         return []
 

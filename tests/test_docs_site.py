@@ -1,0 +1,204 @@
+"""The documentation site's own machinery, checked by small builds.
+
+Links to other projects resolve offline from the committed inventories; the
+API pages show skmnistnoise's own members and nothing of scikit-learn's
+docstrings; the API reference lists no internal name; the results page says
+"not run" where a fit is missing. Each builds a tiny Sphinx project in a few
+seconds; ``tox -e docs`` builds the whole site.
+"""
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+SPHINXEXT = DOCS / "sphinxext"
+
+sphinx_build = pytest.importorskip("sphinx.cmd.build")
+
+
+@pytest.fixture
+def sphinxext(monkeypatch):
+    monkeypatch.syspath_prepend(str(SPHINXEXT))
+    yield
+    for name in ("local_inventories", "api_members", "study_results"):
+        sys.modules.pop(name, None)
+
+
+def _build(tmp_path, conf, pages):
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(SPHINXEXT)!r})\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n" + conf
+    )
+    for name, text in pages.items():
+        (src / f"{name}.rst").write_text(text)
+    rc = sphinx_build.build_main(["-W", "-q", "-b", "html", str(src), str(out)])
+    assert rc == 0, "the test project did not build cleanly (warnings are errors)"
+    return {name: (out / f"{name}.html").read_text(encoding="utf-8") for name in pages}
+
+
+# --------------------------------------------------------------------------
+# Links to other projects, offline
+
+
+def test_committed_inventories_parse_and_load_in_sphinx(sphinxext):
+    from local_inventories import compress_inventory, read_inventory_text
+    from sphinx.util.inventory import InventoryFile
+
+    files = sorted((DOCS / "inventories").glob("*.txt"))
+    names = {p.stem for p in files}
+    assert {"sklearn", "numpy", "matplotlib", "joblib", "keras"} <= names
+    for path in files:
+        fields, lines = read_inventory_text(path)
+        assert fields["URL"].startswith("https://") and fields["URL"].endswith("/")
+        inventory = InventoryFile.loads(
+            compress_inventory(fields, lines), uri=fields["URL"]
+        )
+        # {objtype: {name: item}}; the item a tuple before Sphinx 8.2.
+        data = getattr(inventory, "data", inventory)
+        items = [
+            (name, item) for by_name in data.values() for name, item in by_name.items()
+        ]
+        assert len(items) == len(lines), f"{path.name}: duplicate or lost lines"
+        for name, item in items:
+            uri = getattr(item, "uri", None) or item[2]
+            assert uri.startswith(fields["URL"]), (path.name, name)
+
+
+def test_malformed_inventory_line_is_an_error_naming_the_line(sphinxext, tmp_path):
+    from local_inventories import read_inventory_text
+
+    bad = tmp_path / "bad.txt"
+    bad.write_text("# Project: x\n# Version: 1\n# URL: https://x.org/\nname py:class\n")
+    with pytest.raises(ValueError, match=r"bad\.txt:4: expected"):
+        read_inventory_text(bad)
+
+
+def test_references_to_other_projects_resolve_without_network(tmp_path):
+    page = (
+        "Links\n=====\n\n"
+        ":class:`~sklearn.pipeline.Pipeline`, :class:`joblib.parallel_config`, "
+        ":class:`numpy.random.Generator`, :class:`matplotlib.figure.Figure`, "
+        ":class:`keras.Model`.\n"
+    )
+    conf = (
+        "extensions = ['local_inventories']\n"
+        f"local_inventories_dir = {str(DOCS / 'inventories')!r}\n"
+        "intersphinx_timeout = 0.001\n"
+    )
+    html = _build(tmp_path, conf, {"index": page})["index"]
+    for url in (
+        "https://scikit-learn.org/stable/modules/generated/"
+        "sklearn.pipeline.Pipeline.html#sklearn.pipeline.Pipeline",
+        "https://joblib.readthedocs.io/en/stable/generated/joblib.parallel_config.html",
+        "https://numpy.org/doc/stable/reference/random/generator.html"
+        "#numpy.random.Generator",
+        "https://matplotlib.org/stable/api/_as_gen/matplotlib.figure.Figure.html",
+        "https://keras.io/api/models/model/",
+    ):
+        assert f'href="{url}' in html, url
+
+
+# --------------------------------------------------------------------------
+# API pages: our own words only
+
+
+def test_inherited_members_are_credited_to_public_classes(sphinxext):
+    from api_members import inherited_members
+
+    from skmnistnoise import GaussianNoise, GlobalStandardScaler
+
+    inherited = inherited_members(GaussianNoise)
+    assert "set_output" in inherited["sklearn.base.TransformerMixin"]
+    assert {"get_params", "set_params", "get_metadata_routing"} <= set(
+        inherited["sklearn.base.BaseEstimator"]
+    )
+    listed = {n for names in inherited.values() for n in names}
+    # Defined by skmnistnoise (on the private _BaseNoise): documented, not listed.
+    assert not listed & {"fit", "transform", "fit_transform"}
+    assert not any(name.endswith("_request") for name in listed)
+    # GlobalStandardScaler does not define fit_transform: scikit-learn's.
+    assert (
+        "fit_transform"
+        in inherited_members(GlobalStandardScaler)["sklearn.base.TransformerMixin"]
+    )
+
+
+def test_class_page_shows_own_members_and_no_scikit_learn_text(tmp_path):
+    conf = (
+        "extensions = ['sphinx.ext.autodoc', 'numpydoc', 'local_inventories',"
+        " 'api_members']\n"
+        "numpydoc_show_class_members = False\n"
+        "autodoc_typehints = 'none'\n"
+        f"local_inventories_dir = {str(DOCS / 'inventories')!r}\n"
+    )
+    template = (DOCS / "_templates" / "class.rst").read_text(encoding="utf-8")
+    # The template of the API pages, without the gallery's minigallery.
+    directive = template.split(".. minigallery::")[0]
+    directive = directive.replace('{{ objname | escape | underline(line="=") }}', "")
+    directive = directive.replace("{{ module }}", "skmnistnoise")
+    directive = directive.replace("{{ objname }}", "GaussianNoise")
+    # The docstrings refer to the site's glossary (:term:`fit`).
+    glossary = "\n.. glossary::\n\n   fit\n      Learn.\n"
+    page = "GaussianNoise\n=============\n" + directive + glossary
+    html = _build(tmp_path, conf, {"index": page})["index"]
+    text = re.sub(r"<[^>]+>", "", html)
+    for own in ("GaussianNoise.fit", "GaussianNoise.transform"):
+        assert f'id="skmnistnoise.{own}"' in html, own
+    for foreign in ("set_output", "get_params", "set_params", "get_metadata_routing"):
+        assert f'id="skmnistnoise.GaussianNoise.{foreign}"' not in html, foreign
+    for boilerplate in ("sphx_glr_", "Added in version", "User Guide"):
+        assert boilerplate not in text, boilerplate
+    assert "Inherited members" in text
+    assert "sklearn.base.TransformerMixin.html" in html  # the credit is a link
+
+
+def test_api_reference_lists_no_internal_name():
+    api = (DOCS / "api.rst").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\s+(\w+)$", api, flags=re.M))
+    assert not listed & {"canonical", "digest_arrays", "build_parser", "UsageError"}
+    assert "skmnistnoise._" not in api
+
+
+# --------------------------------------------------------------------------
+# The results page
+
+
+def test_results_page_says_not_run_for_a_missing_fit(tmp_path, monkeypatch):
+    records = [
+        {
+            "model": model,
+            "noise": noise,
+            "protocol": protocol,
+            "scale": scale,
+            "pixel_scale": scale,
+            "train_accuracy": 0.99,
+            "test_accuracy": 0.9,
+            "epochs": 2,
+            "seed": 0,
+            "wall_s": 10.0,
+        }
+        for model, noise, protocol, scales in (
+            ("convnet", "additive", "notebooks", (0.0, 0.5, 1.0, 4.0)),
+            ("convnet", "speckle", "pixel", (0.5, 4.0)),  # scale 1 not run
+        )
+        for scale in scales
+    ]
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "notebooks.json").write_text(json.dumps({"records": records}))
+    monkeypatch.setenv("SKMNISTNOISE_RESULTS_DIR", str(results))
+    conf = "extensions = ['study_results']\n"
+    html = _build(tmp_path, conf, {"index": "R\n=\n\n.. study-results:: notebooks\n"})[
+        "index"
+    ]
+    # The speckle column at scale 1, and its row in the speckle arm's table.
+    assert html.count("not run") >= 3
+    assert "seed 0" in html  # the seed of every arm is stated
