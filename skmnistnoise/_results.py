@@ -361,10 +361,10 @@ class SweepResults:
             One per group, sorted: the ``by`` columns, ``n`` (fits), ``mean``,
             ``std`` (over the fits, ddof=1; NaN for one fit), ``ci_low`` and
             ``ci_high`` (Student's t interval of the mean over fits, cut to
-            [0, 1] for accuracies; NaN for one fit), ``seeds`` and ``folds`` (how many distinct), and for
-            accuracies ``wilson_low`` and ``wilson_high``, the binomial
-            interval of the pooled accuracy on all the test images of the
-            group's fits.
+            [0, 1] for accuracies; NaN for one fit), ``seeds`` and ``folds``
+            (how many distinct), and for accuracies ``wilson_low`` and
+            ``wilson_high``, the binomial interval of the pooled accuracy on
+            all the test images of the group's fits.
         """
         out = []
         for key, group in self._groups(tuple(by)).items():

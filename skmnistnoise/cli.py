@@ -42,7 +42,7 @@ from ._registry import NOISES as NOISE_CHOICES  # noqa: E402
 from ._registry import PROTOCOLS as PROTOCOL_CHOICES  # noqa: E402
 from .datasets import DATASETS as DATASET_CHOICES  # noqa: E402
 
-__all__ = ["UsageError", "build_parser", "main"]
+__all__ = ["main"]
 
 PROG = "skmnistnoise"
 MODEL_CHOICES = (*MODELS, "both")

@@ -9,40 +9,33 @@ result table (:class:`SweepResults`). Each lives in a module of its own:
   (no Keras);
 * ``skmnistnoise._sweep``: the sweeps, one small task object per fit;
 * ``skmnistnoise._results``: the table, its aggregation and its files;
-* ``skmnistnoise._progress``: the progress lines.
+* ``skmnistnoise._progress``: the progress lines;
+* ``skmnistnoise._store``: the result store (:class:`ResultStore`).
 
 :func:`noise_sweep` is :func:`sklearn.model_selection.validation_curve` for
 noise studies, for any classifier; for the same seeded pipeline its test
 scores equal ``validation_curve``'s bit for bit (``tests/test_sweep.py``).
 """
 
-from ._progress import Progress
 from ._registry import (
-    MODEL_NAMES,
     MODELS,
     NOISES,
     NOTEBOOK_SCALES,
     PROTOCOLS,
-    describe_model,
-    describe_noise,
     make_noise,
     make_study_pipeline,
 )
-from ._results import COLUMNS, EPOCH_COLUMNS, SweepResults, matrix_from_results
+from ._results import SweepResults, matrix_from_results
+from ._store import ResultStore
 from ._sweep import noise_sweep, robustness_matrix, run_study
 
 __all__ = [
-    "COLUMNS",
-    "EPOCH_COLUMNS",
     "MODELS",
-    "MODEL_NAMES",
     "NOISES",
     "NOTEBOOK_SCALES",
     "PROTOCOLS",
-    "Progress",
+    "ResultStore",
     "SweepResults",
-    "describe_model",
-    "describe_noise",
     "make_noise",
     "make_study_pipeline",
     "matrix_from_results",

@@ -222,6 +222,7 @@ def test_noisy_samples_every_image_gets_its_own_noise(digits):
     first, second = (ax.get_images()[0].get_array() for ax in field_axes)
     assert np.std(first) > 0.5 and np.std(second) > 0.5  # scale 1 noise
     assert not np.allclose(first, second)
+
     def suptitles(figure):
         for sub in figure.subfigs:
             yield sub.get_suptitle()

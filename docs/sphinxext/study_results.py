@@ -22,6 +22,8 @@ from pathlib import Path
 from docutils.parsers.rst import Directive, directives
 from sphinx.util import logging
 
+from skmnistnoise.experiment import MODEL_NAMES
+
 logger = logging.getLogger(__name__)
 
 ENV_RESULTS_DIR = "SKMNISTNOISE_RESULTS_DIR"
@@ -29,7 +31,6 @@ KINDS = {
     "notebooks": ("notebooks.json", "benchmarks/reproduce_notebooks.py"),
     "beyond": ("beyond.json", "benchmarks/beyond.py"),
 }
-MODEL_NAMES = {"mlp": "MLP", "convnet": "ConvNet"}
 
 
 # --------------------------------------------------------------------------
