@@ -23,10 +23,12 @@ __all__ = [
     "NOISE_FORMULAS",
     "NOTEBOOK_SCALES",
     "PROTOCOLS",
+    "SEVERITIES",
     "describe_model",
     "describe_noise",
     "make_noise",
     "make_study_pipeline",
+    "severity_scale",
 ]
 
 #: The study's models: the MLP notebook's network and the ConvNet notebook's.
@@ -52,7 +54,48 @@ NOTEBOOK_SCALES = (0.0, 0.1, 0.5, 1.0, 2.0, 4.0)
 DATASET_CLASSES = {"digits": 10, "mnist": 10, "fashion-mnist": 10}
 
 
-def make_noise(noise="additive", scale=0.0, *, random_state=None, apply_to="both"):
+#: ImageNet-C's five severities (Hendrycks and Dietterich, 2019; the
+#: ``imagecorruptions`` package uses the same), as this toolkit's scales, on
+#: pixels in [0, 1]: Gaussian sigma, speckle sigma (``x + x * N(0, c)``),
+#: the salt-and-pepper amount, and for shot noise ``1 / c`` with c = 60, 25,
+#: 12, 5 and 3 photons.
+SEVERITIES = {
+    "additive": (0.08, 0.12, 0.18, 0.26, 0.38),
+    "speckle": (0.15, 0.2, 0.35, 0.45, 0.6),
+    "impulse": (0.03, 0.06, 0.09, 0.17, 0.27),
+    "shot": tuple(1 / c for c in (60, 25, 12, 5, 3)),
+}
+
+
+def severity_scale(noise, severity):
+    """The scale of ImageNet-C's severity ``1..5`` of a noise.
+
+    Examples
+    --------
+    >>> severity_scale("additive", 3), round(severity_scale("shot", 1), 4)
+    (0.18, 0.0167)
+    """
+    if noise not in SEVERITIES:
+        raise ValueError(
+            f"The 'severity' parameter needs a noise with published severities "
+            f"({', '.join(SEVERITIES)}); got noise {noise!r}."
+        )
+    if isinstance(severity, bool) or severity not in (1, 2, 3, 4, 5):
+        raise ValueError(
+            f"The 'severity' parameter must be an int from 1 to 5; got {severity!r}."
+        )
+    return SEVERITIES[noise][int(severity) - 1]
+
+
+def make_noise(
+    noise="additive",
+    scale=0.0,
+    *,
+    severity=None,
+    clip=None,
+    random_state=None,
+    apply_to="both",
+):
     """The noise transformer of a named noise model.
 
     Parameters
@@ -64,7 +107,14 @@ def make_noise(noise="additive", scale=0.0, *, random_state=None, apply_to="both
         noise with ``1 / s`` photons (so larger is noisier, as for the others;
         ``s = 0`` is the identity).
     scale : float, default=0.0
-        The severity.
+        The severity, in the noise's own units (ignored with ``severity``).
+    severity : {1, 2, 3, 4, 5} or None, default=None
+        ImageNet-C's severity instead of a scale (:data:`SEVERITIES`; not for
+        ``"multiplicative"``, which no benchmark defines). As those
+        benchmarks do, the images are taken as pixels in [0, 1] and the noisy
+        ones are clipped to [0, 1] unless ``clip`` says otherwise.
+    clip : (low, high) or None, default=None
+        Clip the noisy images; None: no clipping, or (0, 1) with ``severity``.
     random_state : int or None, default=None
         Seed of the noise.
     apply_to : {"both", "train", "test"}, default="both"
@@ -78,8 +128,13 @@ def make_noise(noise="additive", scale=0.0, *, random_state=None, apply_to="both
     --------
     >>> make_noise("speckle", 0.5)
     GaussianNoise(mode='multiplicative', scale=0.5)
+    >>> make_noise("additive", severity=5)
+    GaussianNoise(clip=(0.0, 1.0), scale=0.38)
     """
-    common = {"random_state": random_state, "apply_to": apply_to}
+    if severity is not None:
+        scale = severity_scale(noise, severity)
+        clip = (0.0, 1.0) if clip is None else clip
+    common = {"clip": clip, "random_state": random_state, "apply_to": apply_to}
     if noise == "additive":
         return GaussianNoise(scale=scale, **common)
     if noise == "multiplicative":
@@ -126,6 +181,7 @@ def make_study_pipeline(
     epochs=None,
     random_state=None,
     apply_to="both",
+    clip=None,
     **classifier_params,
 ):
     """The pipeline of one arm of the study: preprocessing, noise, classifier.
@@ -150,6 +206,8 @@ def make_study_pipeline(
         Seed of the noise and of the classifier.
     apply_to : {"both", "train", "test"}, default="both"
         Which data get the noise.
+    clip : (low, high) or None, default=None
+        Clip the noisy images (e.g. ``(0, 1)``, as ImageNet-C and MNIST-C do).
     **classifier_params : dict
         More parameters of the classifier.
 
@@ -186,7 +244,9 @@ def make_study_pipeline(
     steps.append(
         (
             "noise",
-            make_noise(noise, scale, random_state=random_state, apply_to=apply_to),
+            make_noise(
+                noise, scale, clip=clip, random_state=random_state, apply_to=apply_to
+            ),
         )
     )
     steps.append(("clf", clf))

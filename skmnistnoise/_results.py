@@ -28,8 +28,8 @@ __all__ = [
     "wilson_interval",
 ]
 
-# Columns written to results.csv, in order; results.json has these and the
-# per-epoch curves. Scores of other ``scoring`` names add their own columns.
+#: Columns written to results.csv, in order; results.json has these and the
+#: per-epoch curves. Scores of other ``scoring`` names add their own columns.
 COLUMNS = (
     "dataset",
     "model",
@@ -51,6 +51,7 @@ COLUMNS = (
     "n_classes",
     "key",
 )
+#: The per-epoch curves of a Keras classifier's row (lists, one value an epoch).
 EPOCH_COLUMNS = (
     "epoch_train_accuracy",
     "epoch_test_accuracy",

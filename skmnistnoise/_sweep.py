@@ -46,6 +46,7 @@ from ._registry import (
     NOISES,
     NOTEBOOK_SCALES,
     PROTOCOLS,
+    SEVERITIES,
     describe_model,
     describe_noise,
     make_noise,
@@ -54,6 +55,7 @@ from ._registry import (
     noise_step,
     pixel_scale,
     set_severity,
+    severity_scale,
 )
 from ._results import SweepResults, _row_order
 from ._store import NotReproducibleError, ResultStore, canonical, digest_arrays
@@ -755,6 +757,8 @@ def noise_sweep(
         "verbose": ["boolean"],
         "data": [object, None],
         "cv": ["cv_object"],
+        "severities": ["array-like", None],
+        "clip": [tuple, list, None],
     }
 )
 def run_study(
@@ -775,6 +779,8 @@ def run_study(
     verbose=False,
     data=None,
     cv=None,
+    severities=None,
+    clip=None,
     **classifier_params,
 ):
     """Run the noise study: every model against every noise over the scales.
@@ -817,6 +823,13 @@ def run_study(
         ``dataset``.
     cv : int, splitter or None, default=None
         Cross-validation; None: the dataset's official train/test split.
+    severities : sequence of {1, 2, 3, 4, 5} or None, default=None
+        ImageNet-C's severities instead of ``scales``: each noise at its own
+        published scales (:data:`~skmnistnoise.experiment.SEVERITIES`), plus
+        the clean baseline, with the noisy images clipped to [0, 1] unless
+        ``clip`` says otherwise; every row gets its ``severity`` (0: clean).
+    clip : (low, high) or None, default=None
+        Clip the noisy images, e.g. ``(0, 1)``.
     **classifier_params : dict
         More classifier parameters (e.g. ``batch_size``).
 
@@ -851,7 +864,19 @@ def run_study(
                 f"of {NOISES}; got {(model, noise)!r}."
             )
     cv = bunch.cv if cv is None else cv
+    if severities is not None:
+        severities = list(severities)
+        clip = (0.0, 1.0) if clip is None else clip
+        for _, noise in arms:
+            for k in severities:
+                severity_scale(noise, k)  # refuse a bad one before any fit
     start = time.perf_counter()
+
+    def arm_scales(noise):
+        if severities is None:
+            return scales
+        return [0.0, *(severity_scale(noise, k) for k in severities)]
+
     plans = [
         _plan(
             make_study_pipeline(
@@ -860,12 +885,13 @@ def run_study(
                 protocol=protocol,
                 epochs=epochs,
                 random_state=random_state,
+                clip=None if clip is None else tuple(clip),
                 **classifier_params,
             ),
             bunch.data,
             bunch.target,
             param_name="noise__scale",
-            param_range=scales,
+            param_range=arm_scales(noise),
             cv=cv,
             scoring=None,
             per_epoch=per_epoch,
@@ -877,7 +903,14 @@ def run_study(
         for model, noise in arms
     ]
     # All arms' fits in one joblib call: on a cluster no arm waits for another.
-    return _run(plans, n_jobs, _progress(verbose, plans), start)
+    results = _run(plans, n_jobs, _progress(verbose, plans), start)
+    if severities is not None:
+        for row in results:
+            levels = SEVERITIES.get(row["noise"], ())
+            row["severity"] = next(
+                (k for k, v in enumerate(levels, 1) if np.isclose(v, row["scale"])), 0
+            )
+    return results
 
 
 @_validated(

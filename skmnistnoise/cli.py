@@ -217,7 +217,8 @@ def _add_common_arguments(parser, *, noise_default_text, out_help, seeds=False):
         "x * N(1, s); impulse: salt and pepper, fraction s; shot: Poisson, "
         "1/s photons",
     )
-    parser.add_argument(
+    levels = parser.add_mutually_exclusive_group()
+    levels.add_argument(
         "--scales",
         nargs="+",
         type=_scale,
@@ -225,6 +226,25 @@ def _add_common_arguments(parser, *, noise_default_text, out_help, seeds=False):
         help="noise scales, finite and >= 0; 0 is the no-noise baseline "
         "(default: 0 0.1 0.5 1 2 4, the notebooks')",
     )
+    if seeds:  # the training commands
+        levels.add_argument(
+            "--severities",
+            nargs="+",
+            type=int,
+            choices=(1, 2, 3, 4, 5),
+            metavar="K",
+            help="ImageNet-C's severities 1..5 instead of --scales: each noise "
+            "at its published scales, plus the clean baseline, the noisy images "
+            "clipped to [0, 1] (additive, speckle, impulse and shot noise)",
+        )
+        parser.add_argument(
+            "--clip",
+            nargs=2,
+            type=float,
+            metavar=("LOW", "HIGH"),
+            help="clip the noisy images to [LOW, HIGH], e.g. --clip 0 1 "
+            "(default: no clipping; 0 1 with --severities)",
+        )
     _add_seed_and_out(parser, out_help, seeds=seeds)
 
 
@@ -634,6 +654,13 @@ def _sweep(args, argv):
     from .experiment import run_study
 
     start = time.perf_counter()
+    if args.clip is not None:
+        low, high = args.clip
+        if not (math.isfinite(low) and math.isfinite(high) and low <= high):
+            raise UsageError(
+                f"argument --clip: LOW and HIGH must be finite with LOW <= HIGH, "
+                f"got {low:g} {high:g}"
+            )
     # The data first: a loader error leaves no output folder behind.
     bunch = _load(args)
     out = _writable_out(args.out)
@@ -651,6 +678,8 @@ def _sweep(args, argv):
                 epochs=args.epochs,
                 random_state=args.seed,
                 seeds=args.seeds,
+                severities=args.severities,
+                clip=args.clip,
                 store=store,
                 n_jobs=args.n_jobs,
                 verbose=not args.quiet,
@@ -664,7 +693,7 @@ def _sweep(args, argv):
         "dataset": args.dataset,
         "models": sorted({m for m, _ in arms}, key=MODELS.index),
         "noises": sorted({n for _, n in arms}, key=NOISE_CHOICES.index),
-        "scales": scales,
+        "scales": scales if args.severities is None else "ImageNet-C severities",
         "epochs": args.epochs,
         "seed": args.seeds if args.seeds else args.seed,
         "protocol": args.protocol,
@@ -677,6 +706,10 @@ def _sweep(args, argv):
         settings["dask"] = f"scheduler {args.scheduler}"
     if args.dask_workers is not None:
         settings["dask"] = f"{args.dask_workers} local workers"
+    if args.severities is not None:
+        settings["severities"] = args.severities
+    if args.clip is not None or args.severities is not None:
+        settings["clip"] = args.clip or [0.0, 1.0]
     if args.data_home is not None:
         settings["data_home"] = str(args.data_home)
     results.settings = settings

@@ -18,23 +18,29 @@ scores equal ``validation_curve``'s bit for bit (``tests/test_sweep.py``).
 """
 
 from ._registry import (
+    MODEL_NAMES,
     MODELS,
     NOISES,
     NOTEBOOK_SCALES,
     PROTOCOLS,
+    SEVERITIES,
     make_noise,
     make_study_pipeline,
 )
-from ._results import SweepResults, matrix_from_results
+from ._results import COLUMNS, EPOCH_COLUMNS, SweepResults, matrix_from_results
 from ._store import ResultStore
 from ._sweep import noise_sweep, robustness_matrix, run_study
 
 __all__ = [
+    "COLUMNS",
+    "EPOCH_COLUMNS",
     "MODELS",
+    "MODEL_NAMES",
     "NOISES",
     "NOTEBOOK_SCALES",
     "PROTOCOLS",
     "ResultStore",
+    "SEVERITIES",
     "SweepResults",
     "make_noise",
     "make_study_pipeline",

@@ -266,3 +266,23 @@ def test_one_scale_sweep_writes_its_report(tmp_path):
     )
     assert status == 0, stderr
     assert (out / "report.md").exists() and (out / "accuracy_vs_scale.png").exists()
+
+
+def test_severities_sweep_imagenet_c_scales_clipped(tmp_path):
+    out = tmp_path / "sev"
+    argv = ["sweep", "--model", "mlp", "--epochs", "1", "--severities", "1", "5"]
+    status, stdout, stderr = _run(
+        [*argv, "--noise", "additive", "shot", "--out", str(out)]
+    )
+    assert status == 0, stderr
+    table = SweepResults.from_json(out / "results.json")
+    scales = {(r["noise"], r["severity"]): r["scale"] for r in table}
+    assert scales[("additive", 1)] == 0.08 and scales[("additive", 5)] == 0.38
+    assert scales[("shot", 5)] == pytest.approx(1 / 3) and scales[("shot", 0)] == 0
+    assert "robustness (mean error over the noisy scales" in stdout
+    assert "## Robustness scores" in (out / "report.md").read_text()
+
+
+def test_a_reversed_clip_is_a_usage_error(tmp_path):
+    status, _, stderr = _run([*SWEEP, "--clip", "1", "0", "--out", str(tmp_path)])
+    assert status == 2 and "argument --clip" in stderr
