@@ -178,8 +178,87 @@ def _label_indices(classes):
     return lambda labels: np.array([position[c] for c in np.asarray(labels).tolist()])
 
 
+def _aligned_empty(shape, dtype, align=256):
+    """An uninitialised C array whose data start on an ``align``-byte boundary."""
+    dtype = np.dtype(dtype)
+    nbytes = int(np.prod(shape)) * dtype.itemsize
+    raw = np.empty(nbytes + align, dtype=np.uint8)
+    offset = (-raw.ctypes.data) % align
+    return raw[offset : offset + nbytes].view(dtype).reshape(shape)
+
+
+class _Predictor:
+    """Class indices predicted for the first rows of one reusable batch buffer.
+
+    ``allocate`` returns the buffer the noisy copies are written into; calling
+    the predictor with ``n_rows`` predicts ``buffer[:n_rows]``.
+    """
+
+    def __init__(self, estimator, classes):
+        self._estimator = estimator
+        self._indices = _label_indices(np.asarray(classes))
+
+    def allocate(self, n_rows, n_features, dtype):
+        self.buffer = np.empty((n_rows, n_features), dtype=dtype)
+        return self.buffer
+
+    def __call__(self, n_rows):
+        return self._indices(self._estimator.predict(self.buffer[:n_rows]))
+
+
+class _KerasPredictor(_Predictor):
+    """Our Keras classifiers: the compiled model on whole batches, argmax.
+
+    With the TensorFlow backend and nothing to transform before the model,
+    the buffer is shared with the tensor the model reads (DLPack, no copy):
+    the noise is drawn straight into the model's input, and the memory of
+    the noisy copies is one batch. Otherwise each batch is converted (one
+    more batch in memory while the model runs).
+    """
+
+    def __init__(self, model, pre, encode, shareable):
+        self._model, self._pre, self._encode = model, pre, encode
+        self._shareable = shareable
+        self._tensor = None
+
+    def allocate(self, n_rows, n_features, dtype):
+        self._tensor = None
+        if not self._shareable:
+            return super().allocate(n_rows, n_features, dtype)
+        # TensorFlow needs its buffers aligned (it aborts the process on an
+        # unaligned one), and rows [:k] of an aligned buffer are aligned.
+        self.buffer = _aligned_empty((n_rows, n_features), dtype)
+        try:
+            tensor = self._as_tensor(n_rows)
+            self.buffer[:1] = 1.0
+            shared = float(tensor[0, 0]) == 1.0
+            self.buffer[:1] = 2.0
+            shared = shared and float(tensor[0, 0]) == 2.0
+        except Exception:  # noqa: BLE001 - any failure: the copying path
+            shared = False
+        self._tensor = tensor if shared else None
+        return self.buffer
+
+    def _as_tensor(self, n_rows):
+        import tensorflow as tf
+
+        return tf.experimental.dlpack.from_dlpack(self.buffer[:n_rows].__dlpack__())
+
+    def __call__(self, n_rows):
+        if self._tensor is not None:
+            batch = (
+                self._tensor if n_rows == len(self.buffer) else self._as_tensor(n_rows)
+            )
+        else:
+            batch = self.buffer[:n_rows]
+            if self._pre is not None:
+                batch = self._pre.transform(batch)
+            batch = self._encode(batch)
+        return np.argmax(self._model.predict_on_batch(batch), axis=1)
+
+
 def class_index_predictor(estimator, classes):
-    """A function from a batch of rows to the indices of the predicted classes.
+    """A :class:`_Predictor` of the indices (in ``classes``) of predicted classes.
 
     Our Keras classifiers (also as the last step of a Pipeline) are called
     through their compiled prediction function on the whole batch
@@ -198,16 +277,15 @@ def class_index_predictor(estimator, classes):
         and model is not None
         and model.output_shape[-1] == len(classes)
     ):
-        encode = final.feature_encoder_.transform
+        import keras
 
-        def predict(batch):
-            if pre is not None:
-                batch = pre.transform(batch)
-            return np.argmax(model.predict_on_batch(encode(batch)), axis=1)
-
-        return predict
-    indices = _label_indices(np.asarray(classes))
-    return lambda batch: indices(estimator.predict(batch))
+        encoder = final.feature_encoder_
+        identity = type(encoder).__name__ == "FunctionTransformer" and (
+            getattr(encoder, "func", "?") is None
+        )
+        shareable = pre is None and identity and keras.backend.backend() == "tensorflow"
+        return _KerasPredictor(model, pre, encoder.transform, shareable)
+    return _Predictor(estimator, classes)
 
 
 def count_votes(predict, X, keys, draws, *, stage, n_draws, n_classes, batch_size):
@@ -215,8 +293,8 @@ def count_votes(predict, X, keys, draws, *, stage, n_draws, n_classes, batch_siz
 
     Parameters
     ----------
-    predict : callable
-        Batch of noisy rows -> class indices (:func:`class_index_predictor`).
+    predict : _Predictor
+        From :func:`class_index_predictor`.
     X : ndarray of shape (n_samples, n_features)
         Clean rows, float32 or float64, C order.
     keys : list of tuple
@@ -235,13 +313,13 @@ def count_votes(predict, X, keys, draws, *, stage, n_draws, n_classes, batch_siz
     n_samples = len(X)
     counts = np.zeros((n_samples, n_classes), dtype=np.int64)
     rows = min(batch_size, n_samples * n_draws)
-    buffer = np.empty((rows, X.shape[1]), dtype=X.dtype)
+    buffer = predict.allocate(rows, X.shape[1], X.dtype)
     owner = np.empty(rows, dtype=np.intp)
     filled = 0
 
     def tally(n_rows):
         who = owner[:n_rows]
-        predicted = np.asarray(predict(buffer[:n_rows]))
+        predicted = np.asarray(predict(n_rows))
         low, high = who[0], who[-1] + 1
         flat = (who - low) * n_classes + predicted
         counts[low:high] += np.bincount(

@@ -431,9 +431,29 @@ def test_keras_fast_path_predicts_what_predict_does(digits):
     ).fit(X, y)
     noisy = GaussianNoise(scale=0.25, random_state=1).fit_transform(X)
     fast = class_index_predictor(smooth.estimator_, smooth.classes_)
-    assert np.array_equal(
-        smooth.classes_[fast(noisy)], smooth.estimator_.predict(noisy)
-    )
+    buffer = fast.allocate(len(noisy), noisy.shape[1], noisy.dtype)
+    assert fast._tensor is not None  # the model reads the buffer, no copy
+    buffer[...] = noisy
+    expected = smooth.estimator_.predict(noisy)
+    assert np.array_equal(smooth.classes_[fast(len(noisy))], expected)
+    assert np.array_equal(smooth.classes_[fast(7)], expected[:7])
+    buffer[:7] = 0.0  # the next call sees the new values
+    zeros = smooth.estimator_.predict(np.zeros((7, noisy.shape[1]), noisy.dtype))
+    assert np.array_equal(smooth.classes_[fast(7)], zeros)
     a = smooth.certify(X[:4], n0=20, n=300)
     b = smooth.certify(X[:4], n0=20, n=300, batch_size=64)
     assert _same(a, b)
+
+
+def test_keras_in_a_pipeline_predicts_what_the_pipeline_does(digits):
+    from skmnistnoise import GlobalStandardScaler, MLPClassifier
+
+    X, y = digits.data[:300], digits.target[:300]
+    pipe = Pipeline(
+        [("scale", GlobalStandardScaler()), ("mlp", MLPClassifier(epochs=1))]
+    ).fit(X, y)
+    noisy = GaussianNoise(scale=0.25, random_state=1).fit_transform(X)
+    fast = class_index_predictor(pipe, pipe.classes_)
+    fast.allocate(len(noisy), noisy.shape[1], noisy.dtype)[...] = noisy
+    assert fast._tensor is None  # the scaler makes a new array anyway
+    assert np.array_equal(pipe.classes_[fast(len(noisy))], pipe.predict(noisy))
