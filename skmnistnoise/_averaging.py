@@ -290,9 +290,13 @@ class NoiseAveragedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         alpha : float, default=0.001
             Probability that a certificate is wrong, in (0, 1).
         batch_size : int or None, default=None
-            Noisy copies per prediction call; None means 4096. The result does
-            not depend on it (the noise does not, nor our classifiers'
-            predictions); memory is one batch of noisy copies, whatever ``n``.
+            Noisy copies per prediction call; None means 4096. The noise does
+            not depend on it, nor do the counts of a classifier whose
+            prediction of a row does not depend on its batch (scikit-learn's;
+            TensorFlow may round the last bits of a probability differently
+            for other batch shapes, which can change a count only where two
+            classes tie to about 1e-7). Memory is one batch of noisy copies,
+            whatever ``n``.
 
         Returns
         -------
