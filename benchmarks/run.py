@@ -23,6 +23,15 @@ measured side by side in this process (alternating, several repeats, median):
   16 batches during those epochs (its time taken off the training clock), so
   both sample the same stretch of time; ``convnet_fraction_of_gemm`` their
   ratio.
+* ``certify_fraction_of_gemm``: the ConvNet's noisy forward passes per
+  second in ``NoiseAveragedClassifier.certify`` (``2 x`` forward multiply-adds
+  per pass, ``n0 + n`` passes per image) over numpy's GEMM rate, the two timed
+  alternately; ``vote_fraction_of_gemm`` the same for ``predict_proba`` of a
+  ``NoiseAveragedClassifier`` (the existing vote, predicted through SciKeras).
+  ``certify_extra_memory_ratio``: the peak of what ``certify`` allocates
+  through numpy (tracemalloc) over one batch of noisy float32 copies, at
+  ``n`` and ``4 n`` draws (memory must not grow with ``n``); TensorFlow's own
+  buffers (the network's activations) are not traced.
 * ``xla_slowdown_convnet`` / ``xla_slowdown_mlp``: an epoch with
   ``jit_compile=True`` against the default ``jit_compile=False`` (steady
   state: the epoch after the compiling one).
@@ -72,6 +81,8 @@ GOALS = {
     "pipeline_overhead_ratio": ("<=", 1.05),
     "pipeline_overhead_ratio_convnet": ("<=", 1.05),
     "convnet_fraction_of_gemm": (">=", 0.6),
+    "certify_fraction_of_gemm": (">=", 0.6),
+    "certify_extra_memory_ratio": ("<=", 1.1),
     "cached_rerun_ratio": ("<=", 0.02),
     "sweep_peak_rss_gb": ("<=", 2.5),
 }
@@ -99,6 +110,9 @@ class Sizes:
     rerun_repeats: int = 5
     rerun_epochs: int = 2
     sweep_step_rows: tuple = (None, None)  # full MNIST
+    certify_images: int = 4
+    certify_n: int = 5_000
+    certify_repeats: int = 3
 
 
 QUICK = Sizes(
@@ -117,6 +131,9 @@ QUICK = Sizes(
     rerun_repeats=3,
     rerun_epochs=1,
     sweep_step_rows=(2_000, 500),
+    certify_images=2,
+    certify_n=2_000,
+    certify_repeats=3,
 )
 
 
@@ -403,6 +420,70 @@ def bench_convnet_throughput(X, y, sizes):
     }
 
 
+def bench_certify(X_train, y_train, X_test, sizes):
+    """Noisy forward GFLOP/s of ``certify`` on the ConvNet against numpy's GEMM.
+
+    The ConvNet is trained one epoch (its speed does not depend on its
+    weights); ``certify`` runs on ``certify_images`` test images with
+    ``n0=100`` and ``n=certify_n``, the existing vote (``predict_proba`` with
+    as many draws of 512 images) and one GEMM alternately, ``certify_repeats``
+    rounds, medians. Memory: tracemalloc's peak during ``certify`` over the
+    bytes of one batch of noisy copies, at ``n`` and at ``4 n``.
+    """
+    from flops import forward_macs
+
+    from skmnistnoise import ConvNetClassifier, GaussianNoise, NoiseAveragedClassifier
+    from skmnistnoise._certify import DEFAULT_BATCH_SIZE
+
+    n0, n = 100, sizes.certify_n
+    X_cert = X_test[: sizes.certify_images]
+    smooth = NoiseAveragedClassifier(
+        ConvNetClassifier(epochs=1, random_state=0),
+        noise=GaussianNoise(scale=0.5),
+        random_state=0,
+    ).fit(X_train, y_train)
+    macs = forward_macs(smooth.estimator_.model_)
+    passes = len(X_cert) * (n0 + n)
+    X_vote = X_test[:512]
+    vote_draws = max(1, passes // len(X_vote))
+    vote = smooth.set_params(n_draws=vote_draws)
+    gemm = _Gemm(sizes.gemm_size)
+    smooth.certify(X_cert[:1], n0=10, n=DEFAULT_BATCH_SIZE)  # trace the batch shape
+    vote.predict_proba(X_vote[:8])
+    medians = interleaved(
+        {
+            "certify": lambda: smooth.certify(X_cert, n0=n0, n=n),
+            "gemm": gemm,
+            "vote": lambda: vote.predict_proba(X_vote),
+        },
+        sizes.certify_repeats,
+    )
+    gemm_gflops = gemm.gflops(medians["gemm"])
+    certify_gflops = 2 * macs * passes / medians["certify"] / 1e9
+    vote_gflops = 2 * macs * vote_draws * len(X_vote) / medians["vote"] / 1e9
+    batch_bytes = DEFAULT_BATCH_SIZE * X_cert.shape[1] * X_cert.dtype.itemsize
+    peaks = {}
+    for draws in (n, 4 * n):
+        _, peaks[draws] = traced_peak(lambda d=draws: smooth.certify(X_cert[:1], n=d))
+    return {
+        "certify_fraction_of_gemm": certify_gflops / gemm_gflops,
+        "vote_fraction_of_gemm": vote_gflops / gemm_gflops,
+        "certify_extra_memory_ratio": max(peaks.values()) / batch_bytes,
+        "details": {
+            "certify_gflops": certify_gflops,
+            "certify_passes_per_s": passes / medians["certify"],
+            "certify_gemm_gflops": gemm_gflops,
+            "vote_gflops": vote_gflops,
+            "certify_seconds": medians,
+            "certify_images": len(X_cert),
+            "certify_n0_n": [n0, n],
+            "certify_batch_bytes": batch_bytes,
+            "certify_peak_bytes": {str(k): v for k, v in peaks.items()},
+            "vote_draws_of_512_images": vote_draws,
+        },
+    }
+
+
 class _EpochTimes(keras.callbacks.Callback):
     """The wall time of every epoch."""
 
@@ -508,6 +589,9 @@ def machine():
         "scikit-learn": sklearn.__version__,
         "keras": keras.__version__,
         "keras_backend": keras.backend.backend(),
+        # TensorFlow's oneDNN kernels: the ConvNet's forward pass is about 1.5x
+        # as fast with TF_ENABLE_ONEDNN_OPTS=1 on this CPU (not TF's default here).
+        "tf_enable_onednn_opts": os.environ.get("TF_ENABLE_ONEDNN_OPTS"),
         "skmnistnoise": skmnistnoise.__version__,
     }
     try:
@@ -584,6 +668,15 @@ def run(sizes, data_home, log=print):
     )
     details.update(throughput.pop("details"))
     figures.update(throughput)
+
+    certified = step(
+        "certify on the ConvNet and GEMM",
+        lambda: bench_certify(
+            X_train[:2048], y_train[:2048], X[sizes.n_train :], sizes
+        ),
+    )
+    details.update(certified.pop("details"))
+    figures.update(certified)
 
     n_xla = min(sizes.xla_rows, len(X_train))
     xla = step(

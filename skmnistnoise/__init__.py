@@ -16,6 +16,8 @@ __version__ = "0.1.0"
 
 _PUBLIC = {
     "ConvNetClassifier": "._classifiers",
+    "average_certified_radius": "._certify",
+    "certified_accuracy": "._certify",
     "GaussianNoise": "._noise",
     "GlobalStandardScaler": "._preprocessing",
     "ImpulseNoise": "._noise",

@@ -114,3 +114,31 @@ def test_the_table_says_which_goals_are_met(bench):
     assert "| `noise_speedup` | 2 | >= 1.3 | yes |" in lines
     assert "| `sweep_peak_rss_gb` | 3 | <= 2.5 | no |" in lines
     assert "| `gemm_gflops` | 300 |  |  |" in lines
+
+
+def test_certify_script_summarises_against_cohen():
+    certify = _load("certify")
+    import numpy as np
+
+    indices = certify.certified_images(500)
+    assert len(indices) == 500 and np.all(indices % 20 == 0) and indices[-1] == 9980
+    certificate = {
+        "prediction": np.array([1, 2, 3, 4]),
+        "radius": np.array([0.3, 1.2, 0.0, 2.5]),
+        "abstained": np.array([False, False, True, False]),
+    }
+    settings = {
+        "model": "convnet", "sigma": 0.5, "recipe": "adam-no-dropout", "epochs": 12,
+        "seed": 0, "n0": 100, "n": 10_000, "alpha": 0.001, "n_train": 60_000,
+        "onednn": "1", "batch_size": 4096,
+    }  # fmt: skip
+    run = certify.summarise(settings, certificate, [1, 2, 3, 0], 10.0, 20.0)
+    assert run["certified_accuracy"] == {
+        "0": 0.5, "0.25": 0.5, "0.5": 0.25, "0.75": 0.25, "1": 0.25, "1.5": 0.0,
+        "2": 0.0,
+    }  # fmt: skip
+    assert run["acr"] == (0.3 + 1.2) / 4 and run["wall_s"] == 30.0
+    assert run["cohen_certified_accuracy"]["1.5"] == 0.656
+    table = certify.markdown([run])
+    assert "| convnet | adam-no-dropout | 0.5 | 0.500 | 0.500 | 0.250 |" in table
+    assert "| Cohen et al. LeNet | Gaussian, 90 epochs | 1 | 0.954 |" in table
