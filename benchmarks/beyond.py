@@ -79,43 +79,32 @@ def _classifier(model, sigma, epochs, recipe="adam"):
 def draw_prefix_scores(smooth, X, y, draws):
     """Accuracy of ``smooth`` at ``n_draws=k``, every k in ``draws``, soft and hard.
 
-    Draw j of a ``NoiseAveragedClassifier`` is the same for every ``n_draws``
-    (the j-th noisy copy of X from its seed), and its votes are summed over
-    the draws in order, so one pass over ``max(draws)`` draws gives the
-    accuracy at every k, soft and hard, exactly as ``score`` with that
-    ``n_draws`` and ``voting`` would: 100 predictions instead of 221. Checked
-    against ``score`` at the smallest k > 1, both votings. ``predict_s`` is
-    the time the shared pass took to reach k draws.
+    ``NoiseAveragedClassifier.staged_predict_proba`` gives the averaged
+    probabilities after each k from one pass over ``max(draws)`` draws,
+    exactly what ``predict_proba`` with that ``n_draws`` gives: one pass per
+    voting instead of one per k and voting. Checked against ``score`` at the
+    smallest k > 1, both votings. ``predict_s`` is the time the pass took to
+    reach k draws.
     """
     import numpy as np
 
-    noise = smooth._noise_for_call(X)
-    X = noise._validate_X(X, reset=False)
     classes = smooth.classes_
-    soft = np.zeros((len(X), len(classes)))
-    hard = np.zeros_like(soft)
-    noisy = np.empty_like(X)
-    rows = np.arange(len(X))
     evaluations = []
-    start = time.perf_counter()
-    for draw in range(max(draws)):
-        noise._apply(X, draw=draw, active=True, out=noisy)
-        proba = smooth.estimator_.predict_proba(noisy)
-        soft += proba
-        hard[rows, np.argmax(proba, axis=1)] += 1
-        k = draw + 1
-        if k in draws:
-            for voting, votes in (("soft", soft), ("hard", hard))[: 2 if k > 1 else 1]:
-                accuracy = float(np.mean(classes[np.argmax(votes, axis=1)] == y))
-                evaluations.append(
-                    {
-                        "draws": k,
-                        "voting": voting,
-                        "test_accuracy": accuracy,
-                        "predict_s": round(time.perf_counter() - start, 1),
-                    }
-                )
-                print(f"  k={k} {voting}: {accuracy:.4f}", flush=True)
+    for voting in ("soft", "hard"):
+        smooth.set_params(voting=voting)
+        ks = sorted(k for k in draws if voting == "soft" or k > 1)
+        start = time.perf_counter()
+        for k, proba in zip(ks, smooth.staged_predict_proba(X, n_draws=ks)):
+            accuracy = float(np.mean(classes[np.argmax(proba, axis=1)] == y))
+            evaluations.append(
+                {
+                    "draws": k,
+                    "voting": voting,
+                    "test_accuracy": accuracy,
+                    "predict_s": round(time.perf_counter() - start, 1),
+                }
+            )
+            print(f"  k={k} {voting}: {accuracy:.4f}", flush=True)
     check = min(k for k in draws if k > 1)
     for voting in ("soft", "hard"):
         smooth.set_params(n_draws=check, voting=voting)
@@ -123,6 +112,7 @@ def draw_prefix_scores(smooth, X, y, draws):
             e for e in evaluations if (e["draws"], e["voting"]) == (check, voting)
         )
         assert float(smooth.score(X, y)) == expected["test_accuracy"], voting
+    evaluations.sort(key=lambda e: (e["draws"], e["voting"] != "soft"))
     return evaluations
 
 

@@ -17,19 +17,31 @@ noise studies, for any classifier; for the same seeded pipeline its test
 scores equal ``validation_curve``'s bit for bit (``tests/test_sweep.py``).
 """
 
-from ._registry import (
-    MODEL_NAMES,
-    MODELS,
-    NOISES,
-    NOTEBOOK_SCALES,
-    PROTOCOLS,
-    SEVERITIES,
-    make_noise,
-    make_study_pipeline,
-)
-from ._results import COLUMNS, EPOCH_COLUMNS, SweepResults, matrix_from_results
+from . import _registry, _results
+from ._registry import make_noise, make_study_pipeline
+from ._results import SweepResults, matrix_from_results
 from ._store import ResultStore
 from ._sweep import noise_sweep, robustness_matrix, run_study
+
+#: The study's models: the MLP notebook's network and the ConvNet notebook's.
+MODELS = _registry.MODELS
+#: Their names in tables and figures.
+MODEL_NAMES = _registry.MODEL_NAMES
+#: The noise models of :func:`make_noise`, by name.
+NOISES = _registry.NOISES
+#: Where the noise sits: on [0, 1] pixels for both models ("pixel"), or as in
+#: the notebooks, after the MLP's standardisation ("notebooks").
+PROTOCOLS = _registry.PROTOCOLS
+#: The notebooks' noise scales, 0 (the no-noise baseline) included.
+NOTEBOOK_SCALES = _registry.NOTEBOOK_SCALES
+#: ImageNet-C's five severities per noise, as scales on pixels in [0, 1]
+#: (Gaussian and speckle sigma, salt-and-pepper amount, 1 / photons for shot
+#: noise); ``make_noise(noise, severity=k)`` and ``run_study(severities=...)``.
+SEVERITIES = _registry.SEVERITIES
+#: Columns of results.csv, in order (other ``scoring`` names add theirs).
+COLUMNS = _results.COLUMNS
+#: The per-epoch curves of a Keras classifier's row, one value an epoch.
+EPOCH_COLUMNS = _results.EPOCH_COLUMNS
 
 __all__ = [
     "COLUMNS",

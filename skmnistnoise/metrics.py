@@ -20,9 +20,15 @@ the noises of a model.
 
 import numpy as np
 
+from ._certify import average_certified_radius, certified_accuracy
 from ._results import ARM, SweepResults
 
-__all__ = ["corruption_scores", "mean_corruption_errors"]
+__all__ = [
+    "average_certified_radius",
+    "certified_accuracy",
+    "corruption_scores",
+    "mean_corruption_errors",
+]
 
 _GROUP = ARM
 # numpy < 2 names it trapz.

@@ -1034,6 +1034,18 @@ class NoisySamplesDisplay:
 def plot_noisy_samples(X, **kwargs):
     """The figure of :meth:`NoisySamplesDisplay.from_data`.
 
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features) or (n_samples, h, w)
+        Images in [0, 1] pixels; the first ``n_images`` are shown.
+    **kwargs : dict
+        ``scales``, ``noises``, ``n_images``, ``image_shape``,
+        ``random_state``, as in :meth:`NoisySamplesDisplay.from_data`.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+
     Examples
     --------
     >>> from skmnistnoise.datasets import load_digits
@@ -1049,13 +1061,27 @@ def plot_noisy_samples(X, **kwargs):
 def plot_accuracy_vs_scale(results, *, x="scale", ax=None):
     """The figure of :meth:`AccuracyScaleDisplay.from_results`.
 
+    Parameters
+    ----------
+    results : SweepResults, list of dict or DataFrame
+        The result table.
+    x : {"scale", "pixel_scale"}, default="scale"
+        The scale as swept, or in [0, 1]-pixel units.
+    ax : matplotlib Axes or None, default=None
+        Where to draw; None makes a new figure.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+
     Examples
     --------
-    >>> from skmnistnoise.experiment import run_study
+    >>> from skmnistnoise.experiment import SweepResults
     >>> from skmnistnoise.plotting import plot_accuracy_vs_scale
-    >>> results = run_study(models=["mlp"], scales=[0, 1], epochs=1,
-    ...                     hidden_layer_sizes=(16,), random_state=0)
-    >>> fig = plot_accuracy_vs_scale(results)
+    >>> rows = [{"model": "mlp", "noise": "additive", "scale": s, "pixel_scale": s,
+    ...          "fold": 0, "train_accuracy": a, "test_accuracy": a, "n_classes": 10}
+    ...         for s, a in [(0.0, .97), (1.0, .62)]]
+    >>> fig = plot_accuracy_vs_scale(SweepResults(rows))
     >>> [line.get_label() for line in fig.axes[0].get_lines()]
     ['MLP train', 'MLP test', 'chance (0.1)']
     """
@@ -1063,7 +1089,29 @@ def plot_accuracy_vs_scale(results, *, x="scale", ax=None):
 
 
 def plot_accuracy_vs_epoch(results, *, model=None, noise=None):
-    """The figure of :meth:`EpochCurveDisplay.from_results`."""
+    """The figure of :meth:`EpochCurveDisplay.from_results`.
+
+    Parameters
+    ----------
+    results : SweepResults, list of dict or DataFrame
+        A table with per-epoch curves.
+    model, noise : str, sequence of str or None, default=None
+        The arms to draw; None draws all.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from skmnistnoise.experiment import SweepResults
+    >>> from skmnistnoise.plotting import plot_accuracy_vs_epoch
+    >>> rows = [{"model": "mlp", "noise": "additive", "scale": s, "fold": 0,
+    ...          "epoch_train_accuracy": [.5, .8], "epoch_test_accuracy": [.4, .7]}
+    ...         for s in (0.0, 1.0)]
+    >>> len(plot_accuracy_vs_epoch(SweepResults(rows)).axes)  # train, validation
+    2
+    """
     return EpochCurveDisplay.from_results(results, model=model, noise=noise).figure_
 
 
@@ -1077,10 +1125,27 @@ def plot_model_comparison(results):
     swept scale is in pixel standard deviations; ``pixel_scale`` puts both
     models on one axis). Two :class:`AccuracyScaleDisplay` side by side.
 
+    Parameters
+    ----------
+    results : SweepResults, list of dict or DataFrame
+        A table with one or more models, with losses.
+
     Returns
     -------
     fig : matplotlib.figure.Figure
         Two axes: accuracy, test loss.
+
+    Examples
+    --------
+    >>> from skmnistnoise.experiment import SweepResults
+    >>> from skmnistnoise.plotting import plot_model_comparison
+    >>> rows = [{"model": m, "noise": "additive", "scale": s, "pixel_scale": s,
+    ...          "fold": 0, "train_accuracy": a, "test_accuracy": a,
+    ...          "train_loss": 1 - a, "test_loss": 1 - a}
+    ...         for m in ("mlp", "convnet") for s, a in [(0.0, .97), (1.0, .62)]]
+    >>> fig = plot_model_comparison(SweepResults(rows))
+    >>> [ax.get_ylabel() for ax in fig.axes]
+    ['accuracy', 'test loss (cross-entropy)']
     """
     results = SweepResults.coerce(results)
     _check_not_empty(results, "plot_model_comparison")
@@ -1100,5 +1165,29 @@ def plot_model_comparison(results):
 
 
 def plot_robustness_matrix(results, *, ax=None, **where):
-    """The figure of :meth:`RobustnessMatrixDisplay.from_results`."""
+    """The figure of :meth:`RobustnessMatrixDisplay.from_results`.
+
+    Parameters
+    ----------
+    results : SweepResults, list of dict or DataFrame
+        The table of :func:`~skmnistnoise.experiment.robustness_matrix`.
+    ax : matplotlib Axes or None, default=None
+        Where to draw; None makes a new figure.
+    **where : dict
+        Select rows first (e.g. ``model="convnet"``).
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from skmnistnoise.experiment import SweepResults
+    >>> from skmnistnoise.plotting import plot_robustness_matrix
+    >>> rows = [{"model": "mlp", "noise": "additive", "scale": s, "fold": 0,
+    ...          "test_scales": [0.0, 1.0], "test_accuracy_at": acc}
+    ...         for s, acc in [(0.0, [0.97, 0.41]), (1.0, [0.93, 0.82])]]
+    >>> [t.get_text() for t in plot_robustness_matrix(SweepResults(rows)).axes[0].texts]
+    ['0.970', '0.410', '0.930', '0.820']
+    """
     return RobustnessMatrixDisplay.from_results(results, ax=ax, **where).figure_

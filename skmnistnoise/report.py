@@ -204,6 +204,17 @@ def save_figure(fig, path, *, dpi=150):
     -------
     path : pathlib.Path
         The file written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from matplotlib.figure import Figure
+    >>> from skmnistnoise.report import save_figure
+    >>> fig = Figure()
+    >>> path = save_figure(fig, Path(tempfile.mkdtemp()) / "empty.svg")
+    >>> path.suffix, path.stat().st_size > 0
+    ('.svg', True)
     """
     path = Path(path)
     with atomic_write(path, "wb") as f:
