@@ -191,6 +191,65 @@ API_CASES = [
         ValueError,
         r"Negative values in data passed to ShotNoise: it needs non-negative X",
     ),
+    # -- noise that the dtype of X cannot hold: refused, never inf or NaN
+    (
+        "scale-beyond-float32",
+        lambda ctx: GaussianNoise(scale=1e39, random_state=0).fit_transform(ctx.X),
+        ValueError,
+        r"The 'scale' parameter of GaussianNoise is 1e\+39, beyond the range of "
+        r"float32 X \(largest value 3.4e\+38\): the noisy values would be "
+        r"infinite\. Give X as float64\.",
+    ),
+    (
+        "multiplicative-scale-beyond-float32",
+        lambda ctx: GaussianNoise(
+            scale=1e39, mode="multiplicative", random_state=0
+        ).fit_transform(ctx.X),
+        ValueError,
+        r"The 'scale' parameter of GaussianNoise is 1e\+39, beyond the range of "
+        r"float32 X",
+    ),
+    (
+        "multiplicative-noise-overflows-float32",
+        lambda ctx: GaussianNoise(
+            scale=1e38, mode="multiplicative", random_state=0
+        ).fit_transform(ctx.X * 1000),
+        ValueError,
+        r"GaussianNoise\(mode='multiplicative', random_state=0, scale=1e\+38\) on "
+        r"float32 X \(largest \|X\| 1e\+03\) gives values beyond the range of "
+        r"float32 .*infinities or NaN\. Lower the noise's parameters\. Give X as "
+        r"float64\.",
+    ),
+    (
+        "mean-beyond-float32",
+        lambda ctx: GaussianNoise(mean=-1e39).fit_transform(ctx.X),
+        ValueError,
+        r"The 'mean' parameter of GaussianNoise is -1e\+39, beyond the range of "
+        r"float32 X",
+    ),
+    (
+        "scale-overflows-float64",
+        lambda ctx: GaussianNoise(scale=1e308, random_state=0).fit_transform(
+            ctx.X.astype(np.float64)
+        ),
+        ValueError,
+        r"GaussianNoise\(random_state=0, scale=1e\+308\) on float64 X .*beyond the "
+        r"range of float64 \(largest 1.8e\+308\)",
+    ),
+    (
+        "impulse-low-beyond-float32",
+        lambda ctx: ImpulseNoise(low=-1e300, random_state=0).fit_transform(ctx.X),
+        ValueError,
+        r"The 'low' parameter of ImpulseNoise is -1e\+300, beyond the range of "
+        r"float32 X",
+    ),
+    (
+        "shot-counts-beyond-int64",
+        lambda ctx: ShotNoise(random_state=0).fit_transform(np.full((3, 4), 1e18)),
+        ValueError,
+        r"ShotNoise draws Poisson counts of mean X \* photons, at most 9.22e\+18: "
+        r"the largest value of X, 1e\+18, with photons=60.0 gives 6e\+19",
+    ),
     (
         "train-noise-not-a-transformer",
         lambda ctx: _tiny_mlp(train_noise=0.5).fit(ctx.X, ctx.y),
