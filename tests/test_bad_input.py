@@ -461,6 +461,20 @@ API_CASES = [
         r"\(64,\)",
     ),
     (
+        "partial-fit-unseen-class",
+        lambda ctx: ctx.fitted_mlp.partial_fit(ctx.X[:4], [0, 1, 2, 42]),
+        ValueError,
+        r"y has the classes \[42\], which MLPClassifier was not fitted on; its "
+        r"network has one output per known class, \[0, 1, 2, 3, 4, 5, 6, 7, 8, 9\]",
+    ),
+    (
+        "mlp-predict-beyond-float32",
+        lambda ctx: ctx.fitted_mlp.predict(np.full((2, 64), 1e39)),
+        ValueError,
+        r"X holds values beyond the range of float32, the type MLPClassifier "
+        r"computes in \(it was fitted on float32 X\)",
+    ),
+    (
         "convnet-not-a-square-image",
         lambda ctx: _tiny_convnet().fit(ctx.X[:, :10], ctx.y),
         ValueError,
