@@ -9,12 +9,16 @@ left half-written; a command-line row must also end with exit status 2 and one
 line on standard error, without a traceback.
 """
 
+import builtins
 import contextlib
+import errno
 import gzip
 import io
+import os
 import re
 import urllib.error
 import urllib.request
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -119,6 +123,76 @@ def _three_images_two_labels(ctx):
 
 def _html_page(ctx):
     _files(ctx, **{"page.gz": b"<html>Not Found</html>"})
+
+
+def _idx_header_of_2_to_the_64_values(ctx):
+    # 65536**4 = 2**64 wraps to 0 in np.prod's int64: the size check passed.
+    header = bytes([0, 0, 8, 4]) + (65536).to_bytes(4, "big") * 4
+    _files(
+        ctx,
+        **{
+            "huge.gz": gzip.compress(header),
+            "labels.gz": gzip.compress(ctx.idx_bytes(np.zeros(2))),
+        },
+    )
+
+
+def _no_images(ctx):
+    _files(
+        ctx,
+        **{
+            "empty.gz": gzip.compress(ctx.idx_bytes(np.zeros((0, 28, 28)))),
+            "labels.gz": gzip.compress(ctx.idx_bytes(np.zeros(0))),
+        },
+    )
+
+
+def _read_only(ctx, folder):
+    """Make ``folder`` refuse new entries, as a folder without write permission.
+
+    Emulated, so that it also holds for root (the suite's user on CI and in
+    containers), whom permissions do not stop: creating a folder or a file in
+    ``folder`` raises PermissionError.
+    """
+    folder = Path(folder).resolve()
+    real_mkdir, real_os_open, real_open = os.mkdir, os.open, builtins.open
+
+    def inside(path):
+        return Path(os.fsdecode(path)).resolve().parent == folder
+
+    def refuse(path):
+        raise PermissionError(errno.EACCES, "Permission denied", os.fsdecode(path))
+
+    def mkdir(path, *args, **kwargs):
+        if inside(path):
+            refuse(path)
+        return real_mkdir(path, *args, **kwargs)
+
+    def os_open(path, flags, *args, **kwargs):
+        if flags & (os.O_CREAT | os.O_WRONLY | os.O_RDWR) and inside(path):
+            refuse(path)
+        return real_os_open(path, flags, *args, **kwargs)
+
+    def open_(file, mode="r", *args, **kwargs):
+        if isinstance(file, str | os.PathLike) and set(mode) & set("wxa+"):
+            if inside(file):
+                refuse(file)
+        return real_open(file, mode, *args, **kwargs)
+
+    ctx.monkeypatch.setattr(os, "mkdir", mkdir)
+    ctx.monkeypatch.setattr(os, "open", os_open)
+    ctx.monkeypatch.setattr(builtins, "open", open_)
+
+
+def _data_home_read_only_offline(ctx):
+    _offline(ctx)
+    _read_only(ctx, ctx.home)
+
+
+def _mnist_folder_read_only_offline(ctx):
+    _offline(ctx)
+    (ctx.home / "mnist").mkdir()
+    _read_only(ctx, ctx.home / "mnist")
 
 
 def _load_idx(ctx, images, labels):
@@ -624,6 +698,38 @@ API_CASES = [
         OSError,
         r"page\.gz is not a readable IDX file",
         _html_page,
+    ),
+    (
+        "idx-header-overflows",
+        lambda ctx: _load_idx(ctx, "huge.gz", "labels.gz"),
+        ValueError,
+        r"huge\.gz declares shape \(65536, 65536, 65536, 65536\) "
+        r"\(18,446,744,073,709,551,616 values\) but holds 0 values",
+        _idx_header_of_2_to_the_64_values,
+    ),
+    (
+        "idx-no-images",
+        lambda ctx: _load_idx(ctx, "empty.gz", "labels.gz"),
+        ValueError,
+        r"empty\.gz declares shape \(0, 28, 28\): it holds no data",
+        _no_images,
+    ),
+    (
+        "data-home-read-only-offline",
+        lambda ctx: _fetch_test(ctx, download_if_missing=True),
+        OSError,
+        rf"^MNIST file {TEST_IMAGES} is missing \(looked in .*home/mnist, .*home\) "
+        r"and has to be downloaded, but .*home/mnist cannot be written \(Permission "
+        r"denied\); nothing was downloaded\. Copy the file",
+        _data_home_read_only_offline,
+    ),
+    (
+        "mnist-folder-read-only-offline",
+        lambda ctx: _fetch_test(ctx, download_if_missing=True),
+        OSError,
+        rf"^MNIST file {TEST_IMAGES} is missing .* but .*home/mnist cannot be "
+        r"written \(Permission denied\); nothing was downloaded",
+        _mnist_folder_read_only_offline,
     ),
     (
         "dataset-unknown",
