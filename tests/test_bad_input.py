@@ -325,6 +325,22 @@ API_CASES = [
         r"the largest value of X, 1e\+18, with photons=60.0 gives 6e\+19",
     ),
     (
+        "sweep-scale-overflows-the-network",
+        lambda ctx: noise_sweep(
+            make_study_pipeline("mlp", epochs=1, random_state=0),
+            np.tile(ctx.X, (5, 1)),  # 300 rows: 3 steps, enough to diverge
+            np.tile(ctx.y, 5),
+            param_range=[1e37],
+            cv=2,
+            store=ctx.store,
+        ),
+        ValueError,
+        # Was "Input contains NaN" from log_loss, after training.
+        r"MLPClassifier's network computed NaN or infinite class probabilities for "
+        r"X, whose largest absolute value is .*e\+37: its (training diverged|"
+        r"activations overflowed)",
+    ),
+    (
         "train-noise-not-a-transformer",
         lambda ctx: _tiny_mlp(train_noise=0.5).fit(ctx.X, ctx.y),
         ValueError,
