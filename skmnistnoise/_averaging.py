@@ -6,7 +6,11 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import check_array, check_is_fitted
+from sklearn.utils.validation import (
+    _check_feature_names,
+    check_array,
+    check_is_fitted,
+)
 
 from ._noise import GaussianNoise, _BaseNoise
 from ._validation import check_same_length, check_X_shape
@@ -124,8 +128,12 @@ class NoiseAveragedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
             )
         check_X_shape(X, type(self).__name__)
         check_same_length(X, y)
+        # Feature names are this meta-estimator's to record and check: the
+        # estimator sees arrays at fit as at predict (the noise makes arrays),
+        # so it never warns "X does not have valid feature names".
+        _check_feature_names(self, X, reset=True)
         # Refused here, not only at predict, where the noise refuses it.
-        check_array(X, dtype=None, ensure_all_finite=True, input_name="X")
+        X = check_array(X, dtype=None, ensure_all_finite=True, input_name="X")
         self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
         self.classes_ = self.estimator_.classes_
         if hasattr(self.estimator_, "n_features_in_"):
@@ -155,6 +163,7 @@ class NoiseAveragedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         """
         check_is_fitted(self)
         check_X_shape(X, type(self).__name__)
+        _check_feature_names(self, X, reset=False)
         noise = self._noise_for_call(X)
         X = noise._validate_X(X, reset=False)
         total = np.zeros((len(X), len(self.classes_)))

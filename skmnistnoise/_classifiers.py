@@ -21,7 +21,11 @@ from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils._tags import ClassifierTags
-from sklearn.utils.validation import _num_samples, check_array
+from sklearn.utils.validation import (
+    _check_feature_names,
+    _num_samples,
+    check_array,
+)
 
 from ._models import build_convnet, build_mlp
 from ._noise import _check_noise_estimator
@@ -427,20 +431,112 @@ class _NoiseStudyClassifier(KerasClassifier):
             check_X_shape(X, name, allow_nd=True)
             if y is not None:
                 check_same_length(X, y)
-            elif not sp.issparse(X):
+            # Recorded in fit and checked after, as scikit-learn's estimators do
+            # (SciKeras turns a DataFrame into an array without either).
+            _check_feature_names(self, X, reset=reset)
+            if y is None and not sp.issparse(X):
                 # SciKeras checks X alone without naming it: "Input contains NaN".
                 X = check_array(X, allow_nd=True, dtype=None, input_name="X")
-        X, y = super()._validate_data(X, y, reset=reset, y_numeric=y_numeric)
+        if reset or X is None:
+            X, y = super()._validate_data(X, y, reset=reset, y_numeric=y_numeric)
+        else:
+            _, y = super()._validate_data(None, y, y_numeric=y_numeric)
+            X = self._validate_fitted_X(X)
         if reset and y is not None:
             check_two_classes(y, name)
+        elif X is not None and y is not None:
+            self._check_known_classes(y)
         return X, y
+
+    def _validate_fitted_X(self, X):
+        """X for a fitted network: checked, and cast where its dtype is another.
+
+        The one check of X after ``fit`` (``predict``, ``partial_fit``, warm
+        fits): SciKeras's, except that X of any real dtype is taken, as every
+        scikit-learn estimator takes it. SciKeras refused X that does not cast
+        safely to the training dtype (float64 after float32, floats after
+        uint8); such X is cast to the network's float type (the network
+        computes in it whatever X is), or float64 for 64-bit integer training
+        data.
+        """
+        name = type(self).__name__
+        if sp.issparse(X) and not isinstance(X, sp.sparray):
+            X = sp.lil_matrix(X)  # SciKeras: formats TensorFlow takes
+        kind = (X.dtype if sp.issparse(X) else np.asarray(X).dtype).kind
+        X = check_array(
+            X,
+            allow_nd=True,
+            # SciKeras's: strings and objects become Keras's float type.
+            dtype=keras.backend.floatx() if kind in "OUS" else None,
+            accept_sparse=True,
+            input_name="X",
+        )
+        if not np.can_cast(X.dtype, self.X_dtype_):
+            target = np.result_type(self.X_dtype_, keras.backend.floatx())
+            with np.errstate(over="ignore"):
+                X = X.astype(target)
+            if not np.isfinite(X.tocoo().data if sp.issparse(X) else X).all():
+                raise ValueError(
+                    f"X holds values beyond the range of {target}, the type "
+                    f"{name} computes in (it was fitted on {self.X_dtype_} X)."
+                )
+        if X.ndim != len(self.X_shape_):
+            raise ValueError(
+                f"X has {X.ndim} dimensions, but this {name} is expecting "
+                f"{len(self.X_shape_)} dimensions in X."
+            )
+        if X.shape[1:] != self.X_shape_[1:]:
+            raise ValueError(
+                f"X has shape {X.shape[1:]}, but this {name} is expecting X of "
+                f"shape {self.X_shape_[1:]}"
+            )
+        return X
+
+    def _check_known_classes(self, y):
+        """Refuse training a fitted network on classes it has no output for."""
+        classes = getattr(self, "classes_", None)
+        if classes is None or np.ndim(y) != 1:
+            return
+        known = set(classes.tolist())
+        unseen = [c for c in np.unique(y).tolist() if c not in known]
+        if unseen:
+            raise ValueError(
+                f"y has the classes {unseen}, which {type(self).__name__} was not "
+                f"fitted on; its network has one output per known class, "
+                f"{classes.tolist()}. partial_fit and warm starts can only go on "
+                "training on those: to add classes, fit again on data of all of "
+                "them."
+            )
 
     def _predict_raw(self, X, **kwargs):
         if "batch_size" not in kwargs and "predict__batch_size" not in self.__dict__:
             kwargs["batch_size"] = _prediction_batch_size(
                 self.batch_size, _num_samples(X)
             )
-        return super()._predict_raw(X, **kwargs)
+        proba = super()._predict_raw(X, **kwargs)
+        if not np.isfinite(proba).all():
+            raise ValueError(self._not_finite_message(X))
+        return proba
+
+    def _not_finite_message(self, X):
+        """Why the network's outputs are NaN or infinite, in words."""
+        try:
+            largest = f"{float(abs(X).max()):.3g}"
+        except (TypeError, ValueError):
+            largest = "unknown"
+        losses = getattr(self, "history_", {}).get("loss", [])
+        diverged = bool(losses) and not np.isfinite(losses[-1])
+        return (
+            f"{type(self).__name__}'s network computed NaN or infinite class "
+            f"probabilities for X, whose largest absolute value is {largest}: "
+            + (
+                f"its training diverged (the last training loss is {losses[-1]}). "
+                if diverged
+                else "its activations overflowed. "
+            )
+            + "Keep X in the range the network is trained on (scale it, e.g. "
+            "with GlobalStandardScaler, or lower the noise scale)."
+        )
 
     def _fit_keras_model(
         self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs
@@ -541,6 +637,8 @@ class MLPClassifier(_NoiseStudyClassifier):
         Number of classes.
     n_features_in_ : int
         Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`, when X has string column names.
 
     See Also
     --------
@@ -554,7 +652,12 @@ class MLPClassifier(_NoiseStudyClassifier):
     different lengths, y of a single class, and at prediction X whose sample
     shape differs from the training data's. Image stacks ``(n, h, w)`` are
     flattened by the network. Labels may be of any type, strings included:
-    ``predict`` returns them.
+    ``predict`` returns them. After ``fit``, X of any real dtype is taken (a
+    network fitted on float32 predicts on float64 or integers, cast); a
+    DataFrame's column names are kept in ``feature_names_in_`` and checked as
+    scikit-learn does; ``partial_fit`` refuses classes the network has no
+    output for, naming them; NaN or infinite probabilities (a network that
+    overflowed or diverged) are an error, not a prediction.
 
     Parameters are checked by ``fit``, ``partial_fit`` and ``initialize``
     before anything is built: a value of the wrong type or out of range (say
@@ -695,6 +798,8 @@ class ConvNetClassifier(_NoiseStudyClassifier):
         Number of classes.
     n_features_in_ : int
         Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`, when X has string column names.
 
     See Also
     --------

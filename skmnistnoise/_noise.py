@@ -38,6 +38,9 @@ _BLOCK_ROWS = 256
 _THREADED_MIN_SIZE = 1 << 20
 
 
+# The largest mean NumPy's Poisson sampler takes (numpy/random/_common.pyx).
+_POISSON_LAM_MAX = np.iinfo(np.int64).max - np.sqrt(np.iinfo(np.int64).max) * 10
+
 # Caps the noise threads of a process, e.g. a Dask worker's (see LimitThreads).
 ENV_NUM_THREADS = "SKMNISTNOISE_NUM_THREADS"
 
@@ -197,6 +200,7 @@ class _BaseNoise(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             if active:
                 self._clip(out)
             return out
+        self._check_range(X)
         starts = range(0, X.shape[0], _BLOCK_ROWS)
 
         def one_block(start):
@@ -205,8 +209,13 @@ class _BaseNoise(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 self._entropy, spawn_key=(draw, start // _BLOCK_ROWS)
             )
             block = out[start:stop]
-            self._noisy_block(block, X[start:stop], np.random.default_rng(seed))
-            self._clip(block)
+            # Overflow is reported below, naming the parameters, not by NumPy.
+            with np.errstate(over="ignore", invalid="ignore"):
+                self._noisy_block(block, X[start:stop], np.random.default_rng(seed))
+                self._clip(block)
+            # min and max are NaN if any value is: two passes, no temporary.
+            if not (np.isfinite(block.min()) and np.isfinite(block.max())):
+                raise ValueError(self._overflow_message(X))
 
         n_threads = min(_n_threads(), len(starts))
         if n_threads > 1 and X.size >= _THREADED_MIN_SIZE:
@@ -220,6 +229,34 @@ class _BaseNoise(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     def _clip(self, out):
         if self.clip is not None:
             np.clip(out, self.clip[0], self.clip[1], out=out)
+
+    # -- range of the dtype --------------------------------------------------
+    def _check_range(self, X):
+        """Refuse parameters that X's dtype cannot hold (subclasses)."""
+
+    def _refuse_beyond_dtype(self, name, X):
+        """A ValueError if parameter ``name`` is beyond the range of X's dtype."""
+        value = getattr(self, name)
+        largest = float(np.finfo(X.dtype).max)
+        if value is not None and abs(value) > largest:
+            raise ValueError(
+                f"The {name!r} parameter of {type(self).__name__} is {value!r}, "
+                f"beyond the range of {X.dtype} X (largest value {largest:.3g}): "
+                f"the noisy values would be infinite.{self._wider_dtype_hint(X)}"
+            )
+
+    @staticmethod
+    def _wider_dtype_hint(X):
+        return " Give X as float64." if X.dtype == np.float32 else ""
+
+    def _overflow_message(self, X):
+        largest = float(np.finfo(X.dtype).max)
+        return (
+            f"{self!r} on {X.dtype} X (largest |X| {float(np.abs(X).max()):.3g}) "
+            f"gives values beyond the range of {X.dtype} (largest {largest:.3g}): "
+            "the result would hold infinities or NaN. Lower the noise's "
+            f"parameters.{self._wider_dtype_hint(X)}"
+        )
 
     # -- tags --------------------------------------------------------------
     def __sklearn_tags__(self):
@@ -284,8 +321,11 @@ class GaussianNoise(_BaseNoise):
     Notes
     -----
     X must be 2-D, ``(n_samples, n_features)``; image stacks are refused with a
-    message, flatten them first. NaN and infinite values are refused. Float32
-    input gives float32 output and no float64 temporaries; other inputs are
+    message, flatten them first. NaN and infinite values are refused, and
+    none is made: a ``scale`` or ``mean`` beyond the range of X's dtype, or
+    noise that overflows it (``scale=1e38`` multiplying values of 1000 in
+    float32), is a ``ValueError`` that names the parameters. Float32 input
+    gives float32 output and no float64 temporaries; other inputs are
     converted to float64. The only array allocated is the output.
 
     Examples
@@ -335,6 +375,10 @@ class GaussianNoise(_BaseNoise):
 
     def _is_identity(self):
         return self.scale == 0
+
+    def _check_range(self, X):
+        self._refuse_beyond_dtype("scale", X)
+        self._refuse_beyond_dtype("mean", X)
 
     def _noisy_block(self, out, X, rng):
         rng.standard_normal(out=out, dtype=out.dtype)
@@ -426,6 +470,10 @@ class ImpulseNoise(_BaseNoise):
     def _is_identity(self):
         return self.amount == 0
 
+    def _check_range(self, X):
+        self._refuse_beyond_dtype("low", X)
+        self._refuse_beyond_dtype("high", X)
+
     def _noisy_block(self, out, X, rng):
         # One uniform per value: u < amount/2 -> low, u > 1 - amount/2 -> high.
         rng.random(out=out, dtype=out.dtype)
@@ -500,6 +548,19 @@ class ShotNoise(_BaseNoise):
 
     def _is_identity(self):
         return False
+
+    def _check_range(self, X):
+        # NumPy draws Poisson counts of mean up to about 9.2e18 (int64), else
+        # fails with a bare "lam value too large".
+        largest = float(X.max()) * self.photons
+        if largest > _POISSON_LAM_MAX:
+            raise ValueError(
+                f"ShotNoise draws Poisson counts of mean X * photons, at most "
+                f"{_POISSON_LAM_MAX:.3g}: the largest value of X, "
+                f"{float(X.max()):.3g}, with photons={self.photons!r} gives "
+                f"{largest:.3g}. Give X as intensities (e.g. pixels in [0, 1]) or "
+                "lower 'photons'."
+            )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -9,6 +9,29 @@ from ._validation import check_X_shape
 __all__ = ["GlobalStandardScaler"]
 
 
+def _all_finite(a):
+    """Whether an array holds no inf or NaN (two passes, no temporary)."""
+    return bool(np.isfinite(a.min()) and np.isfinite(a.max()))
+
+
+def _global_mean_std(X):
+    """Mean and standard deviation of all of X, in float64, finite if X is.
+
+    Accumulated in float64 (a float32 sum over 47 million pixels loses
+    digits). Values near float64's limit overflow the sum or the squares even
+    so: the statistics are then those of X divided by its largest absolute
+    value, scaled back, which is exact up to rounding.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean = float(X.mean(dtype=np.float64))
+        std = float(X.std(dtype=np.float64))
+    if np.isfinite(mean) and np.isfinite(std):
+        return mean, std
+    peak = float(np.abs(X).max())
+    scaled = np.divide(X, peak, dtype=np.float64)
+    return peak * float(scaled.mean()), peak * float(scaled.std())
+
+
 class GlobalStandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Standardise with one mean and one standard deviation over all features.
 
@@ -81,11 +104,9 @@ class GlobalStandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator
         """
         self._validate_params()
         X = self._validate_X(X, reset=True)
-        # Accumulate in float64: a float32 sum over 47 million pixels loses digits.
-        mean = float(X.mean(dtype=np.float64)) if self.with_mean else 0.0
-        std = float(X.std(dtype=np.float64)) if self.with_std else 1.0
-        self.mean_ = mean
-        self.scale_ = std if std > 0 else 1.0
+        mean, std = _global_mean_std(X)
+        self.mean_ = mean if self.with_mean else 0.0
+        self.scale_ = std if self.with_std and std > 0 else 1.0
         return self
 
     def transform(self, X):
@@ -103,8 +124,22 @@ class GlobalStandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator
         """
         check_is_fitted(self)
         X = self._validate_X(X, reset=False)
-        out = np.subtract(X, self.mean_, dtype=X.dtype)
-        out /= X.dtype.type(self.scale_)
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = np.subtract(X, self.mean_, dtype=X.dtype)
+            out /= X.dtype.type(self.scale_)
+        if not _all_finite(out):
+            # x - mean overflowed (values near the dtype's limit, of opposite
+            # signs): x / scale - mean / scale, in float64, is what fits.
+            with np.errstate(over="ignore", invalid="ignore"):
+                wide = X / self.scale_ - self.mean_ / self.scale_
+                out = wide.astype(X.dtype)
+            if not _all_finite(out):
+                raise ValueError(
+                    f"GlobalStandardScaler cannot standardise X into {X.dtype}: "
+                    f"(X - mean_) / scale_ with mean_={self.mean_!r} and "
+                    f"scale_={self.scale_!r} exceeds its range (X's values lie in "
+                    f"[{float(X.min()):.3g}, {float(X.max()):.3g}])."
+                )
         return out
 
     def inverse_transform(self, X):

@@ -4,19 +4,28 @@ A fit is defined by its dataset (a digest of X and y), the estimator and every
 parameter of every step (seeds and epochs included), the training and test
 rows, and the value swept. The key is the SHA-256 of that definition written
 as canonical JSON, so re-running a sweep finds what is already done, adding a
-scale trains only the new fits, and an interrupted sweep resumes.
+scale trains only the new fits, and an interrupted sweep resumes. Classes and
+functions are named by their public names (``skmnistnoise.GaussianNoise``, not
+the private module that defines it), so moving code between private modules
+keeps every key; a value that cannot be described faithfully (a lambda, a
+function defined inside another, a callable object) makes the fit
+uncacheable, never a key shared by two computations.
 
 Files are written to a temporary name in the store's folder, flushed and then
 renamed (:func:`~skmnistnoise._files.atomic_write`): a reader sees a whole
 record or none, whatever kills the writer, and several processes (or cluster
-workers) can finish fits at once. Every record carries the SHA-256 of its
-result: a record that cannot be read, belongs to another key or fails its
-checksum is reported with a warning that names the file and treated as missing,
-so the fit is computed again and the record replaced, never used.
+workers) can finish fits at once. A record is used only if it is complete, of
+the current format, holds its own key, matches its checksum, has a spec that
+hashes to its key and a result of the right shape; anything else is reported
+with a warning that names the file and treated as missing, so the fit is
+computed again and the record replaced, never used.
 """
 
+import functools
 import hashlib
+import importlib
 import json
+import types
 import warnings
 from numbers import Integral, Real
 from pathlib import Path
@@ -26,7 +35,14 @@ from sklearn.base import BaseEstimator
 
 from ._files import STALE_AFTER, atomic_write, remove_stale_temporaries
 
-__all__ = ["CorruptRecordWarning", "ResultStore", "canonical", "digest_arrays"]
+__all__ = [
+    "CorruptRecordWarning",
+    "NotReproducibleError",
+    "ResultStore",
+    "canonical",
+    "digest_arrays",
+    "record_problem",
+]
 
 # Bumped when the meaning of a stored record changes; older records are then
 # ignored rather than misread.
@@ -72,13 +88,119 @@ class NotReproducibleError(ValueError):
     """A fit whose definition cannot be pinned down (e.g. an unseeded step)."""
 
 
+def _lookup(name):
+    """The object a dotted name like ``"sklearn.pipeline.Pipeline"`` names, or None."""
+    parts = name.split(".")
+    for i in range(len(parts) - 1, 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+        except Exception:  # noqa: BLE001 - not a module, or one that fails
+            continue
+        try:
+            for attr in parts[i:]:
+                obj = getattr(obj, attr)
+        except AttributeError:
+            return None
+        return obj
+    return None
+
+
+def _public_name(obj):
+    """The shortest public dotted name a class or function is imported by, or None.
+
+    ``skmnistnoise.GaussianNoise`` rather than ``skmnistnoise._noise.
+    GaussianNoise``, ``sklearn.linear_model.LogisticRegression`` rather than
+    ``sklearn.linear_model._logistic.LogisticRegression``, Keras's exported
+    name (``keras.optimizers.Adam``) where it has one. The name is the module
+    path cut before its first private part, where the object is found again;
+    else its full path. None where no name leads back to this very object: a
+    lambda, a function defined inside another, a bound method.
+    """
+    module = getattr(obj, "__module__", None)
+    qualname = getattr(obj, "__qualname__", None)
+    if not isinstance(module, str) or not isinstance(qualname, str):
+        return None
+    if "<" in qualname:  # <lambda>, <locals>
+        return None
+    candidates = []
+    exported = getattr(obj, "__dict__", {}).get("_api_export_path")  # Keras
+    if isinstance(exported, str):
+        candidates.append(exported)
+    elif isinstance(exported, list | tuple):
+        candidates.extend(e for e in exported if isinstance(e, str))
+    parts = module.split(".")
+    for i, part in enumerate(parts, start=1):
+        if part.startswith("_"):
+            break
+        candidates.append(".".join(parts[:i]) + "." + qualname)
+    candidates.append(f"{module}.{qualname}")
+    for name in candidates:
+        if _lookup(name) is obj:
+            return name
+    return None
+
+
+def _class_name(cls):
+    """How a class is named in a key: its public name, else its full path."""
+    return _public_name(cls) or f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _code_digest(function):
+    """SHA-256 of what a Python function computes: its code, constants, defaults."""
+    h = hashlib.sha256()
+
+    def feed(code):
+        h.update(code.co_code)
+        h.update(repr((code.co_names, code.co_varnames, code.co_freevars)).encode())
+        for const in code.co_consts:
+            if isinstance(const, types.CodeType):
+                feed(const)
+            else:
+                h.update(repr(const).encode())
+
+    feed(function.__code__)
+    h.update(repr((function.__defaults__, function.__kwdefaults__)).encode())
+    return h.hexdigest()
+
+
+def _describe_callable(obj):
+    """A key's description of a function or class given as a parameter value."""
+    if isinstance(obj, functools.partial):
+        return {
+            "partial": canonical(obj.func),
+            "args": canonical(list(obj.args)),
+            "keywords": canonical(dict(obj.keywords)),
+        }
+    name = _public_name(obj)
+    if name is None:
+        raise NotReproducibleError(
+            f"The parameter value {obj!r} cannot key a stored result: a lambda, a "
+            "function defined inside another function, a bound method or a "
+            "callable object is not described by a name, so two different ones "
+            "would share a key. Define the function at the top level of a module "
+            "(or give the parameter a string the estimator accepts) to store the fit."
+        )
+    description = {"callable": name}
+    if name.startswith("__main__.") and isinstance(obj, types.FunctionType):
+        if obj.__closure__:
+            raise NotReproducibleError(
+                f"The parameter value {obj!r} cannot key a stored result: it "
+                "refers to variables of an enclosing function."
+            )
+        # A script's own function: two scripts may define different ``act``s.
+        description["code"] = _code_digest(obj)
+    return description
+
+
 def canonical(obj):
     """A JSON-able, order-independent description of a value or an estimator.
 
     Numbers become floats (so ``1`` and ``1.0`` agree), tuples become lists,
     estimators become their class and parameters, Keras objects their class and
-    config. Parameters that only change reporting (``verbose``, ``n_jobs``,
-    ``memory``) are left out.
+    config, functions their importable name. Classes and functions are named by
+    their public names (``skmnistnoise.GaussianNoise``), so a key survives the
+    code moving between private modules. Parameters that only change reporting
+    (``verbose``, ``n_jobs``, ``memory``) are left out.
 
     Parameters
     ----------
@@ -92,14 +214,21 @@ def canonical(obj):
     Raises
     ------
     NotReproducibleError
-        For values that cannot be described stably: RandomState instances,
-        arbitrary objects.
+        For values that cannot be described faithfully: RandomState instances,
+        lambdas, functions defined inside functions, bound methods, callable
+        objects and arbitrary objects. A sweep then trains the fit without
+        storing it, with a warning.
 
     Examples
     --------
     >>> from skmnistnoise import GaussianNoise
-    >>> canonical(GaussianNoise(scale=1))["params"]["scale"]
-    1.0
+    >>> description = canonical(GaussianNoise(scale=1))
+    >>> description["class"], description["params"]["scale"]
+    ('skmnistnoise.GaussianNoise', 1.0)
+    >>> canonical(lambda x: x)
+    Traceback (most recent call last):
+    ...
+    skmnistnoise._store.NotReproducibleError: The parameter value <function ...
     """
     if obj is None or isinstance(obj, (bool, str)):
         return obj
@@ -111,10 +240,12 @@ def canonical(obj):
         return [canonical(v) for v in obj]
     if isinstance(obj, dict):
         return {str(k): canonical(v) for k, v in sorted(obj.items())}
+    if isinstance(obj, type):
+        return _describe_callable(obj)
     if isinstance(obj, BaseEstimator) or hasattr(obj, "get_params"):
         params = obj.get_params(deep=False)
         return {
-            "class": f"{type(obj).__module__}.{type(obj).__qualname__}",
+            "class": _class_name(type(obj)),
             "params": {
                 k: canonical(v)
                 for k, v in sorted(params.items())
@@ -127,12 +258,44 @@ def canonical(obj):
         )
     if hasattr(obj, "get_config"):  # Keras optimizers, losses, callbacks
         return {
-            "class": f"{type(obj).__module__}.{type(obj).__qualname__}",
+            "class": _class_name(type(obj)),
             "config": canonical(obj.get_config()),
         }
-    if isinstance(obj, type) or callable(obj):
-        return {"callable": f"{obj.__module__}.{obj.__qualname__}"}
+    if callable(obj):
+        return _describe_callable(obj)
     raise NotReproducibleError(f"Cannot describe {obj!r} stably for the result store.")
+
+
+def _upgraded_spec(spec):
+    """A spec written with full class paths, as :func:`canonical` writes it now.
+
+    Records written before keys used public names name their classes by the
+    private module that defined them (``skmnistnoise._noise.GaussianNoise``).
+    Each such name is imported and named again; None where one no longer
+    imports, or where a function was described by its name only and could
+    since have changed (a script's own ``__main__`` function).
+    """
+    if isinstance(spec, list):
+        items = [_upgraded_spec(v) for v in spec]
+        lost = any(i is None and v is not None for i, v in zip(items, spec))
+        return None if lost else items
+    if not isinstance(spec, dict):
+        return spec
+    out = {}
+    for k, v in spec.items():
+        if k in ("class", "callable") and isinstance(v, str):
+            obj = _lookup(v)
+            if obj is None or (k == "callable" and v.startswith("__main__.")):
+                return None
+            name = _class_name(obj) if isinstance(obj, type) else _public_name(obj)
+            if name is None:
+                return None
+            out[k] = name
+        else:
+            out[k] = _upgraded_spec(v)
+            if out[k] is None and v is not None:
+                return None
+    return out
 
 
 class CorruptRecordWarning(UserWarning):
@@ -149,6 +312,115 @@ def _checksum(result):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _is_accuracy(value):
+    return (
+        isinstance(value, Real)
+        and not isinstance(value, bool)
+        and 0 <= value <= 1  # False for NaN
+    )
+
+
+def _shape_problem(result, required=()):
+    """Why a record's result is not a result of this store, or None.
+
+    A result is a JSON object of measurements: it holds a ``test_accuracy``,
+    at its top level or in every entry of a list of evaluations (one entry per
+    setting scored), and every field named ``*accuracy`` is a number in
+    [0, 1] or a list of them. ``required`` names fields it must also hold.
+    """
+    if not isinstance(result, dict):
+        return (
+            f"its result is a JSON {type(result).__name__}, not an object of "
+            "measurements"
+        )
+    missing = [field for field in required if field not in result]
+    if missing:
+        return f"its result lacks {', '.join(map(repr, missing))}"
+
+    def bad_accuracy(record, where):
+        for field, value in record.items():
+            if isinstance(value, dict):
+                problem = bad_accuracy(value, f"{where}{field}.")
+            elif isinstance(value, list) and all(isinstance(v, dict) for v in value):
+                inner = (bad_accuracy(v, f"{where}{field}[].") for v in value)
+                problem = next(filter(None, inner), None)
+            elif field.endswith("accuracy"):
+                values = value if isinstance(value, list) else [value]
+                problem = next(
+                    (
+                        f"{where}{field}={v!r} is not an accuracy in [0, 1]"
+                        for v in values
+                        if not _is_accuracy(v)
+                    ),
+                    None,
+                )
+            else:
+                problem = None
+            if problem:
+                return problem
+        return None
+
+    problem = bad_accuracy(result, "")
+    if problem:
+        return f"its result's {problem}"
+    has_accuracy = _is_accuracy(result.get("test_accuracy")) or any(
+        isinstance(v, list)
+        and v
+        and all(isinstance(e, dict) and "test_accuracy" in e for e in v)
+        for v in result.values()
+    )
+    if not has_accuracy:
+        return "its result holds no test_accuracy"
+    return None
+
+
+def record_problem(record, key, required=()):
+    """Why ``record`` (a JSON-decoded record file) cannot be the result of ``key``.
+
+    The one definition of a usable record: a JSON object of the current
+    ``format`` holding ``key``, a ``checksum`` that its ``result`` matches, a
+    ``spec`` (when it has one) that hashes to ``key``, and a result of the
+    right shape (see :meth:`ResultStore.get`).
+
+    Parameters
+    ----------
+    record : object
+        The decoded content of a record file.
+    key : str
+        The key the record is read for.
+    required : sequence of str, default=()
+        Fields the result must hold besides its ``test_accuracy``.
+
+    Returns
+    -------
+    problem : str or None
+        What is wrong, in words; None for a usable record.
+
+    Examples
+    --------
+    >>> record = {"format": 1, "key": "k", "result": {"test_accuracy": 0.9}}
+    >>> record_problem(record, "k")
+    'it has no checksum, so its result cannot be verified'
+    """
+    if not isinstance(record, dict) or "result" not in record:
+        return "it is not a record of this store"
+    if record.get("format") != STORE_FORMAT:
+        return (
+            f"it is of format {record.get('format')!r}, and this version of "
+            f"skmnistnoise reads format {STORE_FORMAT}"
+        )
+    if record.get("key") != key:
+        return f"it holds the record of key {record.get('key')!r}"
+    if "checksum" not in record:
+        return "it has no checksum, so its result cannot be verified"
+    if record["checksum"] != _checksum(record["result"]):
+        return "its result does not match its checksum"
+    spec = record.get("spec")
+    if spec is not None and ResultStore.key(spec) != key:
+        return "its spec is not the definition of its key (it was edited)"
+    return _shape_problem(record["result"], required)
+
+
 class ResultStore:
     """A folder of finished fits, one JSON file each, written atomically.
 
@@ -159,15 +431,18 @@ class ResultStore:
 
     Notes
     -----
-    A record is ``<key>.json``, holding the key, the fit's definition
-    (``spec``), the result and the result's SHA-256 (``checksum``). A record
-    that is not JSON, holds another key, or whose result does not match its
-    checksum is reported with a :class:`CorruptRecordWarning` naming the file
-    and read as missing; the next :meth:`put` of that key replaces it. Records
-    written before checksums existed are read without the check. A writer
-    killed mid-record leaves at most a hidden ``.<key>.json.*.tmp`` file, which
-    :meth:`keys` and ``len`` ignore and :meth:`clean` (called by every
-    :meth:`put`) deletes once it is an hour old.
+    A record is ``<key>.json``, holding the store's ``format``, the key, the
+    fit's definition (``spec``), the result and the result's SHA-256
+    (``checksum``). A record is used only if it is all of these and right (see
+    :func:`record_problem`); any other is reported with a
+    :class:`CorruptRecordWarning` naming the file and read as missing, and the
+    next :meth:`put` of that key replaces it. A record without a checksum is
+    not trusted. Records keyed before keys used public class names are still
+    found: a key with no file is looked up among the records whose spec, with
+    its classes named as now, hashes to it. A writer killed mid-record leaves
+    at most a hidden ``.<key>.json.*.tmp`` file, which :meth:`keys` and
+    ``len`` ignore and :meth:`clean` (called by every :meth:`put`) deletes once
+    it is an hour old.
 
     Examples
     --------
@@ -183,6 +458,7 @@ class ResultStore:
 
     def __init__(self, path):
         self.path = Path(path)
+        self._legacy = None  # current key -> file of a record keyed the old way
 
     def __repr__(self):
         return f"ResultStore({str(self.path)!r})"
@@ -196,14 +472,49 @@ class ResultStore:
     def _file(self, key):
         return self.path / f"{key}.json"
 
-    def get(self, key):
+    def _legacy_file(self, key):
+        """The file of a record keyed before public class names, for ``key``."""
+        if self._legacy is None:
+            self._legacy = {}
+            for path in sorted(self.path.glob("*.json")):
+                try:
+                    with open(path, encoding="utf-8") as f:
+                        spec = json.load(f).get("spec")
+                except (OSError, ValueError, AttributeError):
+                    continue  # reported when its own key is read
+                if not isinstance(spec, dict):
+                    continue
+                upgraded = _upgraded_spec(spec)
+                if upgraded is not None and upgraded != spec:
+                    self._legacy.setdefault(self.key(upgraded), path)
+        return self._legacy.get(key)
+
+    def get(self, key, required=()):
         """The stored result for ``key``, or None if there is none to use.
 
-        A record that exists but cannot be used (not JSON, another key, a
-        result that fails its checksum) gives None and a
-        :class:`CorruptRecordWarning` that names the file.
+        Parameters
+        ----------
+        key : str
+            The fit's key (:meth:`key`).
+        required : sequence of str, default=()
+            Fields the result must hold, besides a ``test_accuracy`` (at its
+            top level, or in every entry of a list of evaluations) and valid
+            accuracies: every field named ``*accuracy`` a number in [0, 1].
+
+        Returns
+        -------
+        result : dict or None
+            None if there is no record, and also, with a
+            :class:`CorruptRecordWarning` that names the file, if the record
+            cannot be used (see :func:`record_problem`).
         """
         path = self._file(key)
+        record_key = key
+        if not path.exists():
+            legacy = self._legacy_file(key)
+            if legacy is None:
+                return None
+            path, record_key = legacy, legacy.stem
         try:
             with open(path, encoding="utf-8") as f:
                 record = json.load(f)
@@ -211,16 +522,10 @@ class ResultStore:
             return None
         except (OSError, ValueError) as exc:  # JSONDecodeError, UnicodeDecodeError
             return self._unusable(path, f"it is not readable JSON ({exc})")
-        if not isinstance(record, dict) or "result" not in record:
-            return self._unusable(path, "it is not a record of this store")
-        if record.get("key") != key:
-            return self._unusable(
-                path, f"it holds the record of key {record.get('key')!r}"
-            )
-        result = record["result"]
-        if "checksum" in record and record["checksum"] != _checksum(result):
-            return self._unusable(path, "its result does not match its checksum")
-        return result
+        problem = record_problem(record, record_key, required)
+        if problem is not None:
+            return self._unusable(path, problem)
+        return record["result"]
 
     @staticmethod
     def _unusable(path, why):

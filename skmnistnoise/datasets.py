@@ -15,8 +15,10 @@ notebooks' test accuracy.
 
 import gzip
 import hashlib
+import math
 import os
 import shutil
+import tempfile
 import urllib.request
 import zlib
 from dataclasses import dataclass
@@ -254,13 +256,23 @@ class _Rejected(Exception):
     """A downloaded file that fails its checksum."""
 
 
-def _download(remote, dataset, folder):
+def _remove_created(created):
+    for path in created:  # innermost first; a folder with files stays
+        try:
+            path.rmdir()
+        except OSError:
+            break
+
+
+def _download(remote, dataset, folder, looked_in=()):
     """Download one file into ``folder`` atomically; return its path.
 
     The file is written to a temporary ``.<name>.*.part`` and renamed only once
     its checksum is right (:func:`~skmnistnoise._files.atomic_write`), so a
     killed download leaves no file a later run takes for complete; temporaries
-    of downloads killed over an hour ago are deleted first. If every mirror
+    of downloads killed over an hour ago are deleted first. A folder that
+    cannot be written is refused before any mirror is asked, naming the
+    missing file and the folders searched (``looked_in``). If every mirror
     fails, the folders this call created are removed again.
     """
     created = []
@@ -268,7 +280,20 @@ def _download(remote, dataset, folder):
     while not parent.exists():
         created.append(parent)
         parent = parent.parent
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{remote.name}."):
+            pass
+    except OSError as exc:
+        _remove_created(created)
+        where = ", ".join(str(f) for f in looked_in) or str(folder)
+        raise OSError(
+            f"{dataset.title} file {remote.name} is missing (looked in {where}) "
+            f"and has to be downloaded, but {folder} cannot be written "
+            f"({exc.strerror or exc}); nothing was downloaded. Copy the file "
+            f"into one of these folders, or pass data_home (or set "
+            f"{ENV_DATA_HOME}) to a writable folder or one that has the files."
+        ) from exc
     remove_stale_temporaries(folder, ".part")
     target = folder / remote.name
     errors = []
@@ -289,11 +314,7 @@ def _download(remote, dataset, folder):
             errors.append(f"{url}: {exc}")
         except OSError as exc:  # URLError, timeouts, refused connections
             errors.append(f"{url}: {exc}")
-    for path in created:  # innermost first; a folder with files stays
-        try:
-            path.rmdir()
-        except OSError:
-            break
+    _remove_created(created)
     raise OSError(
         f"Could not download {remote.name} of {dataset.title} from any mirror:\n  "
         + "\n  ".join(errors)
@@ -331,7 +352,7 @@ def _find_files(dataset, data_home, download_if_missing, parts=("train", "test")
         for remote in missing:
             role = next(r for r, f in wanted.items() if f is remote)
             try:
-                paths[role] = _download(remote, dataset, own)
+                paths[role] = _download(remote, dataset, own, folders)
             except OSError as exc:
                 if not problems:
                     raise
@@ -366,13 +387,22 @@ def _read_idx(path):
         raise ValueError(f"{path} is not an IDX file of unsigned bytes.")
     ndim = data[3]
     header = 4 + 4 * ndim
+    if ndim == 0 or len(data) < header:
+        raise ValueError(
+            f"{path} is not an IDX file: its header declares {ndim} dimensions, "
+            f"whose sizes take {header} bytes, but the file has {len(data)}."
+        )
     shape = tuple(
         int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)
     )
-    if len(data) - header != int(np.prod(shape)):
+    # math.prod of Python ints: np.prod in int64 wraps (65536**4 is 0).
+    if len(data) - header != math.prod(shape):
         raise ValueError(
-            f"{path} declares shape {shape} but holds {len(data) - header} values."
+            f"{path} declares shape {shape} ({math.prod(shape):,} values) but "
+            f"holds {len(data) - header:,} values."
         )
+    if 0 in shape:
+        raise ValueError(f"{path} declares shape {shape}: it holds no data.")
     return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(shape)
 
 
@@ -396,7 +426,8 @@ def load_idx(images_path, labels_path):
     Raises
     ------
     ValueError
-        If a file is not IDX, or the two counts disagree.
+        If a file is not IDX, declares a shape its size does not match or no
+        data, or the two counts disagree; the message names the file.
 
     Examples
     --------
@@ -505,7 +536,8 @@ def fetch_mnist(
         Offline and a file is missing: says which, where it looked and how to
         provide it.
     OSError
-        A file fails its checksum (truncated or corrupt), or no mirror answers.
+        A file fails its checksum (truncated or corrupt), no mirror answers, or
+        a missing file's folder cannot be written (said before any download).
 
     Examples
     --------

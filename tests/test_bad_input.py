@@ -9,12 +9,16 @@ left half-written; a command-line row must also end with exit status 2 and one
 line on standard error, without a traceback.
 """
 
+import builtins
 import contextlib
+import errno
 import gzip
 import io
+import os
 import re
 import urllib.error
 import urllib.request
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -121,6 +125,76 @@ def _html_page(ctx):
     _files(ctx, **{"page.gz": b"<html>Not Found</html>"})
 
 
+def _idx_header_of_2_to_the_64_values(ctx):
+    # 65536**4 = 2**64 wraps to 0 in np.prod's int64: the size check passed.
+    header = bytes([0, 0, 8, 4]) + (65536).to_bytes(4, "big") * 4
+    _files(
+        ctx,
+        **{
+            "huge.gz": gzip.compress(header),
+            "labels.gz": gzip.compress(ctx.idx_bytes(np.zeros(2))),
+        },
+    )
+
+
+def _no_images(ctx):
+    _files(
+        ctx,
+        **{
+            "empty.gz": gzip.compress(ctx.idx_bytes(np.zeros((0, 28, 28)))),
+            "labels.gz": gzip.compress(ctx.idx_bytes(np.zeros(0))),
+        },
+    )
+
+
+def _read_only(ctx, folder):
+    """Make ``folder`` refuse new entries, as a folder without write permission.
+
+    Emulated, so that it also holds for root (the suite's user on CI and in
+    containers), whom permissions do not stop: creating a folder or a file in
+    ``folder`` raises PermissionError.
+    """
+    folder = Path(folder).resolve()
+    real_mkdir, real_os_open, real_open = os.mkdir, os.open, builtins.open
+
+    def inside(path):
+        return Path(os.fsdecode(path)).resolve().parent == folder
+
+    def refuse(path):
+        raise PermissionError(errno.EACCES, "Permission denied", os.fsdecode(path))
+
+    def mkdir(path, *args, **kwargs):
+        if inside(path):
+            refuse(path)
+        return real_mkdir(path, *args, **kwargs)
+
+    def os_open(path, flags, *args, **kwargs):
+        if flags & (os.O_CREAT | os.O_WRONLY | os.O_RDWR) and inside(path):
+            refuse(path)
+        return real_os_open(path, flags, *args, **kwargs)
+
+    def open_(file, mode="r", *args, **kwargs):
+        if isinstance(file, str | os.PathLike) and set(mode) & set("wxa+"):
+            if inside(file):
+                refuse(file)
+        return real_open(file, mode, *args, **kwargs)
+
+    ctx.monkeypatch.setattr(os, "mkdir", mkdir)
+    ctx.monkeypatch.setattr(os, "open", os_open)
+    ctx.monkeypatch.setattr(builtins, "open", open_)
+
+
+def _data_home_read_only_offline(ctx):
+    _offline(ctx)
+    _read_only(ctx, ctx.home)
+
+
+def _mnist_folder_read_only_offline(ctx):
+    _offline(ctx)
+    (ctx.home / "mnist").mkdir()
+    _read_only(ctx, ctx.home / "mnist")
+
+
 def _load_idx(ctx, images, labels):
     folder = ctx.home / "mnist"
     return load_idx(folder / images, folder / labels)
@@ -190,6 +264,81 @@ API_CASES = [
         lambda ctx: ShotNoise().fit(ctx.X - 1),
         ValueError,
         r"Negative values in data passed to ShotNoise: it needs non-negative X",
+    ),
+    # -- noise that the dtype of X cannot hold: refused, never inf or NaN
+    (
+        "scale-beyond-float32",
+        lambda ctx: GaussianNoise(scale=1e39, random_state=0).fit_transform(ctx.X),
+        ValueError,
+        r"The 'scale' parameter of GaussianNoise is 1e\+39, beyond the range of "
+        r"float32 X \(largest value 3.4e\+38\): the noisy values would be "
+        r"infinite\. Give X as float64\.",
+    ),
+    (
+        "multiplicative-scale-beyond-float32",
+        lambda ctx: GaussianNoise(
+            scale=1e39, mode="multiplicative", random_state=0
+        ).fit_transform(ctx.X),
+        ValueError,
+        r"The 'scale' parameter of GaussianNoise is 1e\+39, beyond the range of "
+        r"float32 X",
+    ),
+    (
+        "multiplicative-noise-overflows-float32",
+        lambda ctx: GaussianNoise(
+            scale=1e38, mode="multiplicative", random_state=0
+        ).fit_transform(ctx.X * 1000),
+        ValueError,
+        r"GaussianNoise\(mode='multiplicative', random_state=0, scale=1e\+38\) on "
+        r"float32 X \(largest \|X\| 1e\+03\) gives values beyond the range of "
+        r"float32 .*infinities or NaN\. Lower the noise's parameters\. Give X as "
+        r"float64\.",
+    ),
+    (
+        "mean-beyond-float32",
+        lambda ctx: GaussianNoise(mean=-1e39).fit_transform(ctx.X),
+        ValueError,
+        r"The 'mean' parameter of GaussianNoise is -1e\+39, beyond the range of "
+        r"float32 X",
+    ),
+    (
+        "scale-overflows-float64",
+        lambda ctx: GaussianNoise(scale=1e308, random_state=0).fit_transform(
+            ctx.X.astype(np.float64)
+        ),
+        ValueError,
+        r"GaussianNoise\(random_state=0, scale=1e\+308\) on float64 X .*beyond the "
+        r"range of float64 \(largest 1.8e\+308\)",
+    ),
+    (
+        "impulse-low-beyond-float32",
+        lambda ctx: ImpulseNoise(low=-1e300, random_state=0).fit_transform(ctx.X),
+        ValueError,
+        r"The 'low' parameter of ImpulseNoise is -1e\+300, beyond the range of "
+        r"float32 X",
+    ),
+    (
+        "shot-counts-beyond-int64",
+        lambda ctx: ShotNoise(random_state=0).fit_transform(np.full((3, 4), 1e18)),
+        ValueError,
+        r"ShotNoise draws Poisson counts of mean X \* photons, at most 9.22e\+18: "
+        r"the largest value of X, 1e\+18, with photons=60.0 gives 6e\+19",
+    ),
+    (
+        "sweep-scale-overflows-the-network",
+        lambda ctx: noise_sweep(
+            make_study_pipeline("mlp", epochs=1, random_state=0),
+            np.tile(ctx.X, (5, 1)),  # 300 rows: 3 steps, enough to diverge
+            np.tile(ctx.y, 5),
+            param_range=[1e37],
+            cv=2,
+            store=ctx.store,
+        ),
+        ValueError,
+        # Was "Input contains NaN" from log_loss, after training.
+        r"MLPClassifier's network computed NaN or infinite class probabilities for "
+        r"X, whose largest absolute value is .*e\+37: its (training diverged|"
+        r"activations overflowed)",
     ),
     (
         "train-noise-not-a-transformer",
@@ -402,6 +551,20 @@ API_CASES = [
         r"\(64,\)",
     ),
     (
+        "partial-fit-unseen-class",
+        lambda ctx: ctx.fitted_mlp.partial_fit(ctx.X[:4], [0, 1, 2, 42]),
+        ValueError,
+        r"y has the classes \[42\], which MLPClassifier was not fitted on; its "
+        r"network has one output per known class, \[0, 1, 2, 3, 4, 5, 6, 7, 8, 9\]",
+    ),
+    (
+        "mlp-predict-beyond-float32",
+        lambda ctx: ctx.fitted_mlp.predict(np.full((2, 64), 1e39)),
+        ValueError,
+        r"X holds values beyond the range of float32, the type MLPClassifier "
+        r"computes in \(it was fitted on float32 X\)",
+    ),
+    (
         "convnet-not-a-square-image",
         lambda ctx: _tiny_convnet().fit(ctx.X[:, :10], ctx.y),
         ValueError,
@@ -550,6 +713,38 @@ API_CASES = [
         OSError,
         r"page\.gz is not a readable IDX file",
         _html_page,
+    ),
+    (
+        "idx-header-overflows",
+        lambda ctx: _load_idx(ctx, "huge.gz", "labels.gz"),
+        ValueError,
+        r"huge\.gz declares shape \(65536, 65536, 65536, 65536\) "
+        r"\(18,446,744,073,709,551,616 values\) but holds 0 values",
+        _idx_header_of_2_to_the_64_values,
+    ),
+    (
+        "idx-no-images",
+        lambda ctx: _load_idx(ctx, "empty.gz", "labels.gz"),
+        ValueError,
+        r"empty\.gz declares shape \(0, 28, 28\): it holds no data",
+        _no_images,
+    ),
+    (
+        "data-home-read-only-offline",
+        lambda ctx: _fetch_test(ctx, download_if_missing=True),
+        OSError,
+        rf"^MNIST file {TEST_IMAGES} is missing \(looked in .*home/mnist, .*home\) "
+        r"and has to be downloaded, but .*home/mnist cannot be written \(Permission "
+        r"denied\); nothing was downloaded\. Copy the file",
+        _data_home_read_only_offline,
+    ),
+    (
+        "mnist-folder-read-only-offline",
+        lambda ctx: _fetch_test(ctx, download_if_missing=True),
+        OSError,
+        rf"^MNIST file {TEST_IMAGES} is missing .* but .*home/mnist cannot be "
+        r"written \(Permission denied\); nothing was downloaded",
+        _mnist_folder_read_only_offline,
     ),
     (
         "dataset-unknown",

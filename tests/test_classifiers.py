@@ -505,3 +505,118 @@ def test_fresh_noise_epochs_shuffle_with_their_seed(random_X):
     assert sorted(order) == list(y)  # every row once per epoch
     assert not np.array_equal(order, y)
     assert_array_equal(one_epoch_of_labels(0), order)
+
+
+# -- input a fitted classifier takes: any real dtype, feature names, known classes
+
+
+@pytest.fixture(scope="module")
+def fitted_float32(small_digits):
+    X, y = small_digits
+    return MLPClassifier(**TINY_MLP).fit(X.astype(np.float32), y)
+
+
+def test_a_fitted_network_predicts_on_any_real_dtype(small_digits, fitted_float32):
+    X, y = small_digits
+    expected = fitted_float32.predict_proba(X.astype(np.float32))
+    # float64 and ints were refused: "casting from float64 to float32 is not safe".
+    assert_array_equal(fitted_float32.predict_proba(X.astype(np.float64)), expected)
+    pixels = np.round(X * 16)
+    assert_array_equal(
+        fitted_float32.predict(pixels.astype(np.int64)),
+        fitted_float32.predict(pixels.astype(np.float32)),
+    )
+    pipe = make_pipeline(GaussianNoise(scale=0.0), MLPClassifier(**TINY_MLP))
+    pipe.fit(X.astype(np.float32), y)
+    assert pipe.predict(X.astype(np.float64)).shape == y.shape
+    # Fitted on uint8, it takes floats: they are cast to the network's float32.
+    uint8 = MLPClassifier(**TINY_MLP).fit(pixels.astype(np.uint8), y)
+    assert_array_equal(
+        uint8.predict_proba(pixels.astype(np.float64)),
+        uint8.predict_proba(pixels.astype(np.uint8)),
+    )
+
+
+def test_partial_fit_takes_another_dtype_and_refuses_unseen_classes(small_digits):
+    X, y = small_digits
+    clf = MLPClassifier(**TINY_MLP).fit(X.astype(np.float32), y)
+    clf.partial_fit(X.astype(np.float64), y)
+    assert clf.current_epoch == 3
+    with pytest.raises(
+        ValueError,
+        match=r"y has the classes \[10, 11\], which MLPClassifier was not fitted "
+        r"on; its network has one output per known class, \[0, 1, 2, 3, 4, 5, 6, 7, "
+        r"8, 9\]\. partial_fit and warm starts",
+    ):
+        clf.partial_fit(X[:20], np.r_[np.full(10, 10), np.full(10, 11)])
+    # Scoring on labels it never saw is no training: it scores them as wrong.
+    assert clf.score(X[:20], np.full(20, 11)) == 0.0
+
+
+def test_feature_names_are_recorded_and_checked_like_scikit_learn(small_digits):
+    pd = pytest.importorskip("pandas")
+    X, y = small_digits
+    frame = pd.DataFrame(X, columns=[f"pixel{i}" for i in range(X.shape[1])])
+    clf = MLPClassifier(**TINY_MLP).fit(frame, y)
+    assert list(clf.feature_names_in_) == list(frame.columns)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        predicted = clf.predict(frame)
+    assert_array_equal(predicted, clf.predict(frame.to_numpy()[:, :]))
+    with pytest.raises(ValueError, match="Feature names must be in the same order"):
+        clf.predict(frame[frame.columns[::-1]])
+
+
+def test_an_array_after_a_data_frame_warns_as_in_scikit_learn(small_digits):
+    pd = pytest.importorskip("pandas")
+    X, y = small_digits
+    frame = pd.DataFrame(X, columns=[f"pixel{i}" for i in range(X.shape[1])])
+    clf = MLPClassifier(**TINY_MLP).fit(frame, y)
+    with pytest.warns(UserWarning, match="X does not have valid feature names"):
+        clf.predict(X)
+
+
+def test_outputs_that_overflow_are_an_error_not_nan_probabilities(fitted_float32):
+    X = np.full((3, 64), 3e38, dtype=np.float32)
+    with pytest.raises(
+        ValueError,
+        match=r"MLPClassifier's network computed NaN or infinite class "
+        r"probabilities for X, whose largest absolute value is 3e\+38: its "
+        r"activations overflowed\. Keep X in the range",
+    ):
+        fitted_float32.predict_proba(X)
+
+
+def test_noise_averaging_checks_feature_names_once_and_never_warns(digits):
+    pd = pytest.importorskip("pandas")
+    from sklearn.linear_model import LogisticRegression
+
+    from skmnistnoise import NoiseAveragedClassifier
+
+    X, y = digits.data[:300], digits.target[:300]
+    frame = pd.DataFrame(X, columns=[f"pixel{i}" for i in range(X.shape[1])])
+    smooth = NoiseAveragedClassifier(
+        LogisticRegression(max_iter=200),
+        noise=GaussianNoise(scale=0.3),
+        n_draws=3,
+        random_state=0,
+    ).fit(frame, y)
+    assert list(smooth.feature_names_in_) == list(frame.columns)
+    with warnings.catch_warnings():
+        # It warned "X does not have valid feature names" on every draw.
+        warnings.simplefilter("error", UserWarning)
+        predicted = smooth.predict(frame)
+        smooth.predict_proba(frame)
+    assert_array_equal(
+        predicted,
+        NoiseAveragedClassifier(
+            LogisticRegression(max_iter=200),
+            noise=GaussianNoise(scale=0.3),
+            n_draws=3,
+            random_state=0,
+        )
+        .fit(X, y)
+        .predict(X),
+    )
+    with pytest.raises(ValueError, match="Feature names must be in the same order"):
+        smooth.predict(frame[frame.columns[::-1]])

@@ -3,6 +3,7 @@
 import hashlib
 import pickle
 import tracemalloc
+import warnings
 
 import numpy as np
 import pytest
@@ -587,3 +588,19 @@ def test_set_output_pandas_gives_a_dataframe_with_the_feature_names(random_X):
     assert isinstance(out, pd.DataFrame)
     assert list(out.columns) == columns
     assert not np.any(out.to_numpy() == random_X)
+
+
+def test_noise_the_dtype_holds_is_computed_and_what_it_cannot_is_refused():
+    X = np.random.default_rng(0).random((300, 8), dtype=np.float32)
+    # Large but representable: finite, no RuntimeWarning, as before.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Xn = GaussianNoise(scale=1e37, random_state=0).fit_transform(X)
+        assert np.isfinite(Xn).all() and 1e36 < float(np.abs(Xn).max()) < 1e39
+        Xn = GaussianNoise(scale=1e39, random_state=0).fit_transform(X.astype(float))
+        assert np.isfinite(Xn).all()
+        # Clipped, an overflowing draw is still a finite, correct value.
+        clipped = GaussianNoise(scale=3e38, clip=(0, 1), random_state=0)
+        assert set(np.unique(clipped.fit_transform(X))) <= {0.0, 1.0}
+        with pytest.raises(ValueError, match="beyond the range of float32"):
+            GaussianNoise(scale=3e38, random_state=0).fit_transform(X)

@@ -89,3 +89,35 @@ def test_transform_does_not_modify_X(X_train):
     scaler.transform(X)
     scaler.inverse_transform(X)
     assert_array_equal(X, X_train)
+
+
+def test_values_near_the_float64_limit_give_finite_statistics_and_output():
+    # The sum of two 1e308 overflows: the mean was inf and every output NaN.
+    X = np.full((2, 3), 1e308)
+    scaler = GlobalStandardScaler().fit(X)
+    assert (scaler.mean_, scaler.scale_) == (pytest.approx(1e308), 1.0)
+    assert_array_equal(scaler.transform(X), np.zeros((2, 3)))
+    X = np.array([[1e308, -1e308], [3e307, 5e307]])
+    scaler = GlobalStandardScaler().fit(X)
+    assert scaler.mean_ == pytest.approx(X.mean(dtype=np.longdouble), rel=1e-12)
+    assert scaler.scale_ == pytest.approx((X / 1e308).std() * 1e308, rel=1e-12)
+    assert np.isfinite(scaler.transform(X)).all()
+
+
+def test_a_standardised_value_is_computed_even_where_x_minus_mean_overflows():
+    X = np.r_[np.full(99, 1.5e308), [-1.5e308]].reshape(-1, 1)
+    scaler = GlobalStandardScaler().fit(X)
+    out = scaler.transform(X)  # -1.5e308 - mean overflows; (x - mean) / std not
+    expected = (X / 1e308 - scaler.mean_ / 1e308) / (scaler.scale_ / 1e308)
+    assert_allclose(out, expected, rtol=1e-12)
+    assert out.mean() == pytest.approx(0, abs=1e-9)
+
+
+def test_a_standardised_value_beyond_the_dtype_is_refused_naming_the_statistics():
+    scaler = GlobalStandardScaler().fit(np.full((2, 2), 1e308))
+    with pytest.raises(
+        ValueError,
+        match=r"cannot standardise X into float64: .*"
+        r"mean_=1e\+308 and scale_=1\.0 exceeds its range",
+    ):
+        scaler.transform(np.full((1, 2), -1e308))

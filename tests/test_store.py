@@ -14,12 +14,25 @@ import subprocess
 import sys
 import time
 import warnings
+from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
 
+from skmnistnoise import GaussianNoise, MLPClassifier
 from skmnistnoise._files import atomic_write, remove_stale_temporaries
-from skmnistnoise._store import CorruptRecordWarning, ResultStore
+from skmnistnoise._store import (
+    CorruptRecordWarning,
+    NotReproducibleError,
+    ResultStore,
+    _checksum,
+    _shape_problem,
+    canonical,
+    record_problem,
+)
 from skmnistnoise.experiment import SweepResults, make_study_pipeline, noise_sweep
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -84,11 +97,244 @@ def test_a_damaged_record_is_reported_by_file_and_never_used(store, damage, why)
     assert store.get(key) == RESULT
 
 
-def test_a_record_without_checksum_from_an_older_store_is_still_read(store):
-    key = store.key({"scale": 2.0})
-    store.put(key, RESULT)
-    _rewrite(_record_file(store, key), lambda record: record.pop("checksum"))
+def _resealed(change):
+    """Change a record's result and give it the checksum of its new result."""
+
+    def rewrite(record):
+        record["result"] = change(record["result"])
+        record["checksum"] = _checksum(record["result"])
+
+    return rewrite
+
+
+def _accuracy_edited_checksum_removed(record):
+    record["result"]["test_accuracy"] = 0.999
+    del record["checksum"]
+
+
+def _other_format(record):
+    record["format"] = 0
+
+
+def _edited_spec(record):
+    record["spec"]["scale"] = 4.0
+
+
+# Records that were whole, of another key's file or checksum-consistent: none
+# is used, each is reported by file.
+UNTRUSTED = {
+    "checksum-removed": (
+        _accuracy_edited_checksum_removed,
+        "it has no checksum, so its result cannot be verified",
+    ),
+    "format-missing": (lambda r: r.pop("format"), "it is of format None"),
+    "format-other": (_other_format, "it is of format 0, and this version"),
+    "spec-edited": (_edited_spec, "its spec is not the definition of its key"),
+    "result-a-list": (
+        _resealed(lambda result: [result]),
+        "its result is a JSON list, not an object of measurements",
+    ),
+    "result-a-string": (
+        _resealed(lambda result: "0.97"),
+        "its result is a JSON str, not an object",
+    ),
+    "result-without-accuracies": (
+        _resealed(lambda result: {"n": 3}),
+        "its result holds no test_accuracy",
+    ),
+    "accuracy-not-a-number": (
+        _resealed(lambda result: {**result, "test_accuracy": "high"}),
+        "its result's test_accuracy='high' is not an accuracy in \\[0, 1\\]",
+    ),
+    "accuracy-above-1": (
+        _resealed(lambda result: {**result, "epoch_test_accuracy": [0.5, 1.5]}),
+        "epoch_test_accuracy=1.5 is not an accuracy",
+    ),
+}
+
+
+@pytest.mark.parametrize("damage, why", UNTRUSTED.values(), ids=UNTRUSTED)
+def test_a_record_that_is_not_complete_and_checksummed_is_never_used(
+    store, damage, why
+):
+    spec = {"scale": 2.0}
+    key = store.key(spec)
+    store.put(key, RESULT, spec)
+    path = _record_file(store, key)
+    _rewrite(path, damage)
+    with pytest.warns(CorruptRecordWarning, match=why) as record:
+        assert store.get(key) is None
+    assert f"Ignoring the stored record {path}: " in str(record[0].message)
+    store.put(key, RESULT, spec)
     assert store.get(key) == RESULT
+
+
+def test_a_record_holds_the_fields_its_reader_requires(store):
+    key = store.key({"scale": 0.5})
+    store.put(key, RESULT)
+    assert store.get(key, required=("n",)) == RESULT
+    with pytest.warns(CorruptRecordWarning, match="its result lacks 'fold'"):
+        assert store.get(key, required=("fold",)) is None
+
+
+def test_evaluations_of_several_settings_are_a_result(store):
+    # benchmarks/beyond.py stores one test_accuracy per number of draws.
+    result = {"model": "mlp", "evaluations": [{"draws": 1, "test_accuracy": 0.9}]}
+    key = store.key({"what": "smoothing"})
+    store.put(key, result)
+    assert store.get(key) == result
+    nothing_measured = {**result, "evaluations": [{"draws": 1}]}
+    assert "holds no test_accuracy" in _shape_problem(nothing_measured)
+
+
+def test_a_sweep_ignores_a_resealed_record_of_the_wrong_shape(digits, tmp_path):
+    pipe = make_study_pipeline("mlp", epochs=1, hidden_layer_sizes=(4,), random_state=0)
+    X, y = digits.data[:200], digits.target[:200]
+
+    def sweep():
+        return noise_sweep(pipe, X, y, param_range=[0.5], cv=2, store=tmp_path)
+
+    first = sweep()
+    damaged = _record_file(ResultStore(tmp_path), first.rows[0]["key"])
+    _rewrite(damaged, _resealed(lambda row: [row]))
+    with pytest.warns(CorruptRecordWarning, match=re.escape(str(damaged))):
+        second = sweep()
+    assert (second.n_computed, second.n_cached) == (1, 1)
+    assert [r["test_accuracy"] for r in second.rows] == [
+        r["test_accuracy"] for r in first.rows
+    ]
+
+
+# -- keys ---------------------------------------------------------------------------
+
+
+def test_keys_name_classes_by_their_public_names():
+    pipe = Pipeline([("noise", GaussianNoise()), ("clf", LogisticRegression())])
+    steps = canonical(pipe)["params"]["steps"]
+    assert canonical(pipe)["class"] == "sklearn.pipeline.Pipeline"
+    assert [s[1]["class"] for s in steps] == [
+        "skmnistnoise.GaussianNoise",
+        "sklearn.linear_model.LogisticRegression",
+    ]
+    assert canonical(MLPClassifier())["class"] == "skmnistnoise.MLPClassifier"
+    import keras
+
+    schedule = keras.optimizers.schedules.CosineDecay(1e-3, decay_steps=10)
+    assert canonical(schedule)["class"] == "keras.optimizers.schedules.CosineDecay"
+    assert canonical(np.tanh) == {"callable": "numpy.tanh"}
+
+
+def _private_names(spec):
+    """Dotted names in a spec with a private part (``skmnistnoise._noise.X``)."""
+    if isinstance(spec, list):
+        return [n for v in spec for n in _private_names(v)]
+    if not isinstance(spec, dict):
+        return []
+    found = []
+    for k, v in spec.items():
+        if k in ("class", "callable") and any(p.startswith("_") for p in v.split(".")):
+            found.append(v)
+        found += _private_names(v)
+    return found
+
+
+@pytest.mark.parametrize("folder", ["store", "beyond-store"])
+def test_every_committed_record_is_usable_and_keyed_on_public_names(folder):
+    records = sorted((REPO_ROOT / "benchmarks" / "results" / folder).glob("*.json"))
+    assert records
+    for path in records:
+        record = json.loads(path.read_text())
+        assert record_problem(record, path.stem) is None, path
+        assert _private_names(record["spec"]) == [], path
+
+
+def _with_private_names(spec):
+    """A spec as keys were written before public names (full module paths)."""
+    text = json.dumps(spec)
+    for public, private in [
+        ("skmnistnoise.GaussianNoise", "skmnistnoise._noise.GaussianNoise"),
+        ("skmnistnoise.MLPClassifier", "skmnistnoise._classifiers.MLPClassifier"),
+    ]:
+        text = text.replace(f'"{public}"', f'"{private}"')
+    return json.loads(text)
+
+
+def test_a_record_keyed_on_private_names_is_still_read_by_its_public_key(tmp_path):
+    spec = {
+        "dataset": "d",
+        "estimator": canonical(
+            Pipeline(
+                [("noise", GaussianNoise(random_state=0)), ("clf", MLPClassifier())]
+            )
+        ),
+    }
+    legacy = _with_private_names(spec)
+    assert legacy != spec
+    ResultStore(tmp_path).put(ResultStore.key(legacy), RESULT, legacy)
+    store = ResultStore(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert store.get(store.key(spec)) == RESULT
+    other = {**spec, "dataset": "e"}
+    assert store.get(store.key(other)) is None
+    # A legacy record must be as sound as any: a checksum-less one is not used.
+    _rewrite(_record_file(store, ResultStore.key(legacy)), lambda r: r.pop("checksum"))
+    with pytest.warns(CorruptRecordWarning, match="no checksum"):
+        assert ResultStore(tmp_path).get(store.key(spec)) is None
+
+
+def _act_a(x):
+    return x
+
+
+def test_callables_are_keyed_by_what_they_compute_or_refused(monkeypatch):
+    with pytest.raises(NotReproducibleError, match="lambda"):
+        canonical(MLPClassifier(activation=lambda x: x))
+
+    def local(x):
+        return x
+
+    with pytest.raises(NotReproducibleError, match="cannot key a stored result"):
+        canonical(local)
+    with pytest.raises(NotReproducibleError, match="cannot key a stored result"):
+        canonical(GaussianNoise().fit_transform)  # a bound method
+    assert canonical(_act_a) == {"callable": f"{__name__}._act_a"}
+    assert canonical(partial(np.clip, a_min=0)) == {
+        "partial": {"callable": "numpy.clip"},
+        "args": [],
+        "keywords": {"a_min": 0.0},
+    }
+    # A script's own functions: the same name, other code, another key.
+    import __main__
+
+    def act(x):
+        return x * 2
+
+    def act_too(x):
+        return x * 3
+
+    keys = []
+    for function in (act, act_too):
+        function.__module__, function.__qualname__ = "__main__", "act"
+        monkeypatch.setattr(__main__, "act", function, raising=False)
+        keys.append(canonical(function))
+    assert keys[0]["callable"] == keys[1]["callable"] == "__main__.act"
+    assert keys[0] != keys[1]
+
+
+def test_a_sweep_with_a_lambda_parameter_trains_without_storing(digits, tmp_path):
+    X, y = digits.data[:120], digits.target[:120]
+    fits = []
+    for activation in (lambda x: x * 0.0, lambda x: x):
+        pipe = make_study_pipeline(
+            "mlp", epochs=1, hidden_layer_sizes=(4,), random_state=0
+        ).set_params(clf__activation=activation)
+        with pytest.warns(UserWarning, match="Fit not stored: .*lambda"):
+            fits.append(
+                noise_sweep(pipe, X, y, param_range=[0.0], cv=2, store=tmp_path)
+            )
+    assert [(f.n_computed, f.n_cached) for f in fits] == [(2, 0), (2, 0)]
+    assert len(ResultStore(tmp_path)) == 0
 
 
 def _temporary(folder, name, age):
