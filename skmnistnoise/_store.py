@@ -325,8 +325,9 @@ def _shape_problem(result, required=()):
 
     A result is a JSON object of measurements: it holds a ``test_accuracy``,
     at its top level or in every entry of a list of evaluations (one entry per
-    setting scored), and every field named ``*accuracy`` is a number in
-    [0, 1] or a list of them. ``required`` names fields it must also hold.
+    setting scored), unless ``required`` names the fields it must hold
+    instead (a sweep scored with other ``scoring`` names), and every field
+    named ``*accuracy`` is a number in [0, 1] or a list of them.
     """
     if not isinstance(result, dict):
         return (
@@ -369,7 +370,7 @@ def _shape_problem(result, required=()):
         and all(isinstance(e, dict) and "test_accuracy" in e for e in v)
         for v in result.values()
     )
-    if not has_accuracy:
+    if not has_accuracy and not required:  # a reader's fields define its shape
         return "its result holds no test_accuracy"
     return None
 

@@ -431,6 +431,11 @@ def _plan(
         **(labels or {}),
     }
     data_digest = None
+    # What a stored row must hold to be this sweep's: its scores.
+    required = (
+        "scale",
+        *(f"{part}_{name}" for name in settings.scorers for part in ("train", "test")),
+    )
     plan = _Plan(X, y)
     for seed in seeds:
         seeded = estimator if seed is None else _seeded(clone(estimator), seed)
@@ -480,7 +485,7 @@ def _plan(
                         warnings.warn(f"Fit not stored: {exc}", stacklevel=warn_level)
                     else:
                         key = keep.key(spec)
-                        row = keep.get(key)
+                        row = keep.get(key, required=required)
                         if row is not None:
                             # The computation is the store's; the labels are this run's.
                             plan.cached.append({**row, **row_labels, "key": key})

@@ -3,6 +3,7 @@
 import subprocess
 import sys
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -212,3 +213,18 @@ def test_help_starts_within_twice_the_time_of_importing_sklearn():
         for _ in range(2)
     )
     assert help_ < 2 * sklearn + 0.5, (help_, sklearn)
+
+
+def test_a_sweep_scored_without_accuracy_is_read_back_from_its_store(digits, tmp_path):
+    X, y = _subset(digits, 300)
+    pipe = _pipe(LogisticRegression(max_iter=50))
+    common = {"param_range": [0.5], "cv": 2, "store": tmp_path, "random_state": 0}
+    first = noise_sweep(pipe, X, y, scoring="f1_macro", **common)
+    assert "test_accuracy" not in first.rows[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no record is refused as corrupt
+        again = noise_sweep(pipe, X, y, scoring="f1_macro", **common)
+    assert (again.n_computed, again.n_cached) == (0, 2)
+    # The same fits scored otherwise are other computations: not read back.
+    other = noise_sweep(pipe, X, y, scoring="accuracy", **common)
+    assert other.n_cached == 0
