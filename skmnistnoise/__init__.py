@@ -23,6 +23,7 @@ _PUBLIC = {
     "ImpulseNoise": "._noise",
     "MLPClassifier": "._classifiers",
     "NoiseAveragedClassifier": "._averaging",
+    "PixelUnitsWarning": "._noise",
     "ShotNoise": "._noise",
 }
 

@@ -17,6 +17,7 @@ All of them share one piece of machinery, :class:`_BaseNoise`:
 """
 
 import os
+import warnings
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from numbers import Real
@@ -29,7 +30,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._validation import check_X_shape
 
-__all__ = ["GaussianNoise", "ImpulseNoise", "ShotNoise"]
+__all__ = ["GaussianNoise", "ImpulseNoise", "PixelUnitsWarning", "ShotNoise"]
 
 # Rows per independently seeded block. Part of the definition of the noise:
 # changing it changes every draw (and the keys of stored results).
@@ -43,6 +44,33 @@ _POISSON_LAM_MAX = np.iinfo(np.int64).max - np.sqrt(np.iinfo(np.int64).max) * 10
 
 # Caps the noise threads of a process, e.g. a Dask worker's (see LimitThreads).
 ENV_NUM_THREADS = "SKMNISTNOISE_NUM_THREADS"
+
+
+#: Beyond this absolute value X is taken for raw grey levels, not [0, 1] pixels
+#: (standardised pixels stay well below it: MNIST's largest is about 2.8).
+_PIXEL_LIMIT = 10.0
+
+
+class PixelUnitsWarning(UserWarning):
+    """X given to a noise transformer looks like raw grey levels (0-255, 0-16).
+
+    The noise's scale is in the units of X; the study's scales assume pixels
+    in [0, 1]. Divide X by its grey range first, or silence the warning if
+    the units are deliberate.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> from skmnistnoise import GaussianNoise, PixelUnitsWarning
+    >>> X = np.array([[0, 128, 255]], dtype=np.uint8)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = GaussianNoise(scale=0.5, random_state=0).fit_transform(X)
+    >>> [w.category.__name__ for w in caught]
+    ['PixelUnitsWarning']
+    >>> _ = GaussianNoise(scale=0.5, random_state=0).fit_transform(X / 255)  # quiet
+    """
 
 
 def _n_threads():
@@ -160,7 +188,9 @@ class _BaseNoise(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self._validate_params()
         self._validate_clip()
         self._validate_extra_params()
+        dtype = getattr(X, "dtype", None)
         X = self._validate_X(X, reset=True)
+        self._warn_on_units(X, dtype)
         rng = check_random_state(self.random_state)
         # One integer seeds every draw of this fit: draw k, block b uses the
         # stream SeedSequence(entropy, spawn_key=(k, b)).
@@ -171,6 +201,33 @@ class _BaseNoise(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self._n_draws = 0
         self._fit_fingerprint = _fingerprint(X)
         return X
+
+    def _warn_on_units(self, X, dtype):
+        """Warn where X looks like raw grey levels rather than pixels in [0, 1].
+
+        The noise's scale is in the units of X: on uint8 images (0-255) or on
+        scikit-learn's own ``load_digits`` (0-16), scale 0.5 is half a grey
+        level, not half the grey range the study's scales mean.
+        """
+        if self._is_identity() or X.size == 0:
+            return
+        largest = float(np.max(np.abs(X)))
+        integer = dtype is not None and np.dtype(dtype).kind in "iub"
+        if not integer and largest <= _PIXEL_LIMIT:
+            return
+        what = f"integer X ({np.dtype(dtype)})" if integer else "X"
+        warnings.warn(
+            f"{type(self).__name__} got {what} with values up to {largest:g}: "
+            "its noise is in the units of X, while the study's scales (and "
+            "ImageNet-C's severities) assume pixels in [0, 1]; in these units a "
+            "scale means something else (scale 0.5 is half a grey level). Divide "
+            "X by its "
+            "grey range first (X / 255 for 8-bit images, X / 16 for "
+            "sklearn.datasets.load_digits), or ignore this warning if the units "
+            "are deliberate.",
+            PixelUnitsWarning,
+            stacklevel=4,
+        )
 
     def _validate_clip(self):
         clip = self.clip

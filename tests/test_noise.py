@@ -604,3 +604,26 @@ def test_noise_the_dtype_holds_is_computed_and_what_it_cannot_is_refused():
         assert set(np.unique(clipped.fit_transform(X))) <= {0.0, 1.0}
         with pytest.raises(ValueError, match="beyond the range of float32"):
             GaussianNoise(scale=3e38, random_state=0).fit_transform(X)
+
+
+def test_raw_grey_levels_are_warned_about_pixels_in_unit_range_are_not(digits):
+    import warnings
+
+    from sklearn.datasets import load_digits as sklearn_digits
+
+    from skmnistnoise import PixelUnitsWarning
+
+    uint8 = (digits.data[:20] * 255).astype(np.uint8)
+    raw = sklearn_digits().data[:20]  # grey levels 0..16, float64
+    cases = ((uint8, r"integer X \(uint8\) with values up to 255"), (raw, "up to 16"))
+    for X, what in cases:
+        with pytest.warns(PixelUnitsWarning, match=r"X / 255 for 8-bit images"):
+            GaussianNoise(scale=0.5, random_state=0).fit(X)
+        with pytest.warns(PixelUnitsWarning, match=what):
+            ImpulseNoise(amount=0.1, random_state=0).fit_transform(X)
+    standardised = (digits.data - digits.data.mean()) / digits.data.std()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        GaussianNoise(scale=0.5, random_state=0).fit_transform(digits.data)
+        GaussianNoise(scale=0.5, random_state=0).fit_transform(standardised)
+        GaussianNoise(scale=0.0).fit_transform(uint8)  # no noise: no units
