@@ -128,6 +128,7 @@ class _Plan:
     y: np.ndarray
     tasks: list = field(default_factory=list)  # (task, train, test)
     cached: list = field(default_factory=list)
+    store: ResultStore | None = None
 
     @property
     def epochs(self):
@@ -436,7 +437,7 @@ def _plan(
         "scale",
         *(f"{part}_{name}" for name in settings.scorers for part in ("train", "test")),
     )
-    plan = _Plan(X, y)
+    plan = _Plan(X, y, store=store)
     for seed in seeds:
         seeded = estimator if seed is None else _seeded(clone(estimator), seed)
         step_seeds = _step_seeds(seeded)
@@ -519,10 +520,7 @@ def _run(plans, n_jobs, progress, start):
     rows = [row for plan in plans for row in plan.cached]
     n_cached = len(rows)
     if progress is not None and n_cached:
-        where = ", ".join(
-            sorted({str(t.store.path) for p in plans for t, _, _ in p.tasks if t.store})
-            or ["the result store"]
-        )
+        where = ", ".join(sorted({str(p.store.path) for p in plans if p.cached}))
         progress.line(f"{n_cached} fit(s) read from {where}, {len(calls)} to train")
     if not _fits_in_parallel(n_jobs, len(calls)):
         rows += [_fit_one(*call, progress) for call in calls]
