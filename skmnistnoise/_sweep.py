@@ -213,6 +213,13 @@ def _scores_under_test_noise(fitted, X_test, y_test, test_noise, test_scales):
     return accuracy, loss or None
 
 
+@functools.cache
+def _cpu():
+    from .report import cpu_description
+
+    return cpu_description()
+
+
 def _fit_one(task, X, y, train, test, progress=None):
     """Fit one clone on ``train``, score it on ``train`` and ``test``, store the row."""
     with _fit_lock():
@@ -266,6 +273,7 @@ def _fit_and_score(task, X, y, train, test, progress):
         "n_train": int(len(train)),
         "n_test": int(len(test)),
         "n_classes": int(len(getattr(clf, "classes_", ()))) or None,
+        "cpu": _cpu(),
         "key": task.key,
         "epoch_train_accuracy": [float(v) for v in history.get("accuracy", [])],
         "epoch_test_accuracy": [float(v) for v in history.get("val_accuracy", [])],

@@ -20,6 +20,7 @@ from ._registry import MODEL_NAMES
 from ._results import SweepResults, markdown_table
 
 __all__ = [
+    "cpu_description",
     "library_versions",
     "markdown_table",
     "save_figure",
@@ -82,6 +83,48 @@ def library_versions():
 
         versions["skmnistnoise"] = __version__
     return versions
+
+
+def cpu_description():
+    """The processor's model and its widest vector instructions, in one line.
+
+    Numbers are bit-identical only on the same kind of processor (and the same
+    library versions): the report and every stored fit say which it was.
+
+    Returns
+    -------
+    cpu : str
+        E.g. ``"AMD EPYC, x86_64, 2 cores, AVX2 FMA"``; the model is
+        "unknown" where the system does not say.
+
+    Examples
+    --------
+    >>> from skmnistnoise.report import cpu_description
+    >>> "cores" in cpu_description()
+    True
+    """
+    model, flags = platform.processor() or "unknown", set()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key.strip() == "model name" and model in (
+                    "unknown",
+                    platform.machine(),
+                ):
+                    model = value.strip()
+                elif key.strip() in ("flags", "Features"):
+                    flags = set(value.split())
+                    break
+    except OSError:
+        pass
+    wanted = ("avx512f", "avx2", "avx", "fma", "asimd", "sve", "neon")
+    names = {"avx512f": "AVX-512", "asimd": "ASIMD"}
+    vector = [names.get(f, f.upper()) for f in wanted if f in flags]
+    if "AVX-512" in vector or "AVX2" in vector:
+        vector = [v for v in vector if v != "AVX"]
+    parts = [model, platform.machine(), f"{os.cpu_count()} cores"]
+    return ", ".join(parts) + (f", {' '.join(vector)}" if vector else "")
 
 
 # --------------------------------------------------------------------------
@@ -234,6 +277,14 @@ def _close(fig):
 
 # --------------------------------------------------------------------------
 # The report
+
+
+def _cpus_of_fits(results):
+    """Which processors the table's fits ran on, if the rows say so."""
+    cpus = sorted({str(r["cpu"]) for r in results if r.get("cpu")})
+    if not cpus:
+        return ""
+    return " Fits ran on: " + "; ".join(cpus) + "."
 
 
 def _fmt_time(seconds):
@@ -591,8 +642,8 @@ def write_report(results, out_dir, *, settings, figures=None, wall_time=None):
         "## Software",
         "",
         markdown_table(("library", "version"), list(versions.items())),
-        f"\nMachine: {platform.machine()}, {os.cpu_count()} CPU cores, "
-        f"{platform.system()}.",
+        f"\nMachine: {cpu_description()}, {platform.system()}."
+        + _cpus_of_fits(results),
         "",
     ]
     if len(results):
