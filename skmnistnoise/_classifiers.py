@@ -1,5 +1,6 @@
 """SciKeras classifiers whose defaults are the notebooks' networks and training."""
 
+import logging
 import math
 import random
 import threading
@@ -67,6 +68,51 @@ except ImportError:  # pragma: no cover - a Keras that moved it
 _FIT_LOCK = threading.RLock()
 
 
+class _KerasRetracingFilter(logging.Filter):
+    """Drop TensorFlow's retracing warning about Keras's step functions in our calls.
+
+    Every fit builds a fresh Keras model (scikit-learn's contract: a fit starts
+    from nothing), and a model traces its train and predict functions on their
+    first call. TF counts the traces of all models together (they share one
+    code object), so five fits and a few predictions in a row, as in any sweep
+    or ``validation_curve``, log "5 out of the last 9 calls to
+    <function TensorFlowTrainer.make_predict_function...> triggered tf.function
+    retracing": one trace per new model, which is a model's first call, not the
+    retracing the warning is about (Keras already traces with
+    ``reduce_retracing=True``, so a model's predict traces at most twice
+    whatever the batch shapes). The record is dropped only while this thread
+    is inside one of this package's fits or predictions, and only when it
+    names Keras's own trainer functions: a user's own ``tf.function``
+    retracing, or a Keras model fitted directly, still warns.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._inside = threading.local()
+
+    @contextmanager
+    def active(self):
+        depth = getattr(self._inside, "depth", 0)
+        self._inside.depth = depth + 1
+        try:
+            yield
+        finally:
+            self._inside.depth = depth
+
+    def filter(self, record):
+        if not getattr(self._inside, "depth", 0):
+            return True
+        message = record.getMessage()
+        return not (
+            "triggered tf.function retracing" in message
+            and "TensorFlowTrainer.make_" in message
+        )
+
+
+_RETRACING_FILTER = _KerasRetracingFilter()
+logging.getLogger("tensorflow").addFilter(_RETRACING_FILTER)
+
+
 def _op_determinism_enabled():
     return _tf_config is not None and _tf_config.is_op_determinism_enabled()
 
@@ -110,7 +156,7 @@ def _tf_determinism_restored():
     call holds ``_FIT_LOCK``: the seeds and the setting are the process's; and
     SciKeras seeds through :func:`_private_keras_seeds`.
     """
-    with _FIT_LOCK:
+    with _FIT_LOCK, _RETRACING_FILTER.active():
         before = _op_determinism_enabled()
         seeding = scikeras.wrappers.tensorflow_random_state
         scikeras.wrappers.tensorflow_random_state = _private_keras_seeds
@@ -440,7 +486,8 @@ class _NoiseStudyClassifier(KerasClassifier):
             kwargs["batch_size"] = _prediction_batch_size(
                 self.batch_size, _num_samples(X)
             )
-        return super()._predict_raw(X, **kwargs)
+        with _RETRACING_FILTER.active():
+            return super()._predict_raw(X, **kwargs)
 
     def _fit_keras_model(
         self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs

@@ -4,12 +4,15 @@ import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._optional import PandasOutputMixin
 from ._validation import check_X_shape
 
 __all__ = ["GlobalStandardScaler"]
 
 
-class GlobalStandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+class GlobalStandardScaler(
+    PandasOutputMixin, OneToOneFeatureMixin, TransformerMixin, BaseEstimator
+):
     """Standardise with one mean and one standard deviation over all features.
 
     The MLP notebook computes ``(x - x.mean()) / x.std()`` over all pixels of
