@@ -33,9 +33,12 @@ __all__ = ["MLPClassifier", "ConvNetClassifier"]
 # Rows per prediction batch unless the user routes ``predict__batch_size``:
 # Keras's cost per batch dominates small batches (predicting MNIST's test set
 # takes about 35% less CPU time for the MLP and 7% for the ConvNet than at
-# 128), and a row's prediction does not depend on the size of its batch (but
-# for batches of one row, see _prediction_batch_size; tests check
-# bit-identity), so scores stay the same.
+# 128). A row's prediction depends on the size of its batch at most in the
+# last bit of float32: on an Intel Xeon (AVX-512) the probabilities were
+# bit-identical, on an AMD EPYC (AVX2) 0.7% of the MLP's differ by one unit in
+# the last place (1.5e-8), from the CPU's matrix-product blocking, which a GPU
+# has too; batches of one row differ more, see _prediction_batch_size. Tests
+# check the probabilities to float32 rounding.
 PREDICT_BATCH_SIZE = 512
 _KERAS_BATCH_SIZE = 32  # Keras's own default, for batch_size=None
 
@@ -564,8 +567,11 @@ class MLPClassifier(_NoiseStudyClassifier):
         If given, e.g. ``GaussianNoise(scale=1.0)``, the training data get new
         noise from it every epoch (augmentation with per-epoch redraws), seeded
         from ``random_state`` when the transformer has no seed of its own.
-    jit_compile : bool, default=False
-        XLA compilation; slower on CPU (benchmarks/README.md).
+    jit_compile : bool or "auto", default=False
+        XLA compilation. Off by default: a seeded fit turns on TF op
+        determinism, under which Keras does not compile with XLA anyway, and
+        on a CPU XLA is slower (benchmarks/README.md); on a GPU, ``True`` or
+        ``"auto"`` may be faster for unseeded fits.
     random_state : int or None, default=None
         Seeds weights, dropout, shuffling and ``train_noise``: the same seed
         gives the same predictions. None: a new network every fit.
@@ -720,8 +726,11 @@ class ConvNetClassifier(_NoiseStudyClassifier):
         Passes over the training data.
     train_noise : noise transformer or None, default=None
         Fresh noise on the training data every epoch; see :class:`MLPClassifier`.
-    jit_compile : bool, default=False
-        XLA compilation; about 8x slower on CPU (benchmarks/README.md).
+    jit_compile : bool or "auto", default=False
+        XLA compilation. Off by default: a seeded fit turns on TF op
+        determinism, under which Keras does not compile with XLA anyway, and
+        on a CPU XLA is about 7x slower (benchmarks/README.md); on a GPU,
+        ``True`` or ``"auto"`` may be faster for unseeded fits.
     random_state : int or None, default=None
         Seeds weights, dropout, shuffling and ``train_noise``.
     verbose : int, default=0
