@@ -96,10 +96,25 @@ def test_docs_extra_has_what_the_api_reference_imports(setup_cfg):
     assert {"sphinx", "numpydoc", "sphinx-gallery", "distributed", "pandas"} <= docs
 
 
+class _NoPandas:
+    """A meta-path finder for which pandas is not installed."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] == "pandas":
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
 @pytest.fixture
 def no_pandas(monkeypatch):
-    """Make ``import pandas`` fail as it does where pandas is not installed."""
-    monkeypatch.setitem(sys.modules, "pandas", None)
+    """Make ``import pandas`` fail as it does where pandas is not installed.
+
+    pandas leaves ``sys.modules`` (scikit-learn looks there for DataFrames)
+    and a finder refuses to import it again.
+    """
+    for name in [m for m in sys.modules if m.partition(".")[0] == "pandas"]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(sys, "meta_path", [_NoPandas(), *sys.meta_path])
 
 
 def test_import_pandas_without_pandas_names_the_feature_and_the_extra(no_pandas):
