@@ -45,7 +45,7 @@ TF_SETTINGS = {
 
 def child(args):
     """Train both networks in this process and print the epoch times as JSON."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # as skmnistnoise does
     sys.path.insert(0, str(REPO_ROOT))
     sys.path.insert(0, str(HERE))
     if args.threads:

@@ -60,7 +60,7 @@ import tracemalloc
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # as skmnistnoise does
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402

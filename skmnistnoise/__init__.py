@@ -11,8 +11,18 @@ TensorFlow's logging before it loads.
 """
 
 import importlib
+import os
 
 __version__ = "0.1.0"
+
+# TensorFlow's C++ logging, unless the user chose a level: before any module of
+# the package imports TensorFlow (TF reads the variable once, at its import).
+# Level 3 keeps only fatal messages: level 2 still prints one harmless
+# "E0000 ... NodeDef mentions attribute use_unbounded_threadpool" line per fit
+# (a tf.data graph rewrite inside TensorFlow 2.18 and later). Errors that stop
+# a computation still reach the user as Python exceptions with TF's message;
+# ``TF_CPP_MIN_LOG_LEVEL=0`` shows everything, e.g. why no GPU was found.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 _PUBLIC = {
     "ConvNetClassifier": "._classifiers",

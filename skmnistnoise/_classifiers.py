@@ -1,5 +1,6 @@
 """SciKeras classifiers whose defaults are the notebooks' networks and training."""
 
+import logging
 import math
 import random
 import threading
@@ -36,9 +37,12 @@ __all__ = ["MLPClassifier", "ConvNetClassifier"]
 # Rows per prediction batch unless the user routes ``predict__batch_size``:
 # Keras's cost per batch dominates small batches (predicting MNIST's test set
 # takes about 35% less CPU time for the MLP and 7% for the ConvNet than at
-# 128), and a row's prediction does not depend on the size of its batch (but
-# for batches of one row, see _prediction_batch_size; tests check
-# bit-identity), so scores stay the same.
+# 128). A row's prediction depends on the size of its batch at most in the
+# last bit of float32: on an Intel Xeon (AVX-512) the probabilities were
+# bit-identical, on an AMD EPYC (AVX2) 0.7% of the MLP's differ by one unit in
+# the last place (1.5e-8), from the CPU's matrix-product blocking, which a GPU
+# has too; batches of one row differ more, see _prediction_batch_size. Tests
+# check the probabilities to float32 rounding.
 PREDICT_BATCH_SIZE = 512
 _KERAS_BATCH_SIZE = 32  # Keras's own default, for batch_size=None
 
@@ -69,6 +73,51 @@ except ImportError:  # pragma: no cover - a Keras that moved it
 # would draw from each other's seeds. One Keras fit at a time per process keeps
 # seeded fits reproducible; the fit itself uses the process's TF threads.
 _FIT_LOCK = threading.RLock()
+
+
+class _KerasRetracingFilter(logging.Filter):
+    """Drop TensorFlow's retracing warning about Keras's step functions in our calls.
+
+    Every fit builds a fresh Keras model (scikit-learn's contract: a fit starts
+    from nothing), and a model traces its train and predict functions on their
+    first call. TF counts the traces of all models together (they share one
+    code object), so five fits and a few predictions in a row, as in any sweep
+    or ``validation_curve``, log "5 out of the last 9 calls to
+    <function TensorFlowTrainer.make_predict_function...> triggered tf.function
+    retracing": one trace per new model, which is a model's first call, not the
+    retracing the warning is about (Keras already traces with
+    ``reduce_retracing=True``, so a model's predict traces at most twice
+    whatever the batch shapes). The record is dropped only while this thread
+    is inside one of this package's fits or predictions, and only when it
+    names Keras's own trainer functions: a user's own ``tf.function``
+    retracing, or a Keras model fitted directly, still warns.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._inside = threading.local()
+
+    @contextmanager
+    def active(self):
+        depth = getattr(self._inside, "depth", 0)
+        self._inside.depth = depth + 1
+        try:
+            yield
+        finally:
+            self._inside.depth = depth
+
+    def filter(self, record):
+        if not getattr(self._inside, "depth", 0):
+            return True
+        message = record.getMessage()
+        return not (
+            "triggered tf.function retracing" in message
+            and "TensorFlowTrainer.make_" in message
+        )
+
+
+_RETRACING_FILTER = _KerasRetracingFilter()
+logging.getLogger("tensorflow").addFilter(_RETRACING_FILTER)
 
 
 def _op_determinism_enabled():
@@ -114,7 +163,7 @@ def _tf_determinism_restored():
     call holds ``_FIT_LOCK``: the seeds and the setting are the process's; and
     SciKeras seeds through :func:`_private_keras_seeds`.
     """
-    with _FIT_LOCK:
+    with _FIT_LOCK, _RETRACING_FILTER.active():
         before = _op_determinism_enabled()
         seeding = scikeras.wrappers.tensorflow_random_state
         scikeras.wrappers.tensorflow_random_state = _private_keras_seeds
@@ -513,7 +562,8 @@ class _NoiseStudyClassifier(KerasClassifier):
             kwargs["batch_size"] = _prediction_batch_size(
                 self.batch_size, _num_samples(X)
             )
-        proba = super()._predict_raw(X, **kwargs)
+        with _RETRACING_FILTER.active():
+            proba = super()._predict_raw(X, **kwargs)
         if not np.isfinite(proba).all():
             raise ValueError(self._not_finite_message(X))
         return proba
@@ -613,8 +663,11 @@ class MLPClassifier(_NoiseStudyClassifier):
         If given, e.g. ``GaussianNoise(scale=1.0)``, the training data get new
         noise from it every epoch (augmentation with per-epoch redraws), seeded
         from ``random_state`` when the transformer has no seed of its own.
-    jit_compile : bool, default=False
-        XLA compilation; slower on CPU (benchmarks/README.md).
+    jit_compile : bool or "auto", default=False
+        XLA compilation. Off by default: a seeded fit turns on TF op
+        determinism, under which Keras does not compile with XLA anyway, and
+        on a CPU XLA is slower (benchmarks/README.md); on a GPU, ``True`` or
+        ``"auto"`` may be faster for unseeded fits.
     random_state : int or None, default=None
         Seeds weights, dropout, shuffling and ``train_noise``: the same seed
         gives the same predictions. None: a new network every fit.
@@ -776,8 +829,11 @@ class ConvNetClassifier(_NoiseStudyClassifier):
         Passes over the training data.
     train_noise : noise transformer or None, default=None
         Fresh noise on the training data every epoch; see :class:`MLPClassifier`.
-    jit_compile : bool, default=False
-        XLA compilation; about 8x slower on CPU (benchmarks/README.md).
+    jit_compile : bool or "auto", default=False
+        XLA compilation. Off by default: a seeded fit turns on TF op
+        determinism, under which Keras does not compile with XLA anyway, and
+        on a CPU XLA is about 7x slower (benchmarks/README.md); on a GPU,
+        ``True`` or ``"auto"`` may be faster for unseeded fits.
     random_state : int or None, default=None
         Seeds weights, dropout, shuffling and ``train_noise``.
     verbose : int, default=0

@@ -28,6 +28,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._optional import PandasOutputMixin
 from ._validation import check_X_shape
 
 __all__ = ["GaussianNoise", "ImpulseNoise", "PixelUnitsWarning", "ShotNoise"]
@@ -104,7 +105,9 @@ def _fingerprint(X):
     return (X.shape, X.dtype.str, order, zlib.crc32(memoryview(buf).cast("B")))
 
 
-class _BaseNoise(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+class _BaseNoise(
+    PandasOutputMixin, OneToOneFeatureMixin, TransformerMixin, BaseEstimator
+):
     """Seeding, validation, replay of the fit draw and blocked generation.
 
     Subclasses define ``_noisy_block(out, X, rng)`` that writes the noisy

@@ -4,6 +4,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._optional import PandasOutputMixin
 from ._validation import check_X_shape
 
 __all__ = ["GlobalStandardScaler"]
@@ -32,7 +33,9 @@ def _global_mean_std(X):
     return peak * float(scaled.mean()), peak * float(scaled.std())
 
 
-class GlobalStandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+class GlobalStandardScaler(
+    PandasOutputMixin, OneToOneFeatureMixin, TransformerMixin, BaseEstimator
+):
     """Standardise with one mean and one standard deviation over all features.
 
     The MLP notebook computes ``(x - x.mean()) / x.std()`` over all pixels of
