@@ -408,7 +408,7 @@ class _NoiseStudyClassifier(KerasClassifier):
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the samples in the loss.
         **kwargs : dict
-            Passed to ``keras.Model.fit``, e.g. ``validation_data=(X_val, y_val)``
+            Passed to :meth:`keras.Model.fit`, e.g. ``validation_data=(X_val, y_val)``
             with raw labels (its accuracy per epoch lands in ``history_``), or
             ``callbacks=[...]``, Keras callbacks added for this fit only.
 
@@ -433,7 +433,7 @@ class _NoiseStudyClassifier(KerasClassifier):
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the samples in the loss.
         **kwargs : dict
-            Passed to ``keras.Model.fit``.
+            Passed to :meth:`keras.Model.fit`.
 
         Returns
         -------

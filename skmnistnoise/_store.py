@@ -299,7 +299,30 @@ def _upgraded_spec(spec):
 
 
 class CorruptRecordWarning(UserWarning):
-    """A stored record could not be used; its fit is computed again."""
+    """A stored record could not be used; its fit is computed again.
+
+    The message names the record's file and why (no checksum, edited, of
+    another format, a result of the wrong shape); the record is read as
+    missing and replaced once the fit is computed again.
+
+    Examples
+    --------
+    >>> import json, tempfile, warnings
+    >>> from skmnistnoise.experiment import CorruptRecordWarning, ResultStore
+    >>> store = ResultStore(tempfile.mkdtemp())
+    >>> key = store.key({"what": "example"})
+    >>> store.put(key, {"test_accuracy": 0.9}, {"what": "example"})
+    >>> path = store.path / f"{key}.json"
+    >>> record = json.loads(path.read_text())
+    >>> del record["checksum"]
+    >>> _ = path.write_text(json.dumps(record))
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     store.get(key) is None
+    True
+    >>> caught[0].category is CorruptRecordWarning
+    True
+    """
 
 
 def _checksum(result):

@@ -335,11 +335,12 @@ def build_parser():
         "interrupted one resumes, and adding a scale trains only that scale.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="examples:\n"
-        f"  {PROG} sweep                                # digits, both models, ~2 min\n"
+        f"  {PROG} sweep                          # digits, both models, 2-3 min\n"
         f"  {PROG} sweep --model mlp --epochs 5 --scales 0 0.5 1\n"
         f"  {PROG} sweep --dataset mnist --protocol notebooks --out notebooks\n"
         "\nThe default sweep (digits, both models, six scales, the models' "
-        "own epochs)\ntakes about 2 minutes on 2 CPU cores.",
+        "own epochs)\ntakes 2 to 3 minutes on 2 idle CPU cores (longer when "
+        "they are shared).",
     )
     sweep.add_argument(
         "--model",

@@ -20,7 +20,7 @@ scores equal ``validation_curve``'s bit for bit (``tests/test_sweep.py``).
 from . import _registry, _results
 from ._registry import make_noise, make_study_pipeline
 from ._results import SweepResults, matrix_from_results
-from ._store import ResultStore
+from ._store import CorruptRecordWarning, ResultStore
 from ._sweep import noise_sweep, robustness_matrix, run_study
 
 #: The study's models: the MLP notebook's network and the ConvNet notebook's.
@@ -45,6 +45,7 @@ EPOCH_COLUMNS = _results.EPOCH_COLUMNS
 
 __all__ = [
     "COLUMNS",
+    "CorruptRecordWarning",
     "EPOCH_COLUMNS",
     "MODELS",
     "MODEL_NAMES",
