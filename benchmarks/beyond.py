@@ -118,11 +118,11 @@ def draw_prefix_scores(smooth, X, y, draws):
 
 def smoothing_runs(data, store, models, sigmas, draws, epochs, recipe="adam"):
     from skmnistnoise import GaussianNoise, NoiseAveragedClassifier
-    from skmnistnoise._store import canonical, digest_arrays
+    from skmnistnoise.experiment import ResultStore
 
     X_train, y_train = data.data[:60000], data.target[:60000]
     X_test, y_test = data.data[60000:], data.target[60000:]
-    digest = digest_arrays(data.data, data.target)
+    digest = ResultStore.digest(data.data, data.target)
     records = []
     for model in models:
         for sigma in sigmas:
@@ -131,8 +131,8 @@ def smoothing_runs(data, store, models, sigmas, draws, epochs, recipe="adam"):
             smooth = NoiseAveragedClassifier(clf, noise=test_noise, random_state=SEED)
             spec = {
                 "dataset": digest,
-                "estimator": canonical(smooth),
-                "draws": canonical(list(draws)),
+                "estimator": ResultStore.describe(smooth),
+                "draws": ResultStore.describe(list(draws)),
                 "what": "beyond-smoothing",
             }
             key = store.key(spec)
@@ -259,8 +259,8 @@ def tables(smoothing, gap):
 
 
 def main(argv=None):
-    from skmnistnoise._store import ResultStore
     from skmnistnoise.datasets import load_dataset
+    from skmnistnoise.experiment import ResultStore
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-home", default=os.environ.get("SKMNISTNOISE_DATA"))

@@ -488,6 +488,37 @@ class ResultStore:
         return f"ResultStore({str(self.path)!r})"
 
     @staticmethod
+    def describe(value):
+        """A JSON description of an estimator or parameter value, for a spec.
+
+        What the sweeps key their fits on: every parameter, classes and
+        functions by their public names. A value that cannot be described
+        faithfully (a lambda, a callable object) raises
+        :class:`NotReproducibleError`. For tools that fill a store themselves.
+
+        Examples
+        --------
+        >>> from skmnistnoise import GaussianNoise
+        >>> from skmnistnoise.experiment import ResultStore
+        >>> ResultStore.describe(GaussianNoise(scale=0.5))["class"]
+        'skmnistnoise.GaussianNoise'
+        """
+        return canonical(value)
+
+    @staticmethod
+    def digest(*arrays):
+        """A hex digest of arrays' content, shapes and dtypes, for a spec.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skmnistnoise.experiment import ResultStore
+        >>> len(ResultStore.digest(np.zeros(3), np.ones(2)))
+        32
+        """
+        return digest_arrays(*arrays)
+
+    @staticmethod
     def key(spec):
         """SHA-256 of the canonical JSON of a fit's definition."""
         text = json.dumps({"format": STORE_FORMAT, "spec": spec}, sort_keys=True)
