@@ -221,11 +221,13 @@ def per_epoch_gap_runs(data, store):
 
 def tables(smoothing, gap):
     """Markdown tables of the runs: one row per model, recipe and sigma; the gap."""
-    lines = [
-        "| model | recipe | sigma | k=1 | k=10 soft | k=10 hard | k=100 soft | "
-        "k=100 hard | epochs | seed | fit (s) | 100 draws (s) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
-    ]
+    from skmnistnoise.report import markdown_table
+
+    header = (
+        "model", "recipe", "sigma", "k=1", "k=10 soft", "k=10 hard", "k=100 soft",
+        "k=100 hard", "epochs", "seed", "fit (s)", "100 draws (s)",
+    )  # fmt: skip
+    rows = []
     for r in smoothing:
         acc = {(e["draws"], e["voting"]): e for e in r["evaluations"]}
         cells = [r["model"], r["recipe"], f"{r['sigma']:g}"]
@@ -240,22 +242,30 @@ def tables(smoothing, gap):
         last = max(r["evaluations"], key=lambda e: e["draws"])
         cells += [str(r["epochs"]), str(r["seed"]), f"{r['fit_s']:.0f}"]
         cells.append(f"{last['predict_s']:.0f}")
-        lines.append("| " + " | ".join(cells) + " |")
-    lines += [
-        "",
-        "| MLP, notebooks' protocol, scale 2 | Keras train accuracy, last epoch | "
-        "validation_curve train score | test accuracy | gap (Keras train - test) | "
-        "epochs | seed | wall (s) |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
+        rows.append(cells)
+    first = markdown_table(header, rows, ["---"] * len(header))
+    header = (
+        "MLP, notebooks' protocol, scale 2", "Keras train accuracy, last epoch",
+        "validation_curve train score", "test accuracy", "gap (Keras train - test)",
+        "epochs", "seed", "wall (s)",
+    )  # fmt: skip
+    rows = []
     for g in gap:
         keras_train = g["keras_train_accuracy_last_epoch"]
-        lines.append(
-            f"| {g['regime']} | {keras_train:.4f} | {g['train_accuracy']:.4f} | "
-            f"{g['test_accuracy']:.4f} | {keras_train - g['test_accuracy']:.4f} | "
-            f"{g['epochs']} | {g['seed']} | {g['wall_s']:.0f} |"
+        rows.append(
+            (
+                g["regime"],
+                f"{keras_train:.4f}",
+                f"{g['train_accuracy']:.4f}",
+                f"{g['test_accuracy']:.4f}",
+                f"{keras_train - g['test_accuracy']:.4f}",
+                g["epochs"],
+                g["seed"],
+                f"{g['wall_s']:.0f}",
+            )
         )
-    return "\n".join(lines) + "\n"
+    second = markdown_table(header, rows, ["---"] * len(header))
+    return first + "\n\n" + second + "\n"
 
 
 def main(argv=None):
