@@ -25,6 +25,8 @@ Displays
   training noise scale (rows) under every test noise scale (columns).
 * :class:`NoisySamplesDisplay`: what the noise does to images, and that every
   image gets its own noise.
+* :class:`CertifiedAccuracyDisplay`: randomized smoothing's certified
+  accuracy against the L2 radius.
 
 The ``plot_*`` functions are shortcuts that return the display's figure.
 """
@@ -38,6 +40,7 @@ from ._results import SweepResults
 
 __all__ = [
     "AccuracyScaleDisplay",
+    "CertifiedAccuracyDisplay",
     "EpochCurveDisplay",
     "NoisySamplesDisplay",
     "RobustnessMatrixDisplay",
@@ -1024,6 +1027,169 @@ class NoisySamplesDisplay:
             fontsize="large",
         )
         self.figure_ = fig
+        return self
+
+
+# --------------------------------------------------------------------------
+# Certified accuracy against radius
+
+
+class CertifiedAccuracyDisplay:
+    """Certified accuracy against the L2 radius, one curve per smoothed model.
+
+    Cohen et al.'s figure: for each radius ``r``, the fraction of test images
+    whose smoothed prediction is right and certified for every perturbation
+    of L2 norm below ``r`` (:func:`~skmnistnoise.metrics.certified_accuracy`),
+    one step curve per model (usually one per training and smoothing sigma),
+    the average certified radius (ACR) in the legend. Reference points (a
+    published table) can be drawn beside the curves as markers.
+
+    Parameters
+    ----------
+    curves : list of dict
+        One per model: ``label``, ``radii`` and ``accuracy`` (same length),
+        and optionally ``acr``.
+    reference : dict of str to dict of float to float or None, default=None
+        Published points, ``{label: {radius: accuracy}}``.
+    n_images : int or None, default=None
+        Images behind each curve, for the title.
+
+    Attributes
+    ----------
+    lines_ : dict of str to Line2D
+    ax_ : matplotlib Axes
+    figure_ : matplotlib Figure
+
+    Examples
+    --------
+    >>> from skmnistnoise.plotting import CertifiedAccuracyDisplay
+    >>> certificate = {"prediction": [1, 1, 0, 2], "radius": [0.9, 0.3, 0.0, 0.5],
+    ...                "abstained": [False, False, True, False]}
+    >>> display = CertifiedAccuracyDisplay.from_certificates(
+    ...     [1, 1, 0, 0], {"sigma 0.5": certificate})
+    >>> list(display.lines_), display.curves[0]["accuracy"].tolist()[:2]
+    (['sigma 0.5 (ACR 0.300)'], [0.5, 0.5])
+    """
+
+    def __init__(self, *, curves, reference=None, n_images=None):
+        self.curves = curves
+        self.reference = reference
+        self.n_images = n_images
+
+    @classmethod
+    def from_certificates(
+        cls, y_true, certificates, *, radii=None, reference=None, ax=None
+    ):
+        """Draw the curves of certificates of the same test images.
+
+        Parameters
+        ----------
+        y_true : array-like of shape (n_samples,)
+            True labels.
+        certificates : dict of str to Bunch
+            Legend label to what :meth:`NoiseAveragedClassifier.certify`
+            returned for those samples.
+        radii : array-like or None, default=None
+            Radii to evaluate; None: every certified radius (exact steps).
+        reference : dict or None, default=None
+            Published points to draw as markers, ``{label: {radius: accuracy}}``.
+        ax : matplotlib Axes or None, default=None
+
+        Returns
+        -------
+        display : CertifiedAccuracyDisplay
+        """
+        from ._certify import average_certified_radius, certified_accuracy
+
+        if not certificates:
+            raise ValueError("certificates must hold at least one certificate.")
+        curves = []
+        for label, certificate in certificates.items():
+            if radii is None:
+                r = np.unique(
+                    np.concatenate([[0.0], np.asarray(certificate["radius"])])
+                )
+                r = np.concatenate([r, [r[-1] * 1.02 + 1e-9]])  # the final drop
+            else:
+                r = np.asarray(radii, dtype=float)
+            acr = average_certified_radius(y_true, certificate)
+            curves.append(
+                {
+                    "label": label,
+                    "radii": r,
+                    "accuracy": np.asarray(certified_accuracy(y_true, certificate, r)),
+                    "acr": acr,
+                }
+            )
+        display = cls(curves=curves, reference=reference, n_images=len(y_true))
+        return display.plot(ax=ax)
+
+    @classmethod
+    def from_estimator(
+        cls, estimators, X, y, *, n0=100, n=10_000, alpha=0.001, ax=None, **kwargs
+    ):
+        """Certify X with each smoothed classifier, then draw the curves.
+
+        ``estimators`` maps a label to a fitted :class:`NoiseAveragedClassifier`;
+        ``n0``, ``n`` and ``alpha`` go to its ``certify``, ``kwargs`` to
+        :meth:`from_certificates`. The certificates are kept as the
+        display's ``certificates_``.
+        """
+        certificates = {
+            label: est.certify(X, n0=n0, n=n, alpha=alpha)
+            for label, est in estimators.items()
+        }
+        display = cls.from_certificates(y, certificates, ax=ax, **kwargs)
+        display.certificates_ = certificates
+        return display
+
+    def plot(self, ax=None):
+        """Draw the curves.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes or None, default=None
+
+        Returns
+        -------
+        self : CertifiedAccuracyDisplay
+        """
+        ax = _axes(ax, (8.5, 4.8))
+        self.lines_ = {}
+        for i, curve in enumerate(self.curves):
+            label = curve["label"]
+            if curve.get("acr") is not None:
+                label = f"{label} (ACR {curve['acr']:.3f})"
+            (line,) = ax.plot(
+                curve["radii"],
+                curve["accuracy"],
+                drawstyle="steps-post",
+                color=f"C{i % 10}",
+                linewidth=1.8,
+                label=label,
+            )
+            self.lines_[label] = line
+        for j, (label, points) in enumerate((self.reference or {}).items()):
+            radii, accuracy = zip(*sorted(points.items()))
+            ax.plot(
+                radii,
+                accuracy,
+                linestyle="none",
+                marker="x",
+                markersize=7,
+                color=f"C{j % 10}",
+                label=f"{label} (published)",
+            )
+        _finish_accuracy_axis(ax, "certified accuracy")
+        ax.set_xlim(left=0)
+        ax.set_xlabel("L2 radius (in the units of X; pixels in [0, 1] for MNIST)")
+        images = f" ({self.n_images} test images)" if self.n_images else ""
+        ax.set_title(
+            "Certified accuracy against radius, randomized smoothing" + images,
+            fontsize="medium",
+        )
+        _legend_outside(ax)
+        self.ax_, self.figure_ = ax, ax.figure
         return self
 
 

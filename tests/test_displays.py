@@ -8,6 +8,7 @@ from numpy.testing import assert_allclose
 from skmnistnoise.experiment import SweepResults
 from skmnistnoise.plotting import (
     AccuracyScaleDisplay,
+    CertifiedAccuracyDisplay,
     EpochCurveDisplay,
     NoisySamplesDisplay,
     RobustnessMatrixDisplay,
@@ -137,3 +138,40 @@ def test_figures_are_saved_at_150_dpi_and_as_vectors_on_request(tmp_path):
 
     height, width = imread(paths["accuracy_vs_scale"]).shape[:2]
     assert width == 8.5 * 150 and height == 4.8 * 150
+
+
+def test_certified_accuracy_display_of_a_smoothed_scikit_learn_classifier(digits):
+    from sklearn.linear_model import LogisticRegression
+
+    from skmnistnoise import GaussianNoise, NoiseAveragedClassifier
+    from skmnistnoise.metrics import average_certified_radius, certified_accuracy
+
+    X, y = digits.data, digits.target
+    smoothers = {
+        f"sigma {s:g}": NoiseAveragedClassifier(
+            LogisticRegression(max_iter=200),
+            noise=GaussianNoise(scale=s),
+            random_state=0,
+        ).fit(X[:1000], y[:1000])
+        for s in (0.25, 0.5)
+    }
+    display = CertifiedAccuracyDisplay.from_estimator(
+        smoothers, X[1000:1100], y[1000:1100], n0=20, n=200, alpha=0.01,
+        reference={"published": {0.0: 0.99, 0.5: 0.9}},
+    )  # fmt: skip
+    for curve, (label, certificate) in zip(
+        display.curves, display.certificates_.items()
+    ):
+        acc = curve["accuracy"]
+        assert np.all(np.diff(acc) <= 0)  # fewer images are certified further out
+        assert acc[0] == certified_accuracy(y[1000:1100], certificate, 0.0) > 0.5
+        assert acc[-1] == 0  # beyond the largest radius nothing is certified
+        acr = average_certified_radius(y[1000:1100], certificate)
+        assert f"{label} (ACR {acr:.3f})" in display.lines_
+    labels = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+    assert "published (published)" in labels
+    renderer = _renderer(display.figure_)
+    assert display.ax_.get_legend().get_window_extent(renderer).x0 >= (
+        display.ax_.get_window_extent(renderer).x1
+    )
+    assert "L2 radius" in display.ax_.get_xlabel()
