@@ -446,14 +446,9 @@ class SweepResults:
 
     def to_frame(self):
         """The table as a pandas DataFrame (needs the ``pandas`` extra)."""
-        try:
-            import pandas as pd
-        except ImportError as exc:
-            raise ImportError(
-                "SweepResults.to_frame needs pandas: pip install "
-                "'skmnistnoise[pandas]' (or pip install pandas)."
-            ) from exc
-        return pd.DataFrame(self.rows)
+        from ._optional import import_pandas
+
+        return import_pandas("SweepResults.to_frame()").DataFrame(self.rows)
 
 
 def matrix_from_results(results, **where):

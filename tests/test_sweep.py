@@ -174,16 +174,7 @@ def test_results_table_round_trips_its_settings(tmp_path):
 
 
 def test_to_frame_names_the_pandas_extra_when_pandas_is_missing(monkeypatch):
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_pandas(name, *args, **kwargs):
-        if name == "pandas":
-            raise ImportError("No module named 'pandas'")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_pandas)
+    monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas fails
     with pytest.raises(ImportError, match=r"skmnistnoise\[pandas\]"):
         SweepResults([{"a": 1}]).to_frame()
 
