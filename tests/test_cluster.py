@@ -40,6 +40,29 @@ def _numbers(results, drop=TIMINGS):
     return [{k: v for k, v in row.items() if k not in drop} for row in results]
 
 
+def _same(got, expected):
+    """Equal rows; the final losses to float32 rounding.
+
+    Fits are the same bit for bit wherever they run; the log loss of the final
+    predictions can differ in float32's last bits when TensorFlow predicts with
+    another number of threads (a worker's one against this process's two; seen
+    with TensorFlow 2.18). Accuracies and every other value must be equal.
+    """
+
+    def loose(rows):
+        return [
+            {
+                k: pytest.approx(v, rel=1e-6)
+                if k.endswith("_loss") and isinstance(v, float)
+                else v
+                for k, v in row.items()
+            }
+            for row in rows
+        ]
+
+    return got == loose(expected)
+
+
 def _calls(task_stream, function):
     """Calls of ``function`` that ran on the workers, from joblib's task keys."""
     pattern = re.compile(rf"batch_of_{function}_(\d+)_calls")
@@ -116,7 +139,7 @@ def test_fits_in_threads_of_one_process_equal_the_sequential_run(digits, sequent
         results = _sweep(digits, SCALES[:2])
     no_key = {*TIMINGS, "key"}  # not stored
     expected = _numbers(sequential[0], drop=no_key)[:2]
-    assert _numbers(results, drop=no_key) == expected
+    assert _same(_numbers(results, drop=no_key), expected)
 
 
 def test_noise_threads_follow_the_environment_variable(monkeypatch):
@@ -183,7 +206,7 @@ def test_sweep_on_the_cluster_equals_the_sequential_run(
     # Every fit once, each on a worker.
     assert _calls(stream, "_fit_one") == len(SCALES)
     assert results.n_computed == len(SCALES)
-    assert _numbers(results) == _numbers(expected)
+    assert _same(_numbers(results), _numbers(expected))
     # The workers wrote the same records, under the same keys, atomically.
     assert _store_files(tmp_path) == _store_files(sequential_store)
     again = _sweep(digits, store=tmp_path)  # in this process: all from the store
@@ -235,7 +258,7 @@ def test_cli_runs_the_fits_on_a_running_cluster(
     assert _calls(stream, "_fit_one") == 2
     assert "2 fits: 2 trained" in stdout
     assert f"Dask cluster | scheduler {address}" in (tmp_path / "report.md").read_text()
-    assert _cli_numbers(tmp_path) == _cli_numbers(cli_sequential)
+    assert _same(_cli_numbers(tmp_path), _cli_numbers(cli_sequential))
     assert _store_files(tmp_path / "store") == _store_files(cli_sequential / "store")
 
 
@@ -247,7 +270,7 @@ def test_cli_starts_a_local_cluster_with_the_same_results(
     assert status == 0, stderr
     assert re.search(r"Dask cluster tcp://\S+: 1 worker\(s\)", stderr)
     assert "2 fits: 2 trained" in stdout
-    assert _cli_numbers(tmp_path) == _cli_numbers(cli_sequential)
+    assert _same(_cli_numbers(tmp_path), _cli_numbers(cli_sequential))
 
 
 @pytest.mark.parametrize(
@@ -340,6 +363,6 @@ def test_sweep_completes_when_a_worker_dies_mid_fit(
     assert marker.read_text() == "killed mid-fit"
     # Every fit once in the table and in the store, as in the sequential run.
     expected = _numbers(sequential[0])[:2]
-    assert _numbers(results) == expected
+    assert _same(_numbers(results), expected)
     assert _store_files(store) == sorted(f"{row['key']}.json" for row in expected)
     assert len(ResultStore(store)) == 2
