@@ -26,7 +26,7 @@ import os
 import time
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # as skmnistnoise does
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"

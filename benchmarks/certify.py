@@ -46,9 +46,6 @@ import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
-
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
@@ -236,6 +233,9 @@ def markdown(runs):
 
 
 def main(argv=None):
+    # Before TensorFlow is imported; in main, so that importing this module (the
+    # tests do) changes nothing in the importer's environment.
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-home", default=os.environ.get("SKMNISTNOISE_DATA"))
     parser.add_argument("--models", nargs="*", default=["convnet", "mlp"])

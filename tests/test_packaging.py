@@ -184,7 +184,10 @@ _QUIET_SCRIPT = textwrap.dedent(
 
 
 def test_tensorflow_is_quiet_by_default_but_not_for_the_users_own_messages():
-    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    # TensorFlow's defaults: no log level, and no oneDNN switch (whose "oneDNN
+    # custom operations are on" line TensorFlow prints before its logging starts).
+    unset = ("TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     run = subprocess.run(
         [sys.executable, "-c", _QUIET_SCRIPT],
         capture_output=True,
