@@ -172,6 +172,10 @@ def _describe_callable(obj):
             "keywords": canonical(dict(obj.keywords)),
         }
     name = _public_name(obj)
+    if name is None and isinstance(obj, np.ufunc):
+        # numpy 2.0's ufuncs have no __module__: name them if numpy has them.
+        if getattr(np, obj.__name__, None) is obj:
+            name = f"numpy.{obj.__name__}"
     if name is None:
         raise NotReproducibleError(
             f"The parameter value {obj!r} cannot key a stored result: a lambda, a "
