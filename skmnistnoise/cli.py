@@ -143,19 +143,26 @@ def _existing_dir(text):
     return path
 
 
-def _writable_out(path):
-    """Create ``path`` and write a probe file in it, or raise UsageError."""
-    path = Path(path).expanduser()
+def _writable(path, parents=False):
+    """Create the folder ``path`` and write a probe file in it; the OSError's reason."""
     probe = path / f".skmnistnoise-probe-{os.getpid()}"
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(parents=parents, exist_ok=True)
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        reason = exc.strerror or str(exc)
+        return exc.strerror or str(exc)
+    return None
+
+
+def _writable_out(path):
+    """Create ``path`` and write a probe file in it, or raise UsageError."""
+    path = Path(path).expanduser()
+    reason = _writable(path, parents=True)
+    if reason is not None:
         raise UsageError(
             f"argument --out: cannot create or write to {str(path)!r}: {reason}"
-        ) from None
+        )
     return path
 
 
@@ -164,17 +171,12 @@ def _writable_store(out, no_store):
     if no_store:
         return None
     store = out / "store"
-    probe = store / f".skmnistnoise-probe-{os.getpid()}"
-    try:
-        store.mkdir(exist_ok=True)
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
+    reason = _writable(store)
+    if reason is not None:
         raise UsageError(
             f"argument --out: the result store {str(store)!r} cannot be written: "
             f"{reason} (make it writable, or pass --no-store)"
-        ) from None
+        )
     return store
 
 
