@@ -535,6 +535,8 @@ def _certificate_arrays(y_true, certificate):
                 f"certificate[{field!r}] has shape {arrays[field].shape}, but y_true "
                 f"has {len(y_true)} samples: they must be of the same images."
             )
+    if len(y_true) == 0:
+        raise ValueError("y_true is empty: a certificate's summary needs samples.")
     correct = (arrays["prediction"] == y_true) & ~arrays["abstained"].astype(bool)
     return correct, arrays["radius"].astype(float)
 
@@ -591,8 +593,6 @@ def certified_accuracy(y_true, certificate, radii):
             f"The 'radii' parameter must be finite radii >= 0 (a number or a 1-D "
             f"array); got {radii!r}."
         )
-    if len(correct) == 0:
-        raise ValueError("y_true is empty: certified accuracy needs samples.")
     fractions = np.mean(correct[None, :] & (radius[None, :] >= r[:, None]), axis=1)
     return float(fractions[0]) if scalar else fractions
 
@@ -634,6 +634,4 @@ def average_certified_radius(y_true, certificate):
     0.2
     """
     correct, radius = _certificate_arrays(y_true, certificate)
-    if len(correct) == 0:
-        raise ValueError("y_true is empty: the average certified radius needs samples.")
     return float(np.mean(np.where(correct, radius, 0.0)))

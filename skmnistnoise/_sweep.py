@@ -594,27 +594,29 @@ def _seeds(seeds, random_state):
 # The public sweeps
 
 
-@_validated(
-    {
-        "estimator": [HasMethods(["fit", "predict"])],
-        "X": ["array-like", "sparse matrix"],  # sparse: refused with advice
-        "y": ["array-like"],
-        "param_name": [str],
-        "param_range": ["array-like"],
-        "cv": ["cv_object"],
-        "scoring": _SCORING,
-        "per_epoch": ["boolean"],
-        "store": _STORE,
-        "n_jobs": [Integral, None],
-        "random_state": _SEED,
-        "seeds": ["array-like", None],
-        "dataset": [str],
-        "labels": [dict, None],
-        "verbose": ["boolean", Progress],
-        "test_noise": [HasMethods(["fit_transform"]), None],
-        "test_scales": ["array-like"],
-    }
-)
+#: The constraints of noise_sweep's arguments; robustness_matrix shares them.
+_SWEEP_PARAMS = {
+    "estimator": [HasMethods(["fit", "predict"])],
+    "X": ["array-like", "sparse matrix"],  # sparse: refused with advice
+    "y": ["array-like"],
+    "param_name": [str],
+    "param_range": ["array-like"],
+    "cv": ["cv_object"],
+    "scoring": _SCORING,
+    "per_epoch": ["boolean"],
+    "store": _STORE,
+    "n_jobs": [Integral, None],
+    "random_state": _SEED,
+    "seeds": ["array-like", None],
+    "dataset": [str],
+    "labels": [dict, None],
+    "verbose": ["boolean", Progress],
+    "test_noise": [HasMethods(["fit_transform"]), None],
+    "test_scales": ["array-like"],
+}
+
+
+@_validated(_SWEEP_PARAMS)
 def noise_sweep(
     estimator,
     X,
@@ -926,22 +928,12 @@ def run_study(
 
 @_validated(
     {
-        "estimator": [Pipeline, HasMethods(["fit", "predict"])],
-        "X": ["array-like", "sparse matrix"],  # sparse: refused with advice
-        "y": ["array-like"],
+        **{
+            k: v
+            for k, v in _SWEEP_PARAMS.items()
+            if k not in ("param_range", "scoring")
+        },
         "train_scales": ["array-like"],
-        "test_scales": ["array-like"],
-        "param_name": [str],
-        "test_noise": [HasMethods(["fit_transform"]), None],
-        "cv": ["cv_object"],
-        "store": _STORE,
-        "n_jobs": [Integral, None],
-        "random_state": _SEED,
-        "seeds": ["array-like", None],
-        "dataset": [str],
-        "labels": [dict, None],
-        "per_epoch": ["boolean"],
-        "verbose": ["boolean", Progress],
     }
 )
 def robustness_matrix(
