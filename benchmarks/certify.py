@@ -20,15 +20,16 @@ sigma:
    beside Cohen et al.'s Gaussian-trained LeNet (90 epochs,
    ``../shared/REFERENCE.md``).
 
-Resumable, and safe to run in the background (``nohup ... &``): each
-(model, sigma) has a folder under ``benchmarks/results/certify-runs/`` named
-by its settings, holding the trained classifier (``fitted.pkl``) and the
-certificates in chunks of ``--chunk`` images (``chunk-00000.npz``, ...), each
-written atomically; a killed run loses at most the chunk it was computing, and
-the next run starts from there. The certificates are bit-identical to an
-uninterrupted run's (the noise of an image depends only on the seed, its
-values and the draw; the chunks' batches are the same). ``--results-dir``
-puts everything elsewhere (smoke runs: ``--images 20 --n 200 --epochs 1
+Resumable, and safe to run in the background (``nohup ... &``): it runs
+:func:`skmnistnoise.experiment.certify_study` (what ``skmnistnoise certify``
+runs) with ``benchmarks/results/certify-store`` as its result store. The
+certificates are kept in chunks of ``--chunk`` images, each record keyed by
+the trained weights' digest, the images, ``n0``, ``n``, ``alpha`` and the
+batch size, so a killed run loses at most one chunk and a resumed one gives
+the same certificates bit for bit. The trained networks are kept beside them
+(``certify-store/fitted/``, checksummed, not committed: a re-trained network
+with other weights, on another CPU, certifies afresh). ``--results-dir`` puts
+everything elsewhere (smoke runs: ``--images 20 --n 200 --epochs 1
 --n-train 2000 --results-dir /tmp/certify-smoke``).
 
 TensorFlow's oneDNN kernels (``TF_ENABLE_ONEDNN_OPTS=1``) are turned on here
@@ -37,11 +38,8 @@ about 1.5 times as fast. The setting is recorded with every run.
 """
 
 import argparse
-import hashlib
-import io
 import json
 import os
-import pickle
 import sys
 import time
 from pathlib import Path
@@ -53,20 +51,10 @@ sys.path.insert(0, str(HERE.parent))
 RESULTS = HERE / "results"
 SEED = 0
 SIGMAS = (0.25, 0.5, 1.0)
-#: Cohen et al.'s radii (their Table and ``../shared/REFERENCE.md``).
-RADII = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
-#: Cohen et al.'s Gaussian-augmentation LeNet on MNIST, 90 epochs, n0=100,
-#: n=100,000, alpha=0.001, the 500 test images with index % 20 == 0 (mean of
-#: 5 seeds; ``../shared/REFERENCE.md``). None: not reported.
-COHEN = {
-    0.25: (0.989, 0.973, 0.954, 0.910, None, None, None),
-    0.5: (0.984, 0.968, 0.956, 0.933, 0.890, 0.656, None),
-    1.0: (0.954, 0.929, 0.900, 0.860, 0.794, 0.586, 0.316),
-}
 N_TRAIN = 60_000
 
 
-def _classifier(model, sigma, epochs, recipe):
+def _smoother(model, epochs, recipe):
     from beyond import _recipe_params
 
     from skmnistnoise import (
@@ -78,14 +66,11 @@ def _classifier(model, sigma, epochs, recipe):
 
     cls = ConvNetClassifier if model == "convnet" else MLPClassifier
     clf = cls(
-        train_noise=GaussianNoise(scale=sigma),
+        train_noise=GaussianNoise(),
         epochs=epochs,
-        random_state=SEED,
         **_recipe_params(recipe, epochs, model),
     )
-    return NoiseAveragedClassifier(
-        clf, noise=GaussianNoise(scale=sigma), random_state=SEED
-    )
+    return NoiseAveragedClassifier(clf, noise=GaussianNoise())
 
 
 def certified_images(n_images):
@@ -98,138 +83,85 @@ def certified_images(n_images):
     return indices[:n_images]
 
 
-def run_settings(model, sigma, args):
-    """What defines a run, and the name of its folder."""
-    settings = {
-        "model": model,
-        "sigma": sigma,
-        "recipe": args.recipe,
-        "epochs": args.epochs,
-        "n_train": args.n_train,
-        "seed": SEED,
-        "n0": args.n0,
-        "n": args.n,
-        "alpha": args.alpha,
-        "chunk": args.chunk,
-        "batch_size": args.batch_size,
-        "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS"),
-    }
-    digest = hashlib.blake2b(
-        json.dumps(settings, sort_keys=True).encode(), digest_size=4
-    ).hexdigest()
-    name = f"{model}-sigma{sigma:g}-{args.recipe}-e{args.epochs}-n{args.n}-{digest}"
-    return settings, name
+def summarise(row, recipe):
+    """The committed record of one run (a row of certify_study's table)."""
+    from skmnistnoise.experiment import COHEN_MNIST
 
-
-def _atomic_bytes(path, data):
-    from skmnistnoise._files import atomic_write
-
-    with atomic_write(path, "wb") as f:
-        f.write(data)
-
-
-def fitted_classifier(folder, model, sigma, args, X_train, y_train, log):
-    """The trained smoothed classifier of a run: loaded, or trained and saved."""
-    path = folder / "fitted.pkl"
-    if path.is_file():
-        with open(path, "rb") as f:
-            record = pickle.load(f)  # noqa: S301 - our own file
-        log(f"  loaded the trained classifier ({record['fit_s']:.0f} s to train)")
-        return record["classifier"], record["fit_s"]
-    smooth = _classifier(model, sigma, args.epochs, args.recipe)
-    log(f"  training {args.epochs} epochs on {len(X_train)} images")
-    start = time.perf_counter()
-    smooth.fit(X_train, y_train)
-    fit_s = time.perf_counter() - start
-    _atomic_bytes(path, pickle.dumps({"classifier": smooth, "fit_s": fit_s}))
-    log(f"  trained in {fit_s:.0f} s")
-    return smooth, fit_s
-
-
-def certify_chunks(folder, smooth, X, indices, args, log):
-    """Every chunk's certificate, computing the missing ones; and the time spent."""
-    import numpy as np
-
-    fields = ("prediction", "radius", "abstained", "p_lower", "n_A", "counts")
-    chunks, spent = [], 0.0
-    for number, start in enumerate(range(0, len(indices), args.chunk)):
-        path = folder / f"chunk-{number:05d}.npz"
-        rows = indices[start : start + args.chunk]
-        if not path.is_file():
-            began = time.perf_counter()
-            cert = smooth.certify(
-                X[rows],
-                n0=args.n0,
-                n=args.n,
-                alpha=args.alpha,
-                batch_size=args.batch_size,
-            )
-            seconds = time.perf_counter() - began
-            arrays = {k: cert[k] for k in fields}
-            arrays.update(index=rows, counts_selection=cert.counts_selection)
-            arrays["seconds"] = np.array(seconds)
-            buffer = io.BytesIO()
-            np.savez(buffer, **arrays)
-            _atomic_bytes(path, buffer.getvalue())
-            log(
-                f"  chunk {number}: images {rows[0]}..{rows[-1]}, {seconds:.0f} s "
-                f"({len(rows) * (args.n0 + args.n) / seconds:.0f} noisy passes/s)"
-            )
-        with np.load(path) as stored:
-            chunk = {k: stored[k] for k in stored.files}
-        if not np.array_equal(chunk["index"], rows):
-            raise RuntimeError(f"{path} holds other images: remove the folder")
-        spent += float(chunk["seconds"])
-        chunks.append(chunk)
+    published = COHEN_MNIST.get(row["scale"])
     return {
-        k: np.concatenate([c[k] for c in chunks]) for k in chunks[0] if k != "seconds"
-    }, spent
-
-
-def summarise(settings, certificate, y_true, fit_s, certify_s):
-    from skmnistnoise import average_certified_radius, certified_accuracy
-
-    accuracy = certified_accuracy(y_true, certificate, list(RADII))
-    return {
-        **{k: settings[k] for k in ("model", "sigma", "recipe", "epochs", "seed")},
-        **{k: settings[k] for k in ("n0", "n", "alpha", "n_train")},
-        "n_images": len(y_true),
-        "certified_accuracy": {f"{r:g}": float(a) for r, a in zip(RADII, accuracy)},
-        "acr": average_certified_radius(y_true, certificate),
-        "abstained": float(certificate["abstained"].mean()),
+        "model": row["model"],
+        "sigma": row["scale"],
+        "recipe": recipe,
+        "epochs": row["epochs"],
+        "seed": row["seed"],
+        "n0": row["n0"],
+        "n": row["n"],
+        "alpha": row["alpha"],
+        "n_train": row["n_train"],
+        "n_images": row["n_test"],
+        "certified_accuracy": {
+            f"{r:g}": a
+            for r, a in zip(row["certified_radii"], row["certified_accuracy_at"])
+        },
+        "acr": row["acr"],
+        "abstained": row["abstained"],
         "cohen_certified_accuracy": (
-            {f"{r:g}": a for r, a in zip(RADII, COHEN[settings["sigma"]])}
-            if settings["sigma"] in COHEN
-            else None
+            None if published is None else {f"{r:g}": a for r, a in published.items()}
         ),
-        "fit_s": round(fit_s, 1),
-        "certify_s": round(certify_s, 1),
-        "wall_s": round(fit_s + certify_s, 1),
-        "onednn": settings["onednn"],
-        "batch_size": settings["batch_size"],
+        "fit_s": round(row["fit_time"], 1),
+        "certify_s": round(row["score_time"], 1),
+        "wall_s": round(row["fit_time"] + row["score_time"], 1),
+        "batch_size": row["batch_size"],
+        "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS"),
+        "cpu": row.get("cpu"),
     }
 
 
 def markdown(runs):
-    head = " | ".join(f"r={r:g}" for r in RADII)
-    lines = [
-        f"| model | recipe | sigma | {head} | ACR | abstained | n | images | "
-        "epochs | fit (s) | certify (s) |",
-        "|---|---|---|" + "---|" * len(RADII) + "---|---|---|---|---|---|---|",
-    ]
+    """Our runs beside Cohen et al.'s table."""
+    from skmnistnoise.experiment import COHEN_MNIST, COHEN_RADII
+    from skmnistnoise.report import markdown_table
+
+    header = (
+        "model", "recipe", "sigma", *(f"r={r:g}" for r in COHEN_RADII), "ACR",
+        "abstained", "n", "images", "epochs", "fit (s)", "certify (s)",
+    )  # fmt: skip
+    rows = []
     for run in runs:
         cells = [run["model"], run["recipe"], f"{run['sigma']:g}"]
-        cells += [f"{run['certified_accuracy'][f'{r:g}']:.3f}" for r in RADII]
+        cells += [
+            f"{run['certified_accuracy'][f'{r:g}']:.3f}"
+            if f"{r:g}" in run["certified_accuracy"]
+            else ""
+            for r in COHEN_RADII
+        ]
         cells += [f"{run['acr']:.3f}", f"{run['abstained']:.3f}", str(run["n"])]
         cells += [str(run["n_images"]), str(run["epochs"])]
         cells += [f"{run['fit_s']:.0f}", f"{run['certify_s']:.0f}"]
-        lines.append("| " + " | ".join(cells) + " |")
-    for sigma, row in COHEN.items():
+        rows.append(cells)
+    for sigma, published in COHEN_MNIST.items():
         cells = ["Cohen et al. LeNet", "Gaussian, 90 epochs", f"{sigma:g}"]
-        cells += ["-" if a is None else f"{a:.3f}" for a in row]
+        cells += [
+            "-" if published.get(r) is None else f"{published[r]:.3f}"
+            for r in COHEN_RADII
+        ]
         cells += ["", "", "100000", "500", "90", "", ""]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+        rows.append(cells)
+    return markdown_table(header, rows, ["---"] * len(header)) + "\n"
+
+
+def merged(runs, path):
+    """The runs already in certify.json that these do not replace, and these."""
+    ident = ("model", "sigma", "recipe", "epochs", "seed", "n", "n0", "alpha")
+    if not path.exists():
+        return runs
+    new = {tuple(r[k] for k in ident) for r in runs}
+    kept = [
+        r
+        for r in json.loads(path.read_text())["runs"]
+        if tuple(r.get(k) for k in ident) not in new
+    ]
+    return sorted(kept + runs, key=lambda r: (r["model"] != "convnet", r["sigma"]))
 
 
 def main(argv=None):
@@ -252,39 +184,38 @@ def main(argv=None):
     parser.add_argument("--results-dir", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
-    def log(message):
-        print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
     from skmnistnoise.datasets import load_dataset
+    from skmnistnoise.experiment import COHEN_MNIST, certify_study
+    from skmnistnoise.plotting import CertifiedAccuracyDisplay
+    from skmnistnoise.report import save_figure
 
+    start = time.perf_counter()
     data = load_dataset("mnist", data_home=args.data_home)
     X_train, y_train = data.data[: args.n_train], data.target[: args.n_train]
-    indices = certified_images(args.images)
-    X_test, y_test = data.data[60_000:], data.target[60_000:]
-    runs_dir = args.results_dir / "certify-runs"
-    runs_dir.mkdir(parents=True, exist_ok=True)
-    runs = []
+    indices = 60_000 + certified_images(args.images)
+    results = None
     for model in args.models:
-        for sigma in args.sigmas:
-            settings, name = run_settings(model, sigma, args)
-            folder = runs_dir / name
-            folder.mkdir(exist_ok=True)
-            (folder / "settings.json").write_text(json.dumps(settings, indent=1))
-            log(f"{name}")
-            smooth, fit_s = fitted_classifier(
-                folder, model, sigma, args, X_train, y_train, log
-            )
-            certificate, certify_s = certify_chunks(
-                folder, smooth, X_test, indices, args, log
-            )
-            run = summarise(settings, certificate, y_test[indices], fit_s, certify_s)
-            run["folder"] = name
-            runs.append(run)
-            log(
-                f"  certified accuracy {run['certified_accuracy']}, "
-                f"ACR {run['acr']:.3f}"
-            )
+        part = certify_study(
+            _smoother(model, args.epochs, args.recipe),
+            X_train,
+            y_train,
+            data.data[indices],
+            data.target[indices],
+            sigmas=args.sigmas,
+            n0=args.n0,
+            n=args.n,
+            alpha=args.alpha,
+            batch_size=args.batch_size,
+            chunk_size=args.chunk,
+            random_state=SEED,
+            store=args.results_dir / "certify-store",
+            dataset="mnist",
+            labels={"recipe": args.recipe},
+            verbose=True,
+        )
+        results = part if results is None else results + part
     out = args.results_dir / "certify.json"
+    runs = merged([summarise(r, args.recipe) for r in results], out)
     out.write_text(json.dumps({"runs": runs}, indent=1) + "\n")
     table = markdown(runs)
     command = "python benchmarks/certify.py " + " ".join(argv or sys.argv[1:])
@@ -292,8 +223,18 @@ def main(argv=None):
         "# Certified robustness on MNIST (randomized smoothing)\n\n"
         f"```bash\n{command}\n```\n\n{table}"
     )
+    results.to_json(args.results_dir / "certify-results.json")
+    display = CertifiedAccuracyDisplay.from_results(
+        results,
+        reference={
+            f"Cohen et al. 2019, sigma {s:g}": p
+            for s, p in COHEN_MNIST.items()
+            if s in args.sigmas
+        },
+    )
+    save_figure(display.figure_, args.results_dir / "certify.png")
     print(table)
-    log(f"-> {out}, certify.md")
+    print(f"-> {out}, certify.md, certify.png ({time.perf_counter() - start:.0f} s)")
 
 
 if __name__ == "__main__":

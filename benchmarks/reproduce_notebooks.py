@@ -91,7 +91,7 @@ def versions():
     }
 
 
-def run(data_home, arms, scales):
+def run(data_home, arms, scales, seeds=None):
     from skmnistnoise.datasets import load_dataset
     from skmnistnoise.experiment import run_study
 
@@ -109,6 +109,7 @@ def run(data_home, arms, scales):
             scales=arm_scales,
             protocol=protocol,
             random_state=SEED,
+            seeds=seeds,
             store=RESULTS / "store",
             verbose=True,
             data=data,
@@ -139,7 +140,7 @@ def write(results, versions_):
     # Runs of some arms or scales add to (or replace) the records already
     # written, so a study finished over several sessions ends in one file.
     path = RESULTS / "notebooks.json"
-    ident = ("model", "noise", "protocol", "scale")
+    ident = ("model", "noise", "protocol", "scale", "seed")
     if path.exists():
         new = {tuple(r[k] for k in ident) for r in records}
         kept = [
@@ -149,7 +150,11 @@ def write(results, versions_):
         ]
         records = sorted(
             kept + records,
-            key=lambda r: (ARMS.index(tuple(r[k] for k in ident[:3])), r["scale"]),
+            key=lambda r: (
+                ARMS.index(tuple(r[k] for k in ident[:3])),
+                r["scale"],
+                r["seed"],
+            ),
         )
     path.write_text(
         json.dumps({"versions": versions_, "records": records}, indent=1) + "\n"
@@ -157,11 +162,12 @@ def write(results, versions_):
     return records
 
 
-def _acc(records, model, noise, protocol):
+def _acc(records, model, noise, protocol, seed=SEED):
     by_scale = {
         r["scale"]: r
         for r in records
-        if (r["model"], r["noise"], r["protocol"]) == (model, noise, protocol)
+        if (r["model"], r["noise"], r["protocol"], r["seed"])
+        == (model, noise, protocol, seed)
     }
     if model == "convnet" and 0.0 not in by_scale:  # the shared clean baseline
         by_scale[0.0] = _acc(records, *BASELINE).get(0.0)
@@ -222,7 +228,51 @@ def tables(records):
         ]
         rows.append(cells)
     second = markdown_table(header, rows, ["---"] * len(header))
-    return first + "\n\n" + second + "\n"
+    seeds = seeds_table(records)
+    return first + "\n\n" + second + "\n" + ("\n" + seeds + "\n" if seeds else "")
+
+
+def seeds_table(records):
+    """Arms run with several seeds: mean, spread and interval per scale."""
+    from skmnistnoise.experiment import SweepResults
+    from skmnistnoise.report import markdown_table
+
+    by = ("model", "noise", "protocol", "scale")
+    rows = []
+    for entry in SweepResults(records).aggregate("test_accuracy", by=by):
+        if entry["seeds"] < 2:
+            continue
+        arm = tuple(entry[k] for k in by)
+        values = [
+            r["test_accuracy"]
+            for r in sorted(records, key=lambda r: r["seed"])
+            if tuple(r[k] for k in by) == arm
+        ]
+        theirs = NOTEBOOK.get(arm[:2]) if arm[2] == "notebooks" else None
+        theirs = None if theirs is None else theirs.get(arm[3])
+        inside = ""
+        if theirs is not None:
+            inside = "yes" if entry["ci_low"] <= theirs <= entry["ci_high"] else "no"
+        rows.append(
+            [
+                f"{entry['model']} {entry['noise']} ({entry['protocol']})",
+                "none" if entry["scale"] == 0 else f"{entry['scale']:g}",
+                str(entry["seeds"]),
+                f"{entry['mean']:.4f}",
+                f"{entry['std']:.4f}",
+                f"[{entry['ci_low']:.4f}, {entry['ci_high']:.4f}]",
+                " ".join(f"{v:.4f}" for v in values),
+                _fmt(theirs),
+                inside,
+            ]
+        )
+    if not rows:
+        return ""
+    header = (
+        "arm", "scale", "seeds", "mean", "std", "95% interval (t)",
+        "per seed", "notebook", "notebook inside",
+    )  # fmt: skip
+    return markdown_table(header, rows, ["---"] * len(header))
 
 
 def main(argv=None):
@@ -242,9 +292,16 @@ def main(argv=None):
         default=list(SCALES),
         help="noise scales to run (default: all); results add to notebooks.json",
     )
+    parser.add_argument(
+        "--seeds",
+        nargs="*",
+        type=int,
+        default=None,
+        help="one fit per seed (default: seed 0); results add to notebooks.json",
+    )
     args = parser.parse_args(argv)
     arms = ARMS if args.arms is None else [ARMS[i] for i in args.arms]
-    results = run(args.data_home, arms, args.scales)
+    results = run(args.data_home, arms, args.scales, args.seeds)
     records = write(results, versions())
     (RESULTS / "notebooks-tables.md").write_text(tables(records))
     print(

@@ -217,9 +217,13 @@ class _KerasPredictor(_Predictor):
     """
 
     def __init__(self, model, pre, encode, shareable):
+        from ._classifiers import _RETRACING_FILTER
+
         self._model, self._pre, self._encode = model, pre, encode
         self._shareable = shareable
         self._tensor = None
+        # A new model's first predict traces: not the retracing TF warns of.
+        self._quiet = _RETRACING_FILTER.active
 
     def allocate(self, n_rows, n_features, dtype):
         self._tensor = None
@@ -254,7 +258,9 @@ class _KerasPredictor(_Predictor):
             if self._pre is not None:
                 batch = self._pre.transform(batch)
             batch = self._encode(batch)
-        return np.argmax(self._model.predict_on_batch(batch), axis=1)
+        with self._quiet():
+            scores = self._model.predict_on_batch(batch)
+        return np.argmax(scores, axis=1)
 
 
 def class_index_predictor(estimator, classes):

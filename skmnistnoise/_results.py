@@ -413,6 +413,40 @@ class SweepResults:
         )
         return train_scales, test_scales, accuracy
 
+    def certified(self, **where):
+        """The certified-accuracy table: one row per certification run and radius.
+
+        From the rows of :func:`~skmnistnoise.experiment.certify_study`: each
+        becomes one row per radius of its ``certified_radii``, holding
+        ``radius`` and ``certified_accuracy`` beside the run's model, sigma
+        (``scale``), seed and ``n_test``, so that :meth:`aggregate` gives the
+        mean and interval over seeds at every radius::
+
+            results.certified().aggregate(
+                "certified_accuracy", by=(*ARM, "scale", "radius"))
+
+        Parameters
+        ----------
+        **where : dict
+            Select rows first (e.g. ``model="convnet"``).
+
+        Returns
+        -------
+        table : SweepResults
+            Empty if no row holds certificates.
+        """
+        keep = (*ARM, "scale", "seed", "fold", "n_test", "n", "n0", "alpha")
+        out = []
+        for r in self.select(**where):
+            if "certified_accuracy_at" not in r:
+                continue
+            base = {k: r.get(k) for k in keep}
+            for radius, accuracy in zip(
+                r["certified_radii"], r["certified_accuracy_at"], strict=True
+            ):
+                out.append({**base, "radius": radius, "certified_accuracy": accuracy})
+        return SweepResults(out, settings=dict(self.settings))
+
     # -- files -----------------------------------------------------------
     def to_csv(self, path):
         """Write the scalar columns (and any extra scalar ones) as CSV.

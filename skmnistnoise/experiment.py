@@ -9,6 +9,8 @@ result table (:class:`SweepResults`). Each lives in a module of its own:
   (no Keras);
 * ``skmnistnoise._sweep``: the sweeps, one small task object per fit;
 * ``skmnistnoise._results``: the table, its aggregation and its files;
+* ``skmnistnoise._certify_study``: certification studies (randomized
+  smoothing's certificates per sigma, stored chunk by chunk);
 * ``skmnistnoise._progress``: the progress lines;
 * ``skmnistnoise._store``: the result store (:class:`ResultStore`).
 
@@ -17,7 +19,8 @@ noise studies, for any classifier; for the same seeded pipeline its test
 scores equal ``validation_curve``'s bit for bit (``tests/test_sweep.py``).
 """
 
-from . import _registry, _results
+from . import _certify_study, _registry, _results
+from ._certify_study import certify_study, smoothing_param_names
 from ._registry import make_noise, make_study_pipeline
 from ._results import SweepResults, matrix_from_results
 from ._store import CorruptRecordWarning, ResultStore
@@ -38,12 +41,18 @@ NOTEBOOK_SCALES = _registry.NOTEBOOK_SCALES
 #: (Gaussian and speckle sigma, salt-and-pepper amount, 1 / photons for shot
 #: noise); ``make_noise(noise, severity=k)`` and ``run_study(severities=...)``.
 SEVERITIES = _registry.SEVERITIES
+#: The radii of Cohen et al.'s MNIST table (L2, pixels in [0, 1]).
+COHEN_RADII = _certify_study.COHEN_RADII
+#: Cohen et al.'s certified accuracy on MNIST, ``{sigma: {radius: accuracy}}``.
+COHEN_MNIST = _certify_study.COHEN_MNIST
 #: Columns of results.csv, in order (other ``scoring`` names add theirs).
 COLUMNS = _results.COLUMNS
 #: The per-epoch curves of a Keras classifier's row, one value an epoch.
 EPOCH_COLUMNS = _results.EPOCH_COLUMNS
 
 __all__ = [
+    "COHEN_MNIST",
+    "COHEN_RADII",
     "COLUMNS",
     "CorruptRecordWarning",
     "EPOCH_COLUMNS",
@@ -55,10 +64,12 @@ __all__ = [
     "ResultStore",
     "SEVERITIES",
     "SweepResults",
+    "certify_study",
     "make_noise",
     "make_study_pipeline",
     "matrix_from_results",
     "noise_sweep",
     "robustness_matrix",
     "run_study",
+    "smoothing_param_names",
 ]

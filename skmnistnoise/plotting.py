@@ -1034,6 +1034,23 @@ class NoisySamplesDisplay:
 # Certified accuracy against radius
 
 
+def _certified_curve(label, y_true, certificate, radii):
+    """One curve of a CertifiedAccuracyDisplay: radii, certified accuracy, ACR."""
+    from ._certify import average_certified_radius, certified_accuracy
+
+    if radii is None:
+        r = np.unique(np.concatenate([[0.0], np.asarray(certificate["radius"])]))
+        r = np.concatenate([r, [r[-1] * 1.02 + 1e-9]])  # the final drop
+    else:
+        r = np.asarray(radii, dtype=float)
+    return {
+        "label": label,
+        "radii": r,
+        "accuracy": np.asarray(certified_accuracy(y_true, certificate, r)),
+        "acr": average_certified_radius(y_true, certificate),
+    }
+
+
 class CertifiedAccuracyDisplay:
     """Certified accuracy against the L2 radius, one curve per smoothed model.
 
@@ -1099,29 +1116,76 @@ class CertifiedAccuracyDisplay:
         -------
         display : CertifiedAccuracyDisplay
         """
-        from ._certify import average_certified_radius, certified_accuracy
-
         if not certificates:
             raise ValueError("certificates must hold at least one certificate.")
-        curves = []
-        for label, certificate in certificates.items():
-            if radii is None:
-                r = np.unique(
-                    np.concatenate([[0.0], np.asarray(certificate["radius"])])
-                )
-                r = np.concatenate([r, [r[-1] * 1.02 + 1e-9]])  # the final drop
-            else:
-                r = np.asarray(radii, dtype=float)
-            acr = average_certified_radius(y_true, certificate)
-            curves.append(
-                {
-                    "label": label,
-                    "radii": r,
-                    "accuracy": np.asarray(certified_accuracy(y_true, certificate, r)),
-                    "acr": acr,
-                }
-            )
+        curves = [
+            _certified_curve(label, y_true, certificate, radii)
+            for label, certificate in certificates.items()
+        ]
         display = cls(curves=curves, reference=reference, n_images=len(y_true))
+        return display.plot(ax=ax)
+
+    @classmethod
+    def from_results(cls, results, *, radii=None, reference=None, ax=None, **where):
+        """Draw the curves of a certification study's result table.
+
+        One curve per model and sigma, from the per-image certificates of the
+        rows of :func:`~skmnistnoise.experiment.certify_study` (the runs of
+        several seeds pooled: the curve is their mean).
+
+        Parameters
+        ----------
+        results : SweepResults or list of dict
+            The table (``results.json`` of ``skmnistnoise certify``).
+        radii : array-like or None, default=None
+            Radii to evaluate; None: every certified radius (exact steps).
+        reference : dict or None, default=None
+            Published points to draw as markers, ``{label: {radius: accuracy}}``.
+        ax : matplotlib Axes or None, default=None
+        **where : dict
+            Select rows first (e.g. ``model="convnet"``).
+
+        Returns
+        -------
+        display : CertifiedAccuracyDisplay
+        """
+        from ._registry import MODEL_NAMES
+        from ._results import SweepResults
+
+        rows = [
+            r
+            for r in SweepResults.coerce(results).select(**where)
+            if "certificate_radius" in r
+        ]
+        if not rows:
+            raise ValueError(
+                "No rows with certificates: run certify_study (skmnistnoise "
+                "certify) first."
+            )
+        groups = {}
+        for r in rows:
+            groups.setdefault((r.get("model"), float(r["scale"])), []).append(r)
+        curves = []
+        for (model, sigma), group in sorted(
+            groups.items(), key=lambda g: (str(g[0][0]), g[0][1])
+        ):
+            pooled = {
+                field: np.concatenate(
+                    [np.asarray(r[f"certificate_{field}"]) for r in group]
+                )
+                for field in ("label", "prediction", "radius", "abstained")
+            }
+            seeds = len({r.get("seed") for r in group})
+            label = f"{MODEL_NAMES.get(model, model)}, sigma {sigma:g}"
+            if seeds > 1:
+                label += f", {seeds} seeds"
+            curves.append(_certified_curve(label, pooled.pop("label"), pooled, radii))
+        n_images = {len(r["certificate_radius"]) for r in rows}
+        display = cls(
+            curves=curves,
+            reference=reference,
+            n_images=n_images.pop() if len(n_images) == 1 else None,
+        )
         return display.plot(ax=ax)
 
     @classmethod

@@ -34,6 +34,7 @@ FIGURES = {
     "accuracy_vs_scale": "Train and test accuracy against the noise scale",
     "accuracy_vs_epoch": "Train and validation accuracy per epoch, one line per scale",
     "model_comparison": "The models compared, noise scale in [0, 1]-pixel units",
+    "certified_accuracy": "Certified accuracy against the L2 radius, per sigma",
 }
 
 _DISTRIBUTIONS = (
@@ -172,7 +173,8 @@ def save_figures(
     -------
     paths : dict of str to pathlib.Path
         Figure name (``samples``, ``accuracy_vs_scale``, ``accuracy_vs_epoch``,
-        ``model_comparison``) to its file in the first format. The figures
+        ``model_comparison``; ``certified_accuracy`` for the rows of a
+        certification study) to its file in the first format. The figures
         are closed.
 
     Examples
@@ -208,13 +210,23 @@ def save_figures(
             image_shape=image_shape,
             random_state=random_state,
         )
-    makers["accuracy_vs_scale"] = lambda: plot_accuracy_vs_scale(results)
-    if any(
-        r.get("epoch_test_accuracy") or r.get("epoch_train_accuracy") for r in results
-    ):
-        makers["accuracy_vs_epoch"] = lambda: plot_accuracy_vs_epoch(results)
-    if all(r.get("test_loss") is not None for r in results):
-        makers["model_comparison"] = lambda: plot_model_comparison(results)
+    certified, sweep = _split_certified(results)
+    if len(sweep):
+        makers["accuracy_vs_scale"] = lambda: plot_accuracy_vs_scale(sweep)
+        if any(
+            r.get("epoch_test_accuracy") or r.get("epoch_train_accuracy") for r in sweep
+        ):
+            makers["accuracy_vs_epoch"] = lambda: plot_accuracy_vs_epoch(sweep)
+        if all(r.get("test_loss") is not None for r in sweep):
+            makers["model_comparison"] = lambda: plot_model_comparison(sweep)
+    if len(certified):
+        from .plotting import CertifiedAccuracyDisplay
+
+        makers["certified_accuracy"] = lambda: (
+            CertifiedAccuracyDisplay.from_results(
+                certified, reference=_reference_points(certified)
+            ).figure_
+        )
     paths = {}
     for name, make in makers.items():
         fig = make()
@@ -273,6 +285,185 @@ def _close(fig):
     if pyplot is not None:
         pyplot.close(fig)
     fig.clear()
+
+
+# --------------------------------------------------------------------------
+# Certified robustness
+
+
+def _split_certified(results):
+    """(rows of certification runs, the other rows), as two tables."""
+    certified = [r for r in results if "certified_accuracy_at" in r]
+    others = [r for r in results if "certified_accuracy_at" not in r]
+    keep = {"settings": dict(results.settings)}
+    return SweepResults(certified, **keep), SweepResults(
+        others,
+        n_computed=results.n_computed,
+        n_cached=results.n_cached,
+        **keep,
+    )
+
+
+def _published(certified):
+    """Cohen et al.'s MNIST table, where the runs are MNIST runs of its sigmas."""
+    from ._certify_study import COHEN_MNIST
+
+    if set(certified.unique("dataset")) != {"mnist"}:
+        return {}
+    return {s: COHEN_MNIST[s] for s in certified.unique("scale") if s in COHEN_MNIST}
+
+
+def _reference_points(certified):
+    """Published points for the certified-accuracy figure, or None."""
+    published = _published(certified)
+    return {f"Cohen et al. 2019, sigma {s:g}": p for s, p in published.items()} or None
+
+
+def _certified_table(certified):
+    """Certified accuracy at every radius: mean and interval over seeds."""
+    from ._results import ARM
+
+    radii = sorted({float(x) for r in certified for x in r["certified_radii"]})
+    by = (*ARM, "scale")
+    points = {
+        (*(a[k] for k in by), a["radius"]): a
+        for a in certified.certified().aggregate(
+            "certified_accuracy", by=(*by, "radius")
+        )
+    }
+    acr = _keyed(certified, "acr", by)
+    abstained = _keyed(certified, "abstained", by)
+    fit = _keyed(certified, "fit_time", by)
+    score = _keyed(certified, "score_time", by)
+    rows, several = [], False
+    for entry in certified.aggregate("test_accuracy", by=by):
+        key = tuple(entry[k] for k in by)
+        several = several or entry["n"] > 1
+        cells = [_model_name(entry["model"]), _fmt_scale(entry["scale"])]
+        for radius in radii:
+            point = points.get((*key, radius))
+            cells.append("" if point is None else _fmt_certified(point))
+        runs = certified.select(**dict(zip(by, key)))
+        cells += [
+            _fmt_certified(acr[key], interval=False),
+            f"{abstained[key]['mean']:.3f}",
+            f"{runs[0]['n']:,} ({runs[0]['n0']}, alpha {runs[0]['alpha']:g})",
+            f"{entry['seeds']}",
+            f"{_fmt_time(fit[key]['mean'])} + {_fmt_time(score[key]['mean'])}",
+        ]
+        rows.append(cells)
+    for sigma, published in _published(certified).items():
+        cells = ["Cohen et al. 2019 (LeNet, 90 epochs)", _fmt_scale(sigma)]
+        cells += [
+            "-" if published.get(r) is None else f"{published[r]:.3f}" for r in radii
+        ]
+        cells += ["", "", "100,000 (100, alpha 0.001)", "5 (mean)", ""]
+        rows.append(cells)
+    header = (
+        "model",
+        "sigma",
+        *(f"r = {r:g}" for r in radii),
+        "ACR",
+        "abstained",
+        "n (n0, level)",
+        "seeds",
+        "train + certify, per run",
+    )
+    align = ["---", "--:", *["--:"] * len(radii), "--:", "--:", "--:", "--:", "--:"]
+    return markdown_table(header, rows, align), several
+
+
+def _fmt_certified(entry, interval=True):
+    """Mean, and its interval: Student's t over seeds, else Wilson's."""
+    text = f"{entry['mean']:.3f}"
+    if not interval:
+        if entry["n"] > 1 and math.isfinite(entry["ci_low"]):
+            text += f" [{entry['ci_low']:.3f}, {entry['ci_high']:.3f}]"
+        return text
+    if entry["n"] > 1:
+        bounds = (entry["ci_low"], entry["ci_high"])
+    else:
+        bounds = (entry.get("wilson_low", math.nan), entry.get("wilson_high", math.nan))
+    if all(math.isfinite(b) for b in bounds) and bounds[0] < bounds[1]:
+        text += f" [{bounds[0]:.3f}, {bounds[1]:.3f}]"
+    return text
+
+
+def _certified_sections(certified):
+    table, several = _certified_table(certified)
+    n = certified.unique("n")
+    alpha = certified.unique("alpha")
+    largest = ""
+    if len(n) == 1 and len(alpha) == 1:
+        from scipy.stats import norm
+
+        top = float(norm.ppf(alpha[0] ** (1 / n[0])))
+        largest = (
+            f" With n = {n[0]:,} draws at level {alpha[0]:g} the largest radius "
+            f"any image can be certified at is {top:.2f} sigma (every draw right)."
+        )
+    interval = (
+        "Between brackets: Student's t 95% interval of the mean over seeds."
+        if several
+        else "Between brackets: the binomial (Wilson) 95% interval of the fraction "
+        "on these test images (one seed: the spread across seeds is not measured)."
+    )
+    return [
+        "## Certified accuracy by model, sigma and radius",
+        "",
+        "Randomized smoothing (Cohen, Rosenfeld and Kolter, 2019): the smoothed "
+        "classifier predicts the class the base classifier picks most often "
+        "under Gaussian noise of standard deviation sigma. CERTIFY's `n0` draws "
+        "choose that class, `n` more draws bound its probability from below "
+        "(Clopper-Pearson, level alpha), and the bound gives an L2 radius "
+        "within which no perturbation of the image changes the smoothed "
+        "prediction (with probability 1 - alpha); images whose bound is below "
+        "one half are abstained on. The certified accuracy at radius r is the "
+        "fraction of the test images predicted right with a radius of at least "
+        "r (r = 0: the smoothed accuracy, abstentions counted wrong); the "
+        "average certified radius (ACR) is the mean radius of the right "
+        "predictions, 0 for the others. Radii are in the units of X (pixels in "
+        "[0, 1] for the bundled datasets). " + interval + largest,
+        "",
+        table,
+        "",
+    ]
+
+
+def _certified_notes(certified):
+    params = sorted({p for r in certified for p in r.get("sigma_params") or ()})
+    trained = [p for p in params if p != "noise__scale"]
+    if trained:
+        training = (
+            "Each sigma has its own classifier, trained with Gaussian noise of "
+            f"that sigma (`{'`, `'.join(trained)}`; for the bundled networks' "
+            "`train_noise`, a fresh draw every epoch: Cohen et al.'s Gaussian "
+            "data augmentation) and smoothed with the same sigma."
+        )
+    else:
+        training = (
+            "Only the smoothing noise was set to sigma: the base classifier was "
+            "trained without noise, which makes it a poor base classifier (under "
+            "noise it predicts nearly at random, and the smoothed classifier "
+            "abstains). Train it with noise of sigma (`param_names`)."
+        )
+    notes = [
+        f"**Training for smoothing.** {training}",
+        "**What is certified.** The radius holds for the smoothed classifier, "
+        "not the base network, and with probability at least 1 - alpha over "
+        "CERTIFY's draws; the noise is unclipped, so noisy pixels leave [0, 1] "
+        "as the guarantee requires. The numbers are for these test images "
+        "only; a larger `n` certifies larger radii (the largest possible "
+        "radius grows with n).",
+    ]
+    if _published(certified):
+        notes.append(
+            "**Cohen et al.'s rows** are their Gaussian-trained LeNet on the 500 "
+            "MNIST test images with index % 20 == 0, n = 100,000, mean of 5 "
+            "seeds (REFERENCE.md); comparable where this run certified the same "
+            "images, with a smaller n costing certified radius at the top."
+        )
+    return notes
 
 
 # --------------------------------------------------------------------------
@@ -366,7 +557,9 @@ def _settings_rows(settings, results):
             value = _fmt_setting(value)
         rows.append((label, value))
     rows += [(str(k), _fmt_setting(v)) for k, v in settings.items()]
-    folds = sorted({int(r["fold"]) for r in results}) if len(results) else []
+    folds = sorted(
+        {int(r["fold"]) for r in results if "certified_accuracy_at" not in r}
+    )
     if folds:
         rows.append(("folds", f"{len(folds)} (train/test splits per scale)"))
     n_train = results.unique("n_train") if len(results) else []
@@ -379,7 +572,9 @@ def _settings_rows(settings, results):
 def _epochs_text(value, results):
     per_model = {}
     for model, _ in results.arms():
-        per_model[model] = {int(r["epochs"]) for r in results.select(model=model)}
+        epochs = {r.get("epochs") for r in results.select(model=model)} - {None}
+        if epochs:
+            per_model[model] = {int(e) for e in epochs}
     actual = ", ".join(
         f"{_model_name(m)} {'/'.join(str(e) for e in sorted(es))}"
         for m, es in per_model.items()
@@ -618,16 +813,23 @@ def write_report(results, out_dir, *, settings, figures=None, wall_time=None):
     if wall_time is None and isinstance(results, SweepResults):
         wall_time = results.wall_time or None
     datasets = results.unique("dataset") if len(results) else []
-    title = "Noise study" + (f": {', '.join(map(str, datasets))}" if datasets else "")
+    only_certified = len(results) and all("certified_accuracy_at" in r for r in results)
+    title = "Certified robustness" if only_certified else "Noise study"
+    title += f": {', '.join(map(str, datasets))}" if datasets else ""
+    what = (
+        "How large a perturbation smoothed classifiers are certified against, "
+        "trained and smoothed with Gaussian noise of each sigma."
+        if only_certified
+        else "How train and test accuracy of image classifiers degrade as noise "
+        "is added to their training and test images."
+    )
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     versions = library_versions()
 
     parts = [
         f"# {title}",
         "",
-        f"Written by skmnistnoise {versions['skmnistnoise']} on {now}. How train "
-        "and test accuracy of image classifiers degrade as noise is added to "
-        "their training and test images.",
+        f"Written by skmnistnoise {versions['skmnistnoise']} on {now}. {what}",
         "",
         "## Settings",
         "",
@@ -646,6 +848,10 @@ def write_report(results, out_dir, *, settings, figures=None, wall_time=None):
         + _cpus_of_fits(results),
         "",
     ]
+    certified, sweep = _split_certified(results)
+    if len(certified):
+        parts += _certified_sections(certified)
+    results = sweep
     if len(results):
         table, several = _results_table(results)
         n_classes = results.n_classes()
@@ -713,8 +919,11 @@ def write_report(results, out_dir, *, settings, figures=None, wall_time=None):
             caption = FIGURES.get(name, name.replace("_", " "))
             alt = caption.replace("[", "\\[").replace("]", "\\]")
             parts += [f"### {caption}", "", f"![{alt}]({link})", ""]
+    notes = _notes(results) if len(results) else []
+    if len(certified):
+        notes += _certified_notes(certified)
     parts += ["## Notes", ""]
-    parts += [f"- {note}" for note in _notes(results)]
+    parts += [f"- {note}" for note in notes]
     parts.append("")
     path = out_dir / "report.md"
     with atomic_write(path) as f:

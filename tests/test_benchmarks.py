@@ -122,22 +122,20 @@ def test_certify_script_summarises_against_cohen():
 
     indices = certify.certified_images(500)
     assert len(indices) == 500 and np.all(indices % 20 == 0) and indices[-1] == 9980
-    certificate = {
-        "prediction": np.array([1, 2, 3, 4]),
-        "radius": np.array([0.3, 1.2, 0.0, 2.5]),
-        "abstained": np.array([False, False, True, False]),
-    }
-    settings = {
-        "model": "convnet", "sigma": 0.5, "recipe": "adam-no-dropout", "epochs": 12,
-        "seed": 0, "n0": 100, "n": 10_000, "alpha": 0.001, "n_train": 60_000,
-        "onednn": "1", "batch_size": 4096,
+    row = {
+        "model": "convnet", "scale": 0.5, "epochs": 12, "seed": 0, "n0": 100,
+        "n": 10_000, "alpha": 0.001, "n_train": 60_000, "n_test": 4,
+        "certified_radii": [0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0],
+        "certified_accuracy_at": [0.5, 0.5, 0.25, 0.25, 0.25, 0.0, 0.0],
+        "acr": 0.375, "abstained": 0.25, "fit_time": 10.0, "score_time": 20.0,
+        "batch_size": 4096,
     }  # fmt: skip
-    run = certify.summarise(settings, certificate, [1, 2, 3, 0], 10.0, 20.0)
+    run = certify.summarise(row, "adam-no-dropout")
     assert run["certified_accuracy"] == {
         "0": 0.5, "0.25": 0.5, "0.5": 0.25, "0.75": 0.25, "1": 0.25, "1.5": 0.0,
         "2": 0.0,
     }  # fmt: skip
-    assert run["acr"] == (0.3 + 1.2) / 4 and run["wall_s"] == 30.0
+    assert run["sigma"] == 0.5 and run["n_images"] == 4 and run["wall_s"] == 30.0
     assert run["cohen_certified_accuracy"]["1.5"] == 0.656
     table = certify.markdown([run])
     assert "| convnet | adam-no-dropout | 0.5 | 0.500 | 0.500 | 0.250 |" in table

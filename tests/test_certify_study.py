@@ -1,0 +1,269 @@
+"""Certification studies: trained per sigma, certified chunk by chunk, resumable.
+
+Most tests use scikit-learn's LogisticRegression on the 8x8 digits (pixels
+scaled to [0, 1]) with small ``n``: the study's machinery (store, chunks,
+resumption, table, report, figure) does not depend on the classifier, and a
+Keras classifier gets one end-to-end test through the command line.
+"""
+
+import json
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+
+from skmnistnoise import GaussianNoise, NoiseAveragedClassifier, certified_accuracy
+from skmnistnoise.cli import main
+from skmnistnoise.experiment import (
+    COHEN_MNIST,
+    CorruptRecordWarning,
+    ResultStore,
+    SweepResults,
+    certify_study,
+    smoothing_param_names,
+)
+from skmnistnoise.plotting import CertifiedAccuracyDisplay
+from skmnistnoise.report import save_figures, write_report
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = load_digits(return_X_y=True)
+    X = X / 16.0
+    return X[:600], y[:600], X[1500:1530], y[1500:1530]
+
+
+def _smoother():
+    # The logistic regression trained on noisy pixels: a pipeline's noise step,
+    # set to sigma with the smoothing noise.
+    base = make_pipeline(
+        GaussianNoise(apply_to="train"), LogisticRegression(max_iter=300)
+    )
+    return NoiseAveragedClassifier(base, noise=GaussianNoise())
+
+
+def _study(data, **kwargs):
+    X_train, y_train, X_test, y_test = data
+    params = {"sigmas": [0.25, 0.5], "n": 300, "chunk_size": 7, **kwargs}
+    return certify_study(_smoother(), X_train, y_train, X_test, y_test, **params)
+
+
+def _certificates(results):
+    return [
+        (r["scale"], r["seed"], r["certificate_prediction"], r["certificate_radius"])
+        for r in results
+    ]
+
+
+def test_param_names_set_the_smoothing_and_the_training_noise():
+    assert smoothing_param_names(_smoother()) == [
+        "noise__scale",
+        "estimator__gaussiannoise__scale",
+    ]
+
+
+def test_a_row_per_sigma_and_seed_that_matches_certify(data):
+    X_train, y_train, X_test, y_test = data
+    results = _study(data, seeds=[0, 1])
+    assert [(r["scale"], r["seed"]) for r in results] == [
+        (0.25, 0),
+        (0.5, 0),
+        (0.25, 1),
+        (0.5, 1),
+    ]
+    row = results.rows[0]
+    assert row["sigma_params"] == ["noise__scale", "estimator__gaussiannoise__scale"]
+    assert row["protocol"] == "smoothing" and row["n_test"] == len(X_test)
+    # The same smoother, fitted and certified directly, gives the row's numbers.
+    smoother = _smoother().set_params(
+        noise__scale=0.25,
+        estimator__gaussiannoise__scale=0.25,
+        random_state=0,
+        estimator__gaussiannoise__random_state=0,
+        estimator__logisticregression__random_state=0,
+        noise__random_state=0,
+    )
+    cert = smoother.fit(X_train, y_train).certify(X_test, n=300)
+    assert np.array_equal(row["certificate_radius"], cert.radius)
+    assert np.array_equal(row["certificate_prediction"], cert.prediction)
+    expected = certified_accuracy(y_test, cert, row["certified_radii"])
+    assert np.array_equal(row["certified_accuracy_at"], expected)
+    assert row["test_accuracy"] == expected[0]
+
+
+def test_the_store_resumes_chunk_by_chunk_bit_for_bit(data, tmp_path, monkeypatch):
+    store = tmp_path / "store"
+    whole = _study(data)
+    calls = []
+    original = NoiseAveragedClassifier.certify
+
+    def killed_after_two_chunks(self, X, **kwargs):
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        calls.append(len(X))
+        return original(self, X, **kwargs)
+
+    monkeypatch.setattr(NoiseAveragedClassifier, "certify", killed_after_two_chunks)
+    with pytest.raises(KeyboardInterrupt):
+        _study(data, store=store)
+    monkeypatch.setattr(NoiseAveragedClassifier, "certify", original)
+    # Two chunks and the trained classifier were kept: the resumed run trains
+    # nothing for sigma 0.25 and certifies only its remaining 16 images.
+    computed = []
+
+    def counting(self, X, **kwargs):
+        computed.append(len(X))
+        return original(self, X, **kwargs)
+
+    monkeypatch.setattr(NoiseAveragedClassifier, "certify", counting)
+    resumed = _study(data, store=store)
+    assert computed[:3] == [7, 7, 2] and sum(computed) == 16 + 30
+    assert _certificates(resumed) == _certificates(whole)
+    assert (resumed.n_computed, resumed.n_cached) == (2, 0)
+    computed.clear()
+    again = _study(data, store=store)
+    assert computed == [] and (again.n_computed, again.n_cached) == (0, 2)
+    assert _certificates(again) == _certificates(whole)
+
+
+def test_other_settings_certify_afresh(data, tmp_path):
+    store = tmp_path / "store"
+    first = _study(data, store=store, sigmas=[0.25])
+    n_records = len(ResultStore(store))
+    other = _study(data, store=store, sigmas=[0.25], n=400)
+    assert other.n_computed == 1 and other.rows[0]["n"] == 400
+    # The trained classifier is shared; only the chunks are new.
+    assert len(ResultStore(store)) == n_records + len(range(0, 30, 7))
+    assert first.rows[0]["certificate_radius"] != other.rows[0]["certificate_radius"]
+
+
+def test_a_tampered_chunk_or_classifier_file_is_not_used(data, tmp_path):
+    store = tmp_path / "store"
+    whole = _study(data, store=store, sigmas=[0.25])
+    records = sorted(store.glob("*.json"))
+    chunk = next(p for p in records if "radius" in json.loads(p.read_text())["result"])
+    record = json.loads(chunk.read_text())
+    record["result"]["radius"][0] = 99.0
+    chunk.write_text(json.dumps(record))
+    pickled = next((store / "fitted").glob("*.pkl"))
+    pickled.write_bytes(pickled.read_bytes() + b"\0")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        again = _study(data, store=store, sigmas=[0.25])
+    messages = [str(w.message) for w in caught if w.category is CorruptRecordWarning]
+    assert any("checksum" in m and str(chunk) in m for m in messages), messages
+    assert any(str(pickled) in m for m in messages), messages
+    assert _certificates(again) == _certificates(whole)
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"sigmas": [0.0]}, "'sigmas' parameter must hold finite scales > 0"),
+        ({"sigmas": [0.5, 0.5]}, "'sigmas' parameter must be a non-empty"),
+        ({"alpha": 1.5}, "'alpha' parameter"),
+        ({"n": 0}, "'n' parameter"),
+        ({"chunk_size": 0}, "'chunk_size' parameter"),
+        ({"radii": [-1.0]}, "'radii' parameter"),
+        ({"param_names": ["estimator__nope"]}, "'estimator__nope'"),
+    ],
+)
+def test_bad_arguments_name_the_parameter(data, params, match):
+    with pytest.raises(ValueError, match=match):
+        _study(data, **params)
+
+
+def test_the_table_aggregates_certified_accuracy_over_seeds(data):
+    results = _study(data, seeds=[0, 1, 2], sigmas=[0.5])
+    table = results.certified()
+    assert len(table) == 3 * 7 and set(table.unique("radius")) == {
+        0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0,
+    }  # fmt: skip
+    (at_half,) = [
+        a
+        for a in table.aggregate("certified_accuracy", by=("model", "scale", "radius"))
+        if a["radius"] == 0.5
+    ]
+    per_seed = [r["certified_accuracy_at"][2] for r in results]
+    assert at_half["n"] == 3 and at_half["mean"] == pytest.approx(np.mean(per_seed))
+    assert at_half["ci_low"] <= at_half["mean"] <= at_half["ci_high"]
+
+
+def test_report_figure_and_round_trip_through_results_json(data, tmp_path):
+    results = _study(data, seeds=[0, 1])
+    results.to_json(tmp_path / "results.json")
+    again = SweepResults.from_json(tmp_path / "results.json")
+    figures = save_figures(again, tmp_path)
+    assert list(figures) == ["certified_accuracy"]
+    text = write_report(again, tmp_path, settings={}, figures=figures).read_text()
+    assert text.startswith("# Certified robustness: custom")
+    assert "## Certified accuracy by model, sigma and radius" in text
+    assert "Student's t 95% interval of the mean over seeds" in text
+    assert "the largest radius any image can be certified at is 2.00 sigma" in text
+    assert "## Accuracy by model, noise and scale" not in text  # no sweep rows
+    assert "estimator__gaussiannoise__scale" in text  # what was set to sigma
+    display = CertifiedAccuracyDisplay.from_results(again)
+    labels = [c["label"] for c in display.curves]
+    assert labels == [
+        "LogisticRegression, sigma 0.25, 2 seeds",
+        "LogisticRegression, sigma 0.5, 2 seeds",
+    ]
+    # Pooled over seeds, the curve at Cohen's radii is the mean of the rows'.
+    curve = CertifiedAccuracyDisplay.from_results(
+        again, radii=[0.0, 0.25, 0.5], scale=0.5
+    ).curves[0]
+    rows = again.select(scale=0.5)
+    assert np.allclose(
+        curve["accuracy"], np.mean([r["certified_accuracy_at"][:3] for r in rows], 0)
+    )
+
+
+def test_mnist_runs_are_set_beside_cohen_et_al(data, tmp_path):
+    results = _study(data, dataset="mnist", sigmas=[0.5])
+    text = write_report(results, tmp_path, settings={}).read_text()
+    assert "| Cohen et al. 2019 (LeNet, 90 epochs) | 0.5 | 0.984 |" in text
+    assert COHEN_MNIST[0.5][1.5] == 0.656
+
+
+def test_cli_certify_trains_per_sigma_certifies_and_resumes(tmp_path, capsys):
+    out = tmp_path / "out"
+    argv = ["certify", "--model", "mlp", "--sigmas", "0.25", "--n", "200",
+            "--images", "9", "--chunk", "4", "--epochs", "1", "--out", str(out),
+            "--quiet"]  # fmt: skip
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert "1 runs: 1 computed" in printed
+    assert "mlp sigma 0.25 seed 0: 0: " in printed
+    results = SweepResults.from_json(out / "results.json")
+    (row,) = results.rows
+    assert row["model"] == "mlp" and row["sigma_params"] == [
+        "noise__scale",
+        "estimator__train_noise__scale",
+    ]
+    assert len(row["certificate_radius"]) == 9 and row["n"] == 200
+    assert (out / "certified_accuracy.png").stat().st_size > 0
+    assert "9 of 450, every 50" in (out / "report.md").read_text()
+    assert main(argv) == 0
+    assert "1 runs: 0 computed, 1 read from" in capsys.readouterr().out
+    assert (
+        SweepResults.from_json(out / "results.json").rows[0]["certificate_radius"]
+        == row["certificate_radius"]
+    )
+    # `report` rebuilds it from results.json.
+    assert main(["report", str(out)]) == 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--sigmas", "0"], "argument --sigmas: must be a finite number > 0"),
+        (["--alpha", "1"], "argument --alpha: must be a number strictly between"),
+        (["--images", "451"], "argument --images: the digits test set has 450"),
+    ],
+)
+def test_cli_certify_refuses_bad_arguments(tmp_path, capsys, argv, message):
+    assert main(["certify", "--out", str(tmp_path / "o"), *argv]) == 2
+    assert message in capsys.readouterr().err
