@@ -57,20 +57,9 @@ N_TRAIN = 60_000
 def _smoother(model, epochs, recipe):
     from beyond import _recipe_params
 
-    from skmnistnoise import (
-        ConvNetClassifier,
-        GaussianNoise,
-        MLPClassifier,
-        NoiseAveragedClassifier,
-    )
+    from skmnistnoise._registry import make_smoother
 
-    cls = ConvNetClassifier if model == "convnet" else MLPClassifier
-    clf = cls(
-        train_noise=GaussianNoise(),
-        epochs=epochs,
-        **_recipe_params(recipe, epochs, model),
-    )
-    return NoiseAveragedClassifier(clf, noise=GaussianNoise())
+    return make_smoother(model, epochs=epochs, **_recipe_params(recipe, epochs, model))
 
 
 def certified_images(n_images):
@@ -226,11 +215,8 @@ def main(argv=None):
     results.to_json(args.results_dir / "certify-results.json")
     display = CertifiedAccuracyDisplay.from_results(
         results,
-        reference={
-            f"Cohen et al. 2019, sigma {s:g}": p
-            for s, p in COHEN_MNIST.items()
-            if s in args.sigmas
-        },
+        reference={s: p for s, p in COHEN_MNIST.items() if s in args.sigmas},
+        reference_label="Cohen et al. 2019 (LeNet, n=100,000)",
     )
     save_figure(display.figure_, args.results_dir / "certify.png")
     print(table)

@@ -27,6 +27,7 @@ __all__ = [
     "describe_model",
     "describe_noise",
     "make_noise",
+    "make_smoother",
     "make_study_pipeline",
     "severity_scale",
 ]
@@ -251,6 +252,40 @@ def make_study_pipeline(
     )
     steps.append(("clf", clf))
     return Pipeline(steps)
+
+
+def make_smoother(model, **params):
+    """The smoothed classifier of a certification study, for one of the models.
+
+    The model's network with ``train_noise=GaussianNoise()`` (fresh noise
+    every epoch) inside a :class:`NoiseAveragedClassifier` smoothing with
+    ``GaussianNoise()``; :func:`~skmnistnoise.experiment.certify_study` sets
+    both scales to each sigma.
+
+    Parameters
+    ----------
+    model : {"mlp", "convnet"}
+    **params : dict
+        Parameters of the network (``epochs``, ``dropout``, ...).
+
+    Returns
+    -------
+    smoother : NoiseAveragedClassifier
+        Unfitted.
+    """
+    from . import _averaging, _classifiers  # Keras: imported to build a network
+
+    if model not in MODELS:
+        raise ValueError(
+            f"The 'model' parameter must be one of {MODELS}; got {model!r}."
+        )
+    cls = (
+        _classifiers.ConvNetClassifier
+        if model == "convnet"
+        else _classifiers.MLPClassifier
+    )
+    network = cls(train_noise=GaussianNoise(), **params)
+    return _averaging.NoiseAveragedClassifier(network, noise=GaussianNoise())
 
 
 def noise_step(estimator):

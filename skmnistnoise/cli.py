@@ -995,20 +995,12 @@ def _certified_images(bunch, n_images):
 
 
 def _smoother(model, args):
-    from . import (
-        ConvNetClassifier,
-        GaussianNoise,
-        MLPClassifier,
-        NoiseAveragedClassifier,
-    )
+    from ._registry import make_smoother
 
-    cls = ConvNetClassifier if model == "convnet" else MLPClassifier
-    params = {"train_noise": GaussianNoise()}
-    if args.epochs is not None:
-        params["epochs"] = args.epochs
+    params = {} if args.epochs is None else {"epochs": args.epochs}
     if args.no_dropout:
         params["dropout"] = (0.0, 0.0) if model == "convnet" else 0.0
-    return NoiseAveragedClassifier(cls(**params), noise=GaussianNoise())
+    return make_smoother(model, **params)
 
 
 def _certify(args, argv):

@@ -21,7 +21,7 @@ scores equal ``validation_curve``'s bit for bit (``tests/test_sweep.py``).
 
 from . import _certify_study, _registry, _results
 from ._certify_study import certify_study, smoothing_param_names
-from ._registry import make_noise, make_study_pipeline
+from ._registry import make_noise, make_smoother, make_study_pipeline
 from ._results import SweepResults, matrix_from_results
 from ._store import CorruptRecordWarning, ResultStore
 from ._sweep import noise_sweep, robustness_matrix, run_study
@@ -66,6 +66,7 @@ __all__ = [
     "SweepResults",
     "certify_study",
     "make_noise",
+    "make_smoother",
     "make_study_pipeline",
     "matrix_from_results",
     "noise_sweep",

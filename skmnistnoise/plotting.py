@@ -1066,8 +1066,12 @@ class CertifiedAccuracyDisplay:
     curves : list of dict
         One per model: ``label``, ``radii`` and ``accuracy`` (same length),
         and optionally ``acr``.
-    reference : dict of str to dict of float to float or None, default=None
-        Published points, ``{label: {radius: accuracy}}``.
+    reference : dict or None, default=None
+        Published points, ``{label: {radius: accuracy}}``; a label that is a
+        number is a sigma: its points are drawn in the colour of that
+        sigma's curves, labelled ``"<reference_label>, sigma ..."``.
+    reference_label : str, default="published"
+        Whose the reference points are, for the legend.
     n_images : int or None, default=None
         Images behind each curve, for the title.
 
@@ -1088,9 +1092,12 @@ class CertifiedAccuracyDisplay:
     (['sigma 0.5 (ACR 0.300)'], [0.5, 0.5])
     """
 
-    def __init__(self, *, curves, reference=None, n_images=None):
+    def __init__(
+        self, *, curves, reference=None, n_images=None, reference_label="published"
+    ):
         self.curves = curves
         self.reference = reference
+        self.reference_label = reference_label
         self.n_images = n_images
 
     @classmethod
@@ -1126,7 +1133,16 @@ class CertifiedAccuracyDisplay:
         return display.plot(ax=ax)
 
     @classmethod
-    def from_results(cls, results, *, radii=None, reference=None, ax=None, **where):
+    def from_results(
+        cls,
+        results,
+        *,
+        radii=None,
+        reference=None,
+        reference_label="published",
+        ax=None,
+        **where,
+    ):
         """Draw the curves of a certification study's result table.
 
         One curve per model and sigma, from the per-image certificates of the
@@ -1140,7 +1156,10 @@ class CertifiedAccuracyDisplay:
         radii : array-like or None, default=None
             Radii to evaluate; None: every certified radius (exact steps).
         reference : dict or None, default=None
-            Published points to draw as markers, ``{label: {radius: accuracy}}``.
+            Published points to draw as markers, ``{label: {radius: accuracy}}``
+            (a number as label: a sigma, drawn in its curves' colour).
+        reference_label : str, default="published"
+            Whose the points are, for the legend.
         ax : matplotlib Axes or None, default=None
         **where : dict
             Select rows first (e.g. ``model="convnet"``).
@@ -1166,6 +1185,8 @@ class CertifiedAccuracyDisplay:
         for r in rows:
             groups.setdefault((r.get("model"), float(r["scale"])), []).append(r)
         curves = []
+        sigmas = sorted({sigma for _, sigma in groups})
+        models = sorted({model for model, _ in groups}, key=str)
         for (model, sigma), group in sorted(
             groups.items(), key=lambda g: (str(g[0][0]), g[0][1])
         ):
@@ -1179,12 +1200,20 @@ class CertifiedAccuracyDisplay:
             label = f"{MODEL_NAMES.get(model, model)}, sigma {sigma:g}"
             if seeds > 1:
                 label += f", {seeds} seeds"
-            curves.append(_certified_curve(label, pooled.pop("label"), pooled, radii))
+            curve = _certified_curve(label, pooled.pop("label"), pooled, radii)
+            # One colour per sigma, one line style per model.
+            curve.update(
+                sigma=sigma,
+                color=f"C{sigmas.index(sigma) % 10}",
+                linestyle=("-", "--", ":", "-.")[models.index(model) % 4],
+            )
+            curves.append(curve)
         n_images = {len(r["certificate_radius"]) for r in rows}
         display = cls(
             curves=curves,
             reference=reference,
             n_images=n_images.pop() if len(n_images) == 1 else None,
+            reference_label=reference_label,
         )
         return display.plot(ax=ax)
 
@@ -1228,21 +1257,29 @@ class CertifiedAccuracyDisplay:
                 curve["radii"],
                 curve["accuracy"],
                 drawstyle="steps-post",
-                color=f"C{i % 10}",
+                color=curve.get("color", f"C{i % 10}"),
+                linestyle=curve.get("linestyle", "-"),
                 linewidth=1.8,
                 label=label,
             )
             self.lines_[label] = line
+        colours = {c["sigma"]: c["color"] for c in self.curves if "sigma" in c}
         for j, (label, points) in enumerate((self.reference or {}).items()):
             radii, accuracy = zip(*sorted(points.items()))
+            if isinstance(label, int | float):
+                colour = colours.get(float(label), f"C{j % 10}")
+                label = f"{self.reference_label}, sigma {label:g}"
+            else:
+                colour = f"C{j % 10}"
+                label = f"{label} ({self.reference_label})"
             ax.plot(
                 radii,
                 accuracy,
                 linestyle="none",
                 marker="x",
                 markersize=7,
-                color=f"C{j % 10}",
-                label=f"{label} (published)",
+                color=colour,
+                label=label,
             )
         _finish_accuracy_axis(ax, "certified accuracy")
         ax.set_xlim(left=0)

@@ -314,9 +314,8 @@ def _published(certified):
 
 
 def _reference_points(certified):
-    """Published points for the certified-accuracy figure, or None."""
-    published = _published(certified)
-    return {f"Cohen et al. 2019, sigma {s:g}": p for s, p in published.items()} or None
+    """Published points for the certified-accuracy figure (by sigma), or None."""
+    return _published(certified) or None
 
 
 def _certified_table(certified):
