@@ -85,6 +85,16 @@ def smoothing_param_names(smoother):
     the test data would add noise to the smoothing's own, so it is left
     alone).
 
+    Parameters
+    ----------
+    smoother : NoiseAveragedClassifier
+        Unfitted.
+
+    Returns
+    -------
+    names : list of str
+        Parameter names, ``noise__scale`` first.
+
     Examples
     --------
     >>> from skmnistnoise import (GaussianNoise, MLPClassifier,

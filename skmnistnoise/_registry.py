@@ -272,6 +272,16 @@ def make_smoother(model, **params):
     -------
     smoother : NoiseAveragedClassifier
         Unfitted.
+
+    Examples
+    --------
+    >>> from skmnistnoise.experiment import make_smoother
+    >>> smoother = make_smoother("mlp", epochs=5)
+    >>> type(smoother.estimator).__name__, smoother.estimator.epochs
+    ('MLPClassifier', 5)
+    >>> from skmnistnoise.experiment import smoothing_param_names
+    >>> smoothing_param_names(smoother)  # certify_study sets these to each sigma
+    ['noise__scale', 'estimator__train_noise__scale']
     """
     from . import _averaging, _classifiers  # Keras: imported to build a network
 

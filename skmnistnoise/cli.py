@@ -1043,7 +1043,7 @@ def _certify(args, argv):
     results.settings = {
         "dataset": args.dataset,
         "models": list(dict.fromkeys(args.model)),
-        "sigmas": args.sigmas,
+        "scales": args.sigmas,
         "n": args.n,
         "n0": args.n0,
         "alpha": args.alpha,
@@ -1058,7 +1058,12 @@ def _certify(args, argv):
         results.settings["data_home"] = str(args.data_home)
     wall = time.perf_counter() - start
     figures, report = _write_outputs(
-        results, out, samples=None, seed=args.seed, formats=args.formats, wall=wall
+        results,
+        out,
+        samples=_test_images(bunch),
+        seed=args.seed,
+        formats=args.formats,
+        wall=wall,
     )
     print(
         f"{len(results)} runs: {results.n_computed} computed"

@@ -4,6 +4,9 @@ import os
 
 # Before anything imports TensorFlow (skmnistnoise imports it through SciKeras).
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# The suite runs in two processes (pytest -n 2): on a GPU each takes the memory
+# it needs, not all of it, so that both fit.
+os.environ.setdefault("TF_FORCE_GPU_ALLOW_GROWTH", "true")
 
 import urllib.parse  # noqa: E402
 import urllib.request  # noqa: E402

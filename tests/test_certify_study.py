@@ -245,6 +245,7 @@ def test_cli_certify_trains_per_sigma_certifies_and_resumes(tmp_path, capsys):
     ]
     assert len(row["certificate_radius"]) == 9 and row["n"] == 200
     assert (out / "certified_accuracy.png").stat().st_size > 0
+    assert (out / "samples.png").stat().st_size > 0  # the images at each sigma
     assert "9 of 450, every 50" in (out / "report.md").read_text()
     assert main(argv) == 0
     assert "1 runs: 0 computed, 1 read from" in capsys.readouterr().out
