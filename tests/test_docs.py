@@ -196,7 +196,7 @@ def _build_results_page(tmp_path, results_dir, monkeypatch):
     )
     (src / "index.rst").write_text(
         "Results\n=======\n\n.. study-results:: notebooks\n\n"
-        ".. study-results:: beyond\n"
+        ".. study-results:: beyond\n\n.. study-results:: certify\n"
     )
     monkeypatch.setenv("SKMNISTNOISE_RESULTS_DIR", str(results_dir))
     rc = sphinx_build.build_main(["-W", "-q", "-b", "html", str(src), str(out)])
@@ -208,8 +208,50 @@ def test_results_page_without_result_files(tmp_path, monkeypatch):
     empty = tmp_path / "results"
     empty.mkdir()
     page, _ = _build_results_page(tmp_path, empty, monkeypatch)
-    assert page.count("not committed yet") == 2
+    assert page.count("not committed yet") == 3
     assert "notebooks.json" in page and "beyond.json" in page
+    assert "certify.json" in page
+
+
+def test_results_page_renders_seeds_and_certificates(tmp_path, monkeypatch, digits):
+    from sklearn.linear_model import LogisticRegression
+
+    from skmnistnoise import GaussianNoise, NoiseAveragedClassifier
+    from skmnistnoise.experiment import certify_study
+
+    results = tmp_path / "results"
+    results.mkdir()
+    notebooks = _fake_notebooks_json()
+    notebooks["records"] += [
+        {**r, "seed": 1, "test_accuracy": r["test_accuracy"] - 0.02}
+        for r in notebooks["records"]
+        if r["model"] == "mlp"
+    ]
+    (results / "notebooks.json").write_text(json.dumps(notebooks))
+    smoother = NoiseAveragedClassifier(LogisticRegression(), noise=GaussianNoise())
+    X, y = digits.data, digits.target
+    table = certify_study(
+        smoother, X[:300], y[:300], X[300:320], y[300:320], sigmas=[0.5], n=200,
+        dataset="mnist",
+    )  # fmt: skip
+    table.to_json(results / "certify-results.json")
+    row = table.rows[0]
+    run = {
+        "model": row["model"], "sigma": 0.5, "n": 200, "n_images": 20, "epochs": 1,
+        "acr": row["acr"], "fit_s": 1.0, "certify_s": 2.0,
+        "certified_accuracy": {
+            f"{r:g}": a
+            for r, a in zip(row["certified_radii"], row["certified_accuracy_at"])
+        },
+    }  # fmt: skip
+    (results / "certify.json").write_text(json.dumps({"runs": [run]}))
+    page, out = _build_results_page(tmp_path, results, monkeypatch)
+    # The MLP's cells are the mean of its two seeds, with their interval.
+    assert "0.9700 [" in page and "(2 seeds)" in page
+    assert "Cohen et al. (LeNet, 90 epochs)" in page and "0.656" in page
+    assert f"{row['certified_accuracy_at'][0]:.3f}" in page
+    image = out / "_images" / "certify_certified_accuracy.png"
+    assert image.stat().st_size > 1000
 
 
 def test_results_page_renders_committed_files(tmp_path, monkeypatch):

@@ -2,7 +2,9 @@
 
 ``.. study-results:: notebooks`` renders ``notebooks.json`` (the reproduction
 of the two notebooks, ``benchmarks/reproduce_notebooks.py``) and
-``.. study-results:: beyond`` renders ``beyond.json`` (``benchmarks/beyond.py``):
+``.. study-results:: beyond`` renders ``beyond.json`` (``benchmarks/beyond.py``),
+``.. study-results:: certify`` renders ``certify.json`` and
+``certify-results.json`` (``benchmarks/certify.py``):
 tables of the stored numbers and figures drawn from the stored rows with
 :mod:`skmnistnoise.plotting`, written as PNG next to the build's doctrees.
 Nothing is trained: the numbers are the committed files'.
@@ -30,6 +32,7 @@ ENV_RESULTS_DIR = "SKMNISTNOISE_RESULTS_DIR"
 KINDS = {
     "notebooks": ("notebooks.json", "benchmarks/reproduce_notebooks.py"),
     "beyond": ("beyond.json", "benchmarks/beyond.py"),
+    "certify": ("certify.json", "benchmarks/certify.py"),
 }
 
 
@@ -154,8 +157,17 @@ def render_notebooks(data, figures, reference):
     rows = [{"dataset": "mnist", "fold": 0, **r} for r in records]
     arms = list(dict.fromkeys((r["model"], r["noise"], r["protocol"]) for r in rows))
     scales = sorted({float(r["scale"]) for r in rows})
+    # Several seeds of a configuration: its cell is their mean and interval.
+    from skmnistnoise.experiment import SweepResults
+
+    by = ("model", "noise", "protocol", "scale")
     by_key = {
-        (r["model"], r["noise"], r["protocol"], float(r["scale"])): r for r in rows
+        (a["model"], a["noise"], a["protocol"], float(a["scale"])): {
+            "test_accuracy": a["mean"],
+            "seeds": a["seeds"],
+            "ci": (a["ci_low"], a["ci_high"]),
+        }
+        for a in SweepResults(rows).aggregate("test_accuracy", by=by)
     }
     lines = []
 
@@ -166,6 +178,9 @@ def render_notebooks(data, figures, reference):
         for model, noise, protocol in arms:
             row = by_key.get((model, noise, protocol, scale))
             cell = _fmt(row["test_accuracy"]) if row else NOT_RUN
+            if row and row["seeds"] > 1:
+                low, high = row["ci"]
+                cell += f" [{low:.4f}, {high:.4f}] ({row['seeds']} seeds)"
             baseline = by_key.get((model, "additive", "notebooks", 0.0))
             if row is None and scale == 0 and baseline is not None:
                 # Scale 0 is the identity in every mode: one clean fit.
@@ -177,7 +192,9 @@ def render_notebooks(data, figures, reference):
             cells.append(cell)
         table.append(cells)
     lines += [
-        "Test accuracy after the last epoch, one fresh model per scale; in "
+        "Test accuracy after the last epoch, one fresh model per scale; where "
+        "several seeds ran, their mean and between brackets Student's t 95% "
+        "interval of it; in "
         "parentheses the notebook's own number for the same arm and scale, "
         "where it printed one. A * marks the clean baseline shared by the "
         "ConvNet's arms (scale 0 is no noise in every mode: one fit, not one "
@@ -208,22 +225,32 @@ def render_notebooks(data, figures, reference):
         detail = [
             [
                 _fmt_scale(r["scale"]),
+                str(r.get("seed", "")),
                 _fmt_scale(r["pixel_scale"]),
                 _fmt(r["train_accuracy"]),
                 _fmt(r["test_accuracy"]),
                 _fmt_seconds(r.get("wall_s")),
             ]
-            for r in sorted(arm_rows, key=lambda r: float(r["scale"]))
+            for r in sorted(
+                arm_rows, key=lambda r: (float(r["scale"]), r.get("seed", 0))
+            )
         ]
         run = {float(r["scale"]) for r in arm_rows}
         detail += [
-            [_fmt_scale(scale), "", NOT_RUN, NOT_RUN, ""]
+            [_fmt_scale(scale), "", "", NOT_RUN, NOT_RUN, ""]
             for scale in scales
             if scale not in run and scale != 0
         ]
         detail.sort(key=lambda cells: float(cells[0]))
         lines += _list_table(
-            ["scale", "pixel scale", "train accuracy", "test accuracy", "wall time"],
+            [
+                "scale",
+                "seed",
+                "pixel scale",
+                "train accuracy",
+                "test accuracy",
+                "wall time",
+            ],
             detail,
             title=title,
         )
@@ -482,6 +509,62 @@ def render_beyond(data, figures):
 
 
 # --------------------------------------------------------------------------
+# certify.json
+
+
+def render_certify(data, figures, folder):
+    """Certified accuracy at Cohen et al.'s radii, ours beside theirs; the curves."""
+    from skmnistnoise.experiment import COHEN_MNIST, COHEN_RADII, SweepResults
+    from skmnistnoise.plotting import CertifiedAccuracyDisplay
+
+    runs = data["runs"]
+    header = ["model", "sigma", *(f"r = {r:g}" for r in COHEN_RADII), "ACR"]
+    header += ["n", "epochs", "train + certify"]
+    table = []
+    for run in runs:
+        cells = [MODEL_NAMES.get(run["model"], run["model"]), f"{run['sigma']:g}"]
+        cells += [_fmt(run["certified_accuracy"].get(f"{r:g}"), 3) for r in COHEN_RADII]
+        cells += [
+            _fmt(run["acr"], 3),
+            f"{run['n']:,}",
+            str(run["epochs"]),
+            f"{_fmt_seconds(run['fit_s'])} + {_fmt_seconds(run['certify_s'])}",
+        ]
+        table.append(cells)
+    for sigma, published in COHEN_MNIST.items():
+        cells = ["Cohen et al. (LeNet, 90 epochs)", f"{sigma:g}"]
+        cells += [_fmt(published.get(r), 3) or "-" for r in COHEN_RADII]
+        cells += ["", "100,000", "90", ""]
+        table.append(cells)
+    images = sorted({run["n_images"] for run in runs})
+    lines = [
+        "Certified accuracy: the fraction of the "
+        f"{', '.join(map(str, images))} test images (index % 20 == 0) whose "
+        "smoothed prediction is right and certified at L2 radius r or more "
+        "(pixels in [0, 1]); ACR, the average certified radius. One run per "
+        "model and sigma, seed 0.",
+        "",
+        *_list_table(header, table),
+    ]
+    full = folder / "certify-results.json"
+    if full.is_file():
+        results = SweepResults.from_json(full)
+        sigmas = results.unique("scale")
+        display = CertifiedAccuracyDisplay.from_results(
+            results,
+            reference={s: p for s, p in COHEN_MNIST.items() if s in sigmas},
+            reference_label="Cohen et al. 2019",
+        )
+        lines += figures.rst(
+            display.figure_,
+            "certified_accuracy",
+            "Certified accuracy against the L2 radius, one curve per model and "
+            "sigma; crosses: Cohen et al.'s LeNet at the same sigma.",
+        )
+    return lines
+
+
+# --------------------------------------------------------------------------
 # The directive
 
 
@@ -491,7 +574,7 @@ def results_dir(config):
 
 
 class StudyResults(Directive):
-    """``.. study-results:: notebooks|beyond``: tables and figures of a result file.
+    """``.. study-results:: notebooks|beyond|certify``: a result file's tables, figures.
 
     With ``:figure: NAME`` (``all_vs_pixel_scale``, ``smoothing`` ...), only
     that figure, for a page that shows one result elsewhere (the landing
@@ -539,6 +622,8 @@ class StudyResults(Directive):
                     repo = Path(env.config.study_results_repo)
                     reference = _notebook_reference(repo / script)
                     lines = render_notebooks(data, figures, reference)
+                elif kind == "certify":
+                    lines = render_certify(data, figures, folder)
                 else:
                     lines = render_beyond(data, figures)
             except Exception as exc:  # a malformed file: say so, do not crash
