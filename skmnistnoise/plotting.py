@@ -1181,14 +1181,19 @@ class CertifiedAccuracyDisplay:
                 "No rows with certificates: run certify_study (skmnistnoise "
                 "certify) first."
             )
+        # Runs of another n (or n0, alpha) are another curve, not replicates.
+        settings = sorted({(r.get("n"), r.get("n0"), r.get("alpha")) for r in rows})
         groups = {}
         for r in rows:
-            groups.setdefault((r.get("model"), float(r["scale"])), []).append(r)
+            setting = (r.get("n"), r.get("n0"), r.get("alpha"))
+            groups.setdefault((r.get("model"), float(r["scale"]), setting), []).append(
+                r
+            )
         curves = []
-        sigmas = sorted({sigma for _, sigma in groups})
-        models = sorted({model for model, _ in groups}, key=str)
-        for (model, sigma), group in sorted(
-            groups.items(), key=lambda g: (str(g[0][0]), g[0][1])
+        sigmas = sorted({sigma for _, sigma, _ in groups})
+        models = sorted({model for model, _, _ in groups}, key=str)
+        for (model, sigma, setting), group in sorted(
+            groups.items(), key=lambda g: (str(g[0][0]), g[0][1], str(g[0][2]))
         ):
             pooled = {
                 field: np.concatenate(
@@ -1198,6 +1203,8 @@ class CertifiedAccuracyDisplay:
             }
             seeds = len({r.get("seed") for r in group})
             label = f"{MODEL_NAMES.get(model, model)}, sigma {sigma:g}"
+            if len(settings) > 1:
+                label += f", n={setting[0]:,}"
             if seeds > 1:
                 label += f", {seeds} seeds"
             curve = _certified_curve(label, pooled.pop("label"), pooled, radii)

@@ -324,33 +324,35 @@ def _certified_table(certified):
 
     radii = sorted({float(x) for r in certified for x in r["certified_radii"]})
     by = (*ARM, "scale")
-    points = {
-        (*(a[k] for k in by), a["radius"]): a
-        for a in certified.certified().aggregate(
-            "certified_accuracy", by=(*by, "radius")
-        )
-    }
-    acr = _keyed(certified, "acr", by)
-    abstained = _keyed(certified, "abstained", by)
-    fit = _keyed(certified, "fit_time", by)
-    score = _keyed(certified, "score_time", by)
     rows, several = [], False
-    for entry in certified.aggregate("test_accuracy", by=by):
-        key = tuple(entry[k] for k in by)
-        several = several or entry["n"] > 1
-        cells = [_model_name(entry["model"]), _fmt_scale(entry["scale"])]
-        for radius in radii:
-            point = points.get((*key, radius))
-            cells.append("" if point is None else _fmt_certified(point))
-        runs = certified.select(**dict(zip(by, key)))
-        cells += [
-            _fmt_certified(acr[key], interval=False),
-            f"{abstained[key]['mean']:.3f}",
-            f"{runs[0]['n']:,} ({runs[0]['n0']}, alpha {runs[0]['alpha']:g})",
-            f"{entry['seeds']}",
-            f"{_fmt_time(fit[key]['mean'])} + {_fmt_time(score[key]['mean'])}",
-        ]
-        rows.append(cells)
+    # Runs of another n, n0 or alpha are another experiment, not replicates.
+    for n, n0, alpha in sorted({(r["n"], r["n0"], r["alpha"]) for r in certified}):
+        part = certified.where(n=n, n0=n0, alpha=alpha)
+        points = {
+            (*(a[k] for k in by), a["radius"]): a
+            for a in part.certified().aggregate(
+                "certified_accuracy", by=(*by, "radius")
+            )
+        }
+        acr = _keyed(part, "acr", by)
+        abstained = _keyed(part, "abstained", by)
+        fit = _keyed(part, "fit_time", by)
+        score = _keyed(part, "score_time", by)
+        for entry in part.aggregate("test_accuracy", by=by):
+            key = tuple(entry[k] for k in by)
+            several = several or entry["n"] > 1
+            cells = [_model_name(entry["model"]), _fmt_scale(entry["scale"])]
+            for radius in radii:
+                point = points.get((*key, radius))
+                cells.append("" if point is None else _fmt_certified(point))
+            cells += [
+                _fmt_certified(acr[key], interval=False),
+                f"{abstained[key]['mean']:.3f}",
+                f"{n:,} ({n0}, alpha {alpha:g})",
+                f"{entry['seeds']}",
+                f"{_fmt_time(fit[key]['mean'])} + {_fmt_time(score[key]['mean'])}",
+            ]
+            rows.append(cells)
     for sigma, published in _published(certified).items():
         cells = ["Cohen et al. 2019 (LeNet, 90 epochs)", _fmt_scale(sigma)]
         cells += [

@@ -268,3 +268,15 @@ def test_cli_certify_trains_per_sigma_certifies_and_resumes(tmp_path, capsys):
 def test_cli_certify_refuses_bad_arguments(tmp_path, capsys, argv, message):
     assert main(["certify", "--out", str(tmp_path / "o"), *argv]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_runs_of_another_n_are_not_pooled_as_seeds(data, tmp_path):
+    results = _study(data, sigmas=[0.5]) + _study(data, sigmas=[0.5], n=400)
+    text = write_report(results, tmp_path, settings={}).read_text()
+    assert "| 300 (100, alpha 0.001) | 1 |" in text
+    assert "| 400 (100, alpha 0.001) | 1 |" in text
+    labels = [c["label"] for c in CertifiedAccuracyDisplay.from_results(results).curves]
+    assert labels == [
+        "LogisticRegression, sigma 0.5, n=300",
+        "LogisticRegression, sigma 0.5, n=400",
+    ]
