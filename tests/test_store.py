@@ -434,3 +434,17 @@ def test_atomically_written_files_get_the_permissions_of_any_new_file(tmp_path):
     with atomic_write(tmp_path / "table.csv") as f:
         f.write("scale\n")
     assert (tmp_path / "table.csv").stat().st_mode == plain.stat().st_mode
+
+
+def test_every_committed_certificate_record_is_usable_and_keyed_on_public_names():
+    from skmnistnoise._certify_study import _CHUNK_FIELDS, _FIT_FIELDS
+
+    folder = REPO_ROOT / "benchmarks" / "results" / "certify-store"
+    records = sorted(folder.glob("*.json"))
+    assert records
+    for path in records:
+        record = json.loads(path.read_text())
+        kind = record["spec"]["kind"]
+        required = _CHUNK_FIELDS if kind == "certificate" else _FIT_FIELDS
+        assert record_problem(record, path.stem, required) is None, path
+        assert _private_names(record["spec"]) == [], path
