@@ -19,7 +19,7 @@ from skmnistnoise.metrics import corruption_scores
 from skmnistnoise.plotting import AccuracyScaleDisplay, plot_model_comparison
 
 RANDOM_STATE = 0
-EPOCHS = 8  # the notebooks trained 20 (MLP) and 12 (ConvNet); None keeps those
+EPOCHS = 5  # the notebooks trained 20 (MLP) and 12 (ConvNet); None keeps those
 
 # %%
 # Both models, the same noise

@@ -19,13 +19,11 @@ setting; a trained classifier file is used only if it matches the checksum in
 its record.
 """
 
-import hashlib
 import math
 import os
 import pickle
 import sys
 import time
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -33,10 +31,9 @@ from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import HasMethods, Interval
 
-from ._files import atomic_write
 from ._registry import describe_model
 from ._results import SweepResults
-from ._store import CorruptRecordWarning, ResultStore, canonical, digest_arrays
+from ._store import ResultStore, canonical, digest_arrays
 from ._sweep import _STORE, _check_Xy, _cpu, _seeded, _seeds, _validated
 
 __all__ = ["COHEN_MNIST", "COHEN_RADII", "certify_study", "smoothing_param_names"]
@@ -163,37 +160,23 @@ class _Log:
 def _fitted(est, X, y, *, store, spec, log, label):
     """The trained smoother of a run (loaded from the store, or trained and
     kept), its fit time and its weights' digest."""
-    key = path = None
+    key = None
     if store is not None:
         key = ResultStore.key(spec)
-        path = store.path / "fitted" / f"{key}.pkl"
         record = store.get(key, required=_FIT_FIELDS)
-        if record is not None and path.is_file():
-            data = path.read_bytes()
-            if hashlib.sha256(data).hexdigest() == record["sha256"]:
-                log(f"{label}: trained classifier read from {path}")
-                return pickle.loads(data), record["fit_time"], record["weights"]  # noqa: S301 - checksummed, our own
-            warnings.warn(
-                f"Ignoring the trained classifier {path}: it does not match the "
-                "checksum of its record. It will be trained again and replaced.",
-                CorruptRecordWarning,
-                stacklevel=4,
-            )
+        if record is not None:
+            fitted = store.get_pickle(key, record["sha256"])
+            if fitted is not None:
+                log(f"{label}: trained classifier read from {store.path}")
+                return fitted, record["fit_time"], record["weights"]
     log(f"{label}: training")
     start = time.perf_counter()
     fitted = clone(est).fit(X, y)
     fit_time = time.perf_counter() - start
     weights = _weights_digest(fitted)
     if store is not None:
-        data = pickle.dumps(fitted)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_write(path, "wb") as f:
-            f.write(data)
-        result = {
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "weights": weights,
-            "fit_time": fit_time,
-        }
+        sha256 = store.put_pickle(key, fitted)
+        result = {"sha256": sha256, "weights": weights, "fit_time": fit_time}
         store.put(key, result, spec)
     log(f"{label}: trained in {fit_time:.0f} s")
     return fitted, fit_time, weights

@@ -418,8 +418,19 @@ class _NoiseStudyClassifier(KerasClassifier):
             The fitted classifier.
         """
         self._check_params()
+        # SciKeras 0.13's KerasClassifier.fit sets classes_ to None before
+        # fitting, and a warm start (warm_start=True on a fitted network) does
+        # not fit the label encoder again, which is what sets it: the classes
+        # would be lost. Keep them (tests/test_reuse.py).
+        warm = self.warm_start and getattr(self, "initialized_", False)
+        classes = getattr(self, "classes_", None) if warm else None
+        if warm:
+            self._check_known_classes(y)
         with _tf_determinism_restored():
-            return super().fit(X, y, sample_weight=sample_weight, **kwargs)
+            super().fit(X, y, sample_weight=sample_weight, **kwargs)
+        if classes is not None and self.classes_ is None:
+            self.classes_ = classes
+        return self
 
     def partial_fit(self, X, y, sample_weight=None, **kwargs):
         """Train the network for one more pass of ``epochs`` epochs.

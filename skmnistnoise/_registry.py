@@ -47,8 +47,10 @@ NOISE_FORMULAS = {
     "shot": "Poisson, 1/s photons",
 }
 #: Where the noise sits: on [0, 1] pixels for both models ("pixel"), or as in
-#: the notebooks, after the MLP's standardisation ("notebooks").
-PROTOCOLS = ("pixel", "notebooks")
+#: the notebooks, after the MLP's standardisation ("notebooks"); and as the
+#: ConvNet notebook did, one model trained on through the scales in order
+#: ("notebooks-reused", the notebooks' pipelines).
+PROTOCOLS = ("pixel", "notebooks", "notebooks-reused")
 #: The notebooks' noise scales, 0 (the no-noise baseline) included.
 NOTEBOOK_SCALES = (0.0, 0.1, 0.5, 1.0, 2.0, 4.0)
 #: Classes of the bundled datasets (chance level is one over it).
@@ -196,11 +198,13 @@ def make_study_pipeline(
         See :func:`make_noise`.
     scale : float, default=0.0
         Noise scale (swept by :func:`noise_sweep` as ``noise__scale``).
-    protocol : {"pixel", "notebooks"}, default="pixel"
+    protocol : {"pixel", "notebooks", "notebooks-reused"}, default="pixel"
         ``"pixel"``: noise on [0, 1] pixels for both models, so their scales
         agree. ``"notebooks"``: as the notebooks did, the MLP standardises its
         input (:class:`GlobalStandardScaler`) before the noise, so its scale is
-        in standard deviations of the pixels.
+        in standard deviations of the pixels. ``"notebooks-reused"`` builds
+        the same pipeline (the re-use of one model is the sweep's:
+        ``run_study(protocol="notebooks-reused")``).
     epochs : int or None, default=None
         Training epochs; None keeps the model's default (MLP 20, ConvNet 12).
     random_state : int or None, default=None
@@ -240,7 +244,7 @@ def make_study_pipeline(
         classifier_params["epochs"] = epochs
     clf = cls(random_state=random_state, **classifier_params)
     steps = []
-    if model == "mlp" and protocol == "notebooks":
+    if model == "mlp" and protocol.startswith("notebooks"):
         steps.append(("scale", GlobalStandardScaler()))
     steps.append(
         (

@@ -613,6 +613,48 @@ class ResultStore:
             json.dump(record, f, indent=1, sort_keys=True)
         self.clean()
 
+    def _pickle_file(self, key):
+        return self.path / "fitted" / f"{key}.pkl"
+
+    def put_pickle(self, key, obj):
+        """Keep a fitted object beside the record of ``key``; its SHA-256.
+
+        ``fitted/<key>.pkl``, written atomically. The returned checksum goes
+        into the record's result, so that :meth:`get_pickle` unpickles only
+        the file the record describes.
+        """
+        import pickle
+
+        data = pickle.dumps(obj)
+        path = self._pickle_file(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_write(path, "wb") as f:
+            f.write(data)
+        return hashlib.sha256(data).hexdigest()
+
+    def get_pickle(self, key, sha256):
+        """The object :meth:`put_pickle` kept for ``key``, or None.
+
+        None, with a :class:`CorruptRecordWarning` naming the file, if the
+        file's SHA-256 is not ``sha256``: a damaged or replaced pickle is never
+        unpickled. None, silently, if there is no file or no checksum.
+        """
+        import pickle
+
+        path = self._pickle_file(key)
+        if not sha256 or not path.is_file():
+            return None
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != sha256:
+            warnings.warn(
+                f"Ignoring the fitted object {path}: it does not match the checksum "
+                "of its record. It will be computed again and replaced.",
+                CorruptRecordWarning,
+                stacklevel=2,
+            )
+            return None
+        return pickle.loads(data)  # noqa: S301 - checksummed, written by put_pickle
+
     def clean(self, older_than=STALE_AFTER):
         """Delete temporary files of writers that were killed mid-record.
 

@@ -57,7 +57,7 @@ from ._registry import (
     set_severity,
     severity_scale,
 )
-from ._results import SweepResults, _row_order
+from ._results import EPOCH_COLUMNS, SweepResults, _row_order
 from ._store import NotReproducibleError, ResultStore, canonical, digest_arrays
 from ._validation import check_same_length, check_X_shape
 from .datasets import DATASETS, load_dataset
@@ -118,6 +118,7 @@ class _Task:
     store: ResultStore | None = None
     key: str | None = None
     spec: dict | None = None
+    cached: dict | None = None  # reuse=True: the stored row, if there is one
 
 
 @dataclass
@@ -420,8 +421,13 @@ def _plan(
     test_noise=None,
     test_scales=(),
     warn_level=4,
+    reuse=False,
 ):
-    """List a sweep's fits, reading those done from the store."""
+    """List a sweep's fits, reading those done from the store.
+
+    With ``reuse`` every fit is listed, its stored row (if any) attached: a
+    chain of fits of one model is resumed from its last stored state.
+    """
     X, y = _check_Xy(X, y)
     _check_test_scales(test_noise, test_scales)
     if isinstance(store, str | os.PathLike):
@@ -464,7 +470,7 @@ def _plan(
             keep = None
         if keep is not None and data_digest is None:
             data_digest = digest_arrays(X, y)
-        for value in param_range:
+        for index, value in enumerate(param_range):
             est = _with_param(seeded, param_name, value)
             for fold, (train, test) in enumerate(splits):
                 row_labels = {
@@ -475,7 +481,7 @@ def _plan(
                     "seed": seed_label,
                     "fold": fold,
                 }
-                key = spec = None
+                key = spec = cached = None
                 if keep is not None:
                     try:
                         spec = {
@@ -490,6 +496,8 @@ def _plan(
                         if len(test_scales):
                             spec["test_noise"] = canonical(test_noise)
                             spec["test_scales"] = canonical(list(test_scales))
+                        if reuse:  # what the model was trained on before
+                            spec["reuse"] = canonical(list(param_range[: index + 1]))
                     except NotReproducibleError as exc:
                         warnings.warn(f"Fit not stored: {exc}", stacklevel=warn_level)
                     else:
@@ -497,16 +505,97 @@ def _plan(
                         row = keep.get(key, required=required)
                         if row is not None:
                             # The computation is the store's; the labels are this run's.
-                            plan.cached.append({**row, **row_labels, "key": key})
-                            continue
+                            row = {**row, **row_labels, "key": key}
+                            if not reuse:
+                                plan.cached.append(row)
+                                continue
+                            cached = row
                 label = (
                     f"{base['model']} {base['noise']} {param_name}={_fmt(value)}"
                     + (f" seed {seed_label}" if len(seeds) > 1 else "")
                     + f" fold {fold + 1}/{len(splits)}"
                 )
-                task = _Task(est, row_labels, label, settings, keep, key, spec)
+                task = _Task(est, row_labels, label, settings, keep, key, spec, cached)
                 plan.tasks.append((task, train, test))
     return plan
+
+
+# --------------------------------------------------------------------------
+# One model through all the values (reuse=True)
+
+
+def _check_reusable(estimator):
+    final = _final(estimator)
+    if "warm_start" not in final.get_params(deep=False):
+        raise InvalidParameterError(
+            f"reuse=True trains one model on through the values, which needs a "
+            f"final step with a warm_start parameter (the Keras classifiers, "
+            f"scikit-learn's MLPClassifier or SGDClassifier); "
+            f"{type(final).__name__} has none."
+        )
+
+
+def _run_reused(plan, param_name, progress, start):
+    """Fit each (seed, fold)'s one model through the values in order.
+
+    The ConvNet notebook's protocol: the model trained at one value goes on
+    training at the next (``warm_start``). Each value's row is stored under a
+    key holding the values before it, with the model's state after it
+    (pickled, checksummed), so a killed chain resumes after its last stored
+    value.
+    """
+    chains = {}
+    for task, train, test in plan.tasks:
+        chains.setdefault((task.labels["seed"], task.labels["fold"]), []).append(
+            (task, train, test)
+        )
+    rows, n_computed, n_cached = [], 0, 0
+    for links in chains.values():
+        done = 0
+        while done < len(links) and links[done][0].cached is not None:
+            done += 1
+        model = None
+        if 0 < done < len(links):
+            last = links[done - 1][0]
+            model = last.store.get_pickle(last.key, last.cached.get("state_sha256"))
+            if model is None:
+                done = 0  # no state to go on from: the chain again
+        for task, _, _ in links[:done]:
+            rows.append(task.cached)
+        n_cached += done
+        if done == len(links):
+            continue
+        if model is None:
+            model = clone(links[0][0].estimator)
+            _final(model).set_params(warm_start=True)
+        trained = sum(_epochs(task.estimator) for task, _, _ in links[:done])
+        for index in range(done, len(links)):
+            task, train, test = links[index]
+            # The next value, on the same model.
+            value = task.estimator.get_params(deep=True)[param_name]
+            model.set_params(**{param_name: value})
+            link = _Task(model, task.labels, task.label, task.scoring)
+            row = _fit_one(link, plan.X, plan.y, train, test, progress)
+            epochs = _epochs(task.estimator)
+            trained += epochs
+            for column in EPOCH_COLUMNS:  # Keras's history runs over the chain
+                row[column] = row[column][-epochs:]
+            row.update(
+                key=task.key,
+                epochs_trained=trained,
+                trained_before=[t.labels["param_value"] for t, _, _ in links[:index]],
+            )
+            if task.store is not None and task.key is not None:
+                row["state_sha256"] = task.store.put_pickle(task.key, model)
+                task.store.put(task.key, row, task.spec)
+            rows.append(row)
+            n_computed += 1
+    return SweepResults(
+        sorted(rows, key=_row_order),
+        n_computed=n_computed,
+        n_cached=n_cached,
+        wall_time=time.perf_counter() - start,
+    )
 
 
 def _fits_in_parallel(n_jobs, n_tasks):
@@ -613,6 +702,7 @@ _SWEEP_PARAMS = {
     "verbose": ["boolean", Progress],
     "test_noise": [HasMethods(["fit_transform"]), None],
     "test_scales": ["array-like"],
+    "reuse": ["boolean"],
 }
 
 
@@ -636,6 +726,7 @@ def noise_sweep(
     verbose=False,
     test_noise=None,
     test_scales=(),
+    reuse=False,
 ):
     """Train and score a fresh clone of ``estimator`` for every value, seed and fold.
 
@@ -707,6 +798,16 @@ def noise_sweep(
     test_scales : array-like of float, default=()
         Scales of ``test_noise``; the row gets ``test_scales``,
         ``test_accuracy_at`` and ``test_loss_at``.
+    reuse : bool, default=False
+        The ConvNet notebook's protocol, not a fresh clone per value: one
+        model per seed and fold, trained on through ``param_range`` in order
+        (its final step's ``warm_start`` on), each value's fit going on from
+        the model of the value before. Rows add ``epochs_trained`` (epochs
+        the model has had so far) and ``trained_before`` (the values before);
+        the per-epoch curves are this value's epochs. Each row is stored with
+        the model's state after it (checksummed), so a killed sweep resumes
+        after its last stored value; the fits of a chain run one after the
+        other (``n_jobs`` is not used).
 
     Returns
     -------
@@ -748,7 +849,11 @@ def noise_sweep(
         labels=labels,
         test_noise=test_noise,
         test_scales=test_scales,
+        reuse=reuse,
     )
+    if reuse:
+        _check_reusable(estimator)
+        return _run_reused(plan, param_name, _progress(verbose, [plan]), start)
     return _run([plan], n_jobs, _progress(verbose, [plan]), start)
 
 
@@ -814,8 +919,11 @@ def run_study(
         The data, with its official train/test split.
     data_home : str or path-like, default=None
         Folder of the MNIST files.
-    protocol : {"pixel", "notebooks"}, default="pixel"
-        See :func:`make_study_pipeline`.
+    protocol : {"pixel", "notebooks", "notebooks-reused"}, default="pixel"
+        See :func:`make_study_pipeline`; ``"notebooks-reused"`` is the
+        notebooks' pipelines with one model per arm, seed and fold trained on
+        through ``scales`` in the order given, as the ConvNet notebook did
+        (:func:`noise_sweep`'s ``reuse=True``).
     epochs : int or None, default=None
         Training epochs; None keeps the notebooks' 20 (MLP) and 12 (ConvNet).
     random_state : int or None, default=0
@@ -912,11 +1020,17 @@ def run_study(
             seeds=_seeds(seeds, None),
             dataset=name,
             labels={"protocol": protocol, "noise": noise},
+            reuse=protocol == "notebooks-reused",
         )
         for model, noise in arms
     ]
-    # All arms' fits in one joblib call: on a cluster no arm waits for another.
-    results = _run(plans, n_jobs, _progress(verbose, plans), start)
+    if protocol == "notebooks-reused":  # chains, one model each, in order
+        progress = _progress(verbose, plans)
+        parts = [_run_reused(plan, "noise__scale", progress, start) for plan in plans]
+        results = sum(parts[1:], parts[0])
+    else:
+        # All arms' fits in one joblib call: on a cluster no arm waits for another.
+        results = _run(plans, n_jobs, _progress(verbose, plans), start)
     if severities is not None:
         for row in results:
             levels = SEVERITIES.get(row["noise"], ())

@@ -298,7 +298,7 @@ def _add_seed_and_out(parser, out_help, *, seeds=False):
     )
 
 
-def _add_run_arguments(parser, what):
+def _add_run_arguments(parser, what, protocols=PROTOCOL_CHOICES):
     """--epochs, --protocol, --n-jobs, --quiet, --no-store of a training command."""
     parser.add_argument(
         "--epochs",
@@ -310,7 +310,7 @@ def _add_run_arguments(parser, what):
     _add_data_arguments(parser)
     parser.add_argument(
         "--protocol",
-        choices=PROTOCOL_CHOICES,
+        choices=protocols,
         default="pixel",
         help=what,
     )
@@ -389,7 +389,9 @@ def build_parser():
         "standardises its input before additive noise, so its scale is in pixel "
         "standard deviations; MLP 20 and ConvNet 12 epochs; the ConvNet also "
         "gets the multiplicative x * N(0, s) noise. --scales, --epochs, --noise "
-        "and --dataset still apply (the notebooks used --dataset mnist)",
+        "and --dataset still apply (the notebooks used --dataset mnist). "
+        "notebooks-reused: the notebooks' pipelines, one model trained on "
+        "through the scales in order, as the ConvNet notebook did",
     )
     where = sweep.add_mutually_exclusive_group()
     _add_n_jobs(where)
@@ -468,6 +470,7 @@ def build_parser():
         matrix,
         "pixel (default): noise on [0, 1] pixels; notebooks: the MLP "
         "standardises its input before the noise, as its notebook did",
+        protocols=("pixel", "notebooks"),
     )
     _add_n_jobs(matrix)
     _add_quiet_and_store(matrix)
@@ -647,7 +650,7 @@ def _arms(args):
     models = ["mlp", "convnet"] if args.model == "both" else [args.model]
     if args.noise:
         return [(models, list(dict.fromkeys(args.noise)))]
-    if args.protocol == "notebooks":
+    if args.protocol.startswith("notebooks"):
         return [([m], list(NOTEBOOK_NOISES[m])) for m in models]
     return [(models, ["additive"])]
 

@@ -33,7 +33,9 @@ MODEL_NAMES = _registry.MODEL_NAMES
 #: The noise models of :func:`make_noise`, by name.
 NOISES = _registry.NOISES
 #: Where the noise sits: on [0, 1] pixels for both models ("pixel"), or as in
-#: the notebooks, after the MLP's standardisation ("notebooks").
+#: the notebooks, after the MLP's standardisation ("notebooks"); and as the
+#: ConvNet notebook did, one model trained on through the scales in order
+#: ("notebooks-reused", the notebooks' pipelines).
 PROTOCOLS = _registry.PROTOCOLS
 #: The notebooks' noise scales, 0 (the no-noise baseline) included.
 NOTEBOOK_SCALES = _registry.NOTEBOOK_SCALES
