@@ -153,6 +153,22 @@ def merged(runs, path):
     return sorted(kept + runs, key=lambda r: (r["model"] != "convnet", r["sigma"]))
 
 
+def merged_table(results, path):
+    """These rows, and the rows of the table at ``path`` that they do not replace."""
+    from skmnistnoise.experiment import SweepResults
+
+    if not path.exists():
+        return results
+    ident = ("model", "scale", "recipe", "epochs", "seed", "n", "n0", "alpha")
+    new = {tuple(r.get(k) for k in ident) for r in results}
+    kept = [
+        r
+        for r in SweepResults.from_json(path)
+        if tuple(r.get(k) for k in ident) not in new
+    ]
+    return SweepResults(kept) + results
+
+
 def main(argv=None):
     # Before TensorFlow is imported; in main, so that importing this module (the
     # tests do) changes nothing in the importer's environment.
@@ -212,6 +228,7 @@ def main(argv=None):
         "# Certified robustness on MNIST (randomized smoothing)\n\n"
         f"```bash\n{command}\n```\n\n{table}"
     )
+    results = merged_table(results, args.results_dir / "certify-results.json")
     results.to_json(args.results_dir / "certify-results.json")
     display = CertifiedAccuracyDisplay.from_results(
         results,

@@ -7,6 +7,7 @@ import random
 import re
 import sys
 import threading
+import traceback
 
 import dask
 import joblib
@@ -296,7 +297,17 @@ def test_cli_refuses_bad_cluster_options_in_one_line(
     options, message, tmp_path, capsys
 ):
     with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
-        status = main([*CLI_SWEEP, *options, "--out", str(tmp_path)])
+        try:
+            status = main([*CLI_SWEEP, *options, "--out", str(tmp_path)])
+        except AssertionError as exc:
+            # distributed 2024.1 (the lowest version) asserts when its client's
+            # IO-loop thread has not started within 10 s, which a loaded
+            # machine (the suite's other process training) can cause; seen
+            # once in .ci/run, in the lowest environment. Not this CLI's error.
+            frames = traceback.extract_tb(exc.__traceback__)
+            if frames and "distributed" in frames[-1].filename:
+                pytest.skip("distributed's client loop did not start in 10 s")
+            raise
     _, stderr = capsys.readouterr()
     assert status == 2
     assert stderr.startswith("skmnistnoise: error: ") and message in stderr
