@@ -17,6 +17,7 @@ once on a machine, start several worker processes (``--nworkers``).
 
 import logging
 import os
+import socket
 import warnings
 from contextlib import contextmanager
 from numbers import Integral
@@ -136,6 +137,32 @@ class LimitThreads(WorkerPlugin):
         _limit_threads(self.n_threads or worker.state.nthreads)
 
 
+def _check_listening(scheduler, timeout):
+    """Fail at once, in this thread, where nothing listens at a TCP address.
+
+    Dask's client learns the same only through its event-loop thread, after
+    retrying for the whole connect timeout; distributed 2024.1 could also
+    stall there when that thread started late on a loaded machine.
+    """
+    if not isinstance(scheduler, str):
+        return
+    import dask
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    scheme, location = parse_address(scheduler)
+    if scheme != "tcp":
+        return
+    host, port = parse_host_port(location)  # ValueError: no port
+    if timeout is None:
+        connect = dask.config.get("distributed.comm.timeouts.connect")
+        timeout = dask.utils.parse_timedelta(connect, default="seconds")
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise OSError(f"nothing listens at {host}:{port} ({reason})") from None
+
+
 @contextmanager
 def dask_client(
     scheduler=None, *, n_workers=None, threads_per_worker=None, timeout=None
@@ -174,7 +201,9 @@ def dask_client(
     Raises
     ------
     OSError
-        When the scheduler cannot be reached in time.
+        When the scheduler cannot be reached in time. Where nothing listens at
+        a ``tcp://`` address, before any Dask client starts (a plain
+        connection attempt, within ``timeout``).
 
     Examples
     --------
@@ -208,6 +237,7 @@ def dask_client(
             dashboard_address=":0",
         )
         scheduler = cluster
+    _check_listening(scheduler, timeout)
     # Client(timeout=None) would wait forever; leave Dask's default instead.
     connect = {} if timeout is None else {"timeout": timeout}
     try:

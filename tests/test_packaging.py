@@ -204,9 +204,13 @@ def test_tensorflow_is_quiet_by_default_but_not_for_the_users_own_messages():
     # will not be used." on a machine without a GPU, which TensorFlow prints
     # before its logging starts, whatever TF_CPP_MIN_LOG_LEVEL says.
     # TensorFlow 2.18's CUDA build also prints, as early, "Unable to register
-    # cuDNN/cuFFT/cuBLAS factory" lines (fixed in later TensorFlow).
+    # cuDNN/cuFFT/cuBLAS factory" lines (fixed in later TensorFlow). On a CPU
+    # with AVX-512 (and no TF_ENABLE_ONEDNN_OPTS set), TensorFlow turns oneDNN
+    # on and says so, as early: "oneDNN custom operations are on" (seen on an
+    # AMD EPYC with AVX-512; not printed on the AVX2 ones).
     early = (
         "Could not find cuda drivers",
+        "oneDNN custom operations are on",
         "before absl::InitializeLog() is called",
         "Unable to register cu",
     )
