@@ -23,7 +23,9 @@ from contextlib import contextmanager
 from numbers import Integral
 
 try:
+    import dask
     from distributed import Client, LocalCluster, WorkerPlugin
+    from distributed.comm.addressing import parse_address, parse_host_port
 except ImportError as exc:  # pragma: no cover - exercised by the CLI tests
     raise ImportError(
         "Running on a Dask cluster needs dask.distributed: "
@@ -146,9 +148,6 @@ def _check_listening(scheduler, timeout):
     """
     if not isinstance(scheduler, str):
         return
-    import dask
-    from distributed.comm.addressing import parse_address, parse_host_port
-
     scheme, location = parse_address(scheduler)
     if scheme != "tcp":
         return
