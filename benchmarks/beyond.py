@@ -6,7 +6,9 @@ For each model (the notebooks' ConvNet and MLP architectures) and test noise
 sigma in {0.5, 1, 2} ([0, 1]-pixel units, unclipped, official split):
 
 1. train on the 60,000 training images with Gaussian noise of the same sigma,
-   drawn afresh every epoch (``train_noise``), 12 epochs, seed 0;
+   drawn afresh every epoch (``train_noise``), 12 epochs, each seed of
+   ``--seeds`` (default 0: the network's initialisation, its shuffling and
+   dropout, the training noise and the test noise all follow the seed);
 2. score the 10,000 test images under that noise: one draw per image (k=1,
    the notebooks' protocol), and noise-averaged prediction over k draws
    (``NoiseAveragedClassifier``, soft and hard voting).
@@ -18,6 +20,14 @@ much of the train/validation gap per-epoch noise closes.
 Every trained configuration's numbers are kept in
 ``benchmarks/results/beyond-store`` (committed), so a re-run only rewrites
 ``benchmarks/results/beyond.json``; ``beyond.md`` discusses them.
+``beyond-tables.md`` has one row per seed and, where a configuration ran
+with several seeds, their mean, standard deviation and 95% t interval over
+the seeds (:meth:`skmnistnoise.experiment.SweepResults.aggregate`), beside
+the Wilson interval of the pooled test images. The ConvNet claims over
+three seeds, both recipes:
+
+    python benchmarks/beyond.py --models convnet --recipes adam adam-no-dropout \
+        --seeds 0 1 2
 """
 
 import argparse
@@ -64,14 +74,14 @@ def _recipe_params(recipe, epochs, model):
     raise ValueError(f"unknown recipe {recipe!r}")
 
 
-def _classifier(model, sigma, epochs, recipe="adam"):
+def _classifier(model, sigma, epochs, recipe="adam", seed=SEED):
     from skmnistnoise import ConvNetClassifier, GaussianNoise, MLPClassifier
 
     cls = ConvNetClassifier if model == "convnet" else MLPClassifier
     return cls(
         train_noise=GaussianNoise(scale=sigma),
         epochs=epochs,
-        random_state=SEED,
+        random_state=seed,
         **_recipe_params(recipe, epochs, model),
     )
 
@@ -116,7 +126,9 @@ def draw_prefix_scores(smooth, X, y, draws):
     return evaluations
 
 
-def smoothing_runs(data, store, models, sigmas, draws, epochs, recipe="adam"):
+def smoothing_runs(
+    data, store, models, sigmas, draws, epochs, recipe="adam", seeds=(SEED,)
+):
     from skmnistnoise import GaussianNoise, NoiseAveragedClassifier
     from skmnistnoise.experiment import ResultStore
 
@@ -124,40 +136,40 @@ def smoothing_runs(data, store, models, sigmas, draws, epochs, recipe="adam"):
     X_test, y_test = data.data[60000:], data.target[60000:]
     digest = ResultStore.digest(data.data, data.target)
     records = []
-    for model in models:
-        for sigma in sigmas:
-            clf = _classifier(model, sigma, epochs, recipe)
-            test_noise = GaussianNoise(scale=sigma)
-            smooth = NoiseAveragedClassifier(clf, noise=test_noise, random_state=SEED)
-            spec = {
-                "dataset": digest,
-                "estimator": ResultStore.describe(smooth),
-                "draws": ResultStore.describe(list(draws)),
-                "what": "beyond-smoothing",
+    configurations = [(m, s, seed) for seed in seeds for m in models for s in sigmas]
+    for model, sigma, seed in configurations:  # every configuration once per seed
+        clf = _classifier(model, sigma, epochs, recipe, seed)
+        test_noise = GaussianNoise(scale=sigma)
+        smooth = NoiseAveragedClassifier(clf, noise=test_noise, random_state=seed)
+        spec = {
+            "dataset": digest,
+            "estimator": ResultStore.describe(smooth),
+            "draws": ResultStore.describe(list(draws)),
+            "what": "beyond-smoothing",
+        }
+        key = store.key(spec)
+        record = store.get(key)
+        if record is None:
+            print(
+                f"{model} sigma={sigma} {recipe} seed {seed}: training {epochs} epochs",
+                flush=True,
+            )
+            start = time.perf_counter()
+            smooth.fit(X_train, y_train)
+            fit_s = time.perf_counter() - start
+            evaluations = draw_prefix_scores(smooth, X_test, y_test, draws)
+            record = {
+                "model": model,
+                "recipe": recipe,
+                "sigma": sigma,
+                "train_noise": f"GaussianNoise(scale={sigma}), fresh every epoch",
+                "epochs": epochs,
+                "seed": seed,
+                "fit_s": round(fit_s, 1),
+                "evaluations": evaluations,
             }
-            key = store.key(spec)
-            record = store.get(key)
-            if record is None:
-                print(
-                    f"{model} sigma={sigma} {recipe}: training {epochs} epochs",
-                    flush=True,
-                )
-                start = time.perf_counter()
-                smooth.fit(X_train, y_train)
-                fit_s = time.perf_counter() - start
-                evaluations = draw_prefix_scores(smooth, X_test, y_test, draws)
-                record = {
-                    "model": model,
-                    "recipe": recipe,
-                    "sigma": sigma,
-                    "train_noise": f"GaussianNoise(scale={sigma}), fresh every epoch",
-                    "epochs": epochs,
-                    "seed": SEED,
-                    "fit_s": round(fit_s, 1),
-                    "evaluations": evaluations,
-                }
-                store.put(key, record, spec)
-            records.append({"recipe": recipe, **record, "key": key})
+            store.put(key, record, spec)
+        records.append({"recipe": recipe, **record, "key": key})
     return records
 
 
@@ -169,7 +181,48 @@ def stored_smoothing_runs(store):
         if record is not None and "evaluations" in record:
             records.append({"recipe": "adam", **record, "key": key})
     order = {"convnet": 0, "mlp": 1}
-    return sorted(records, key=lambda r: (order[r["model"]], r["recipe"], r["sigma"]))
+    return sorted(
+        records, key=lambda r: (order[r["model"]], r["recipe"], r["sigma"], r["seed"])
+    )
+
+
+VOTES = ((1, "soft"), (10, "soft"), (10, "hard"), (100, "soft"), (100, "hard"))
+
+
+def seed_summary(smoothing, n_test=10_000):
+    """Mean, std and 95% intervals over seeds of each model, recipe, sigma and vote.
+
+    One row of :class:`~skmnistnoise.experiment.SweepResults` per run and
+    evaluation, aggregated by :meth:`~skmnistnoise.experiment.SweepResults.aggregate`
+    over the seeds: ``ci_low``/``ci_high`` the t interval of the mean over
+    seeds (NaN for one seed), ``wilson_low``/``wilson_high`` the binomial
+    interval of the pooled ``n_test`` images of every seed.
+    """
+    from skmnistnoise.experiment import SweepResults
+
+    rows = [
+        {
+            "model": r["model"],
+            "recipe": r["recipe"],
+            "scale": r["sigma"],
+            "seed": r["seed"],
+            "draws": e["draws"],
+            "voting": e["voting"],
+            "test_accuracy": e["test_accuracy"],
+            "n_test": n_test,
+        }
+        for r in smoothing
+        for e in r["evaluations"]
+    ]
+    by = ("model", "recipe", "scale", "draws", "voting")
+    return SweepResults(rows).aggregate("test_accuracy", by=by)
+
+
+def _mean_interval(entry):
+    """``mean [low, high]`` over seeds, or the one seed's value."""
+    if entry["n"] < 2:
+        return f"{entry['mean']:.4f}"
+    return f"{entry['mean']:.4f} [{entry['ci_low']:.4f}, {entry['ci_high']:.4f}]"
 
 
 def per_epoch_gap_runs(data, store):
@@ -219,8 +272,40 @@ def per_epoch_gap_runs(data, store):
     return records
 
 
+def seed_table(smoothing):
+    """Markdown table of the configurations run with several seeds, over seeds."""
+    from skmnistnoise.report import markdown_table
+
+    summary = seed_summary(smoothing)
+    configurations = {}
+    for entry in summary:
+        if entry["seeds"] > 1:
+            ident = (entry["model"], entry["recipe"], entry["scale"])
+            vote = (entry["draws"], entry["voting"])
+            configurations.setdefault(ident, {})[vote] = entry
+    if not configurations:
+        return ""
+    header = (
+        "model", "recipe", "sigma", "seeds", "k=1", "k=100 soft", "k=100 hard",
+        "k=100 soft, std", "k=100 soft, Wilson (pooled)",
+    )  # fmt: skip
+    order = {"convnet": 0, "mlp": 1}
+    rows = []
+    for (model, recipe, sigma), votes in sorted(
+        configurations.items(), key=lambda c: (order[c[0][0]], c[0][1], c[0][2])
+    ):
+        soft = votes[100, "soft"]
+        cells = [model, recipe, f"{sigma:g}", str(soft["seeds"])]
+        cells += [_mean_interval(votes[k]) for k in ((1, "soft"), *VOTES[3:])]
+        cells.append(f"{soft['std']:.4f}")
+        cells.append(f"[{soft['wilson_low']:.4f}, {soft['wilson_high']:.4f}]")
+        rows.append(cells)
+    return markdown_table(header, rows, ["---"] * len(header))
+
+
 def tables(smoothing, gap):
-    """Markdown tables of the runs: one row per model, recipe and sigma; the gap."""
+    """Markdown tables of the runs: one row per model, recipe, sigma and seed; the
+    same over seeds where several ran; the gap."""
     from skmnistnoise.report import markdown_table
 
     header = (
@@ -231,13 +316,7 @@ def tables(smoothing, gap):
     for r in smoothing:
         acc = {(e["draws"], e["voting"]): e for e in r["evaluations"]}
         cells = [r["model"], r["recipe"], f"{r['sigma']:g}"]
-        for key in [
-            (1, "soft"),
-            (10, "soft"),
-            (10, "hard"),
-            (100, "soft"),
-            (100, "hard"),
-        ]:
+        for key in VOTES:
             cells.append(f"{acc[key]['test_accuracy']:.4f}" if key in acc else "")
         last = max(r["evaluations"], key=lambda e: e["draws"])
         cells += [str(r["epochs"]), str(r["seed"]), f"{r['fit_s']:.0f}"]
@@ -265,6 +344,13 @@ def tables(smoothing, gap):
             )
         )
     second = markdown_table(header, rows, ["---"] * len(header))
+    over_seeds = seed_table(smoothing)
+    if over_seeds:
+        first += (
+            "\n\nOver seeds: mean [95% t interval of the mean over the seeds]; "
+            "std over the seeds; the Wilson interval of the pooled test images "
+            "(seeds x 10,000).\n\n" + over_seeds
+        )
     return first + "\n\n" + second + "\n"
 
 
@@ -283,11 +369,20 @@ def main(argv=None):
         help="training recipes (adam, adam-cosine, adam-cosine-b32, adam-no-dropout, "
         "adam-cosine-no-dropout); all are stored",
     )
+    parser.add_argument(
+        "--seeds",
+        nargs="*",
+        type=int,
+        default=[SEED],
+        help="one fit per seed of each model, sigma and recipe; all are stored",
+    )
     args = parser.parse_args(argv)
     data = load_dataset("mnist", data_home=args.data_home)
     store = ResultStore(RESULTS / "beyond-store")
     for recipe in args.recipes:
-        smoothing_runs(data, store, args.models, args.sigmas, DRAWS, EPOCHS, recipe)
+        smoothing_runs(
+            data, store, args.models, args.sigmas, DRAWS, EPOCHS, recipe, args.seeds
+        )
     gap = per_epoch_gap_runs(data, store)
     # All runs so far, also those of other --models, --sigmas or --recipes.
     smoothing = stored_smoothing_runs(store)

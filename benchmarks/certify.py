@@ -139,6 +139,58 @@ def markdown(runs):
     return markdown_table(header, rows, ["---"] * len(header)) + "\n"
 
 
+def against_cohen(runs):
+    """Each run's certified accuracy with its 95% Wilson interval, beside Cohen's.
+
+    A certified accuracy is a fraction of ``n_images`` test images: the Wilson
+    interval is its binomial uncertainty (another 500 images would give
+    another fraction). ``below`` marks where Cohen et al.'s value lies above the
+    interval, ``within`` where it lies inside, ``above`` where below it.
+    """
+    from skmnistnoise.experiment import COHEN_RADII
+    from skmnistnoise.metrics import wilson_interval
+    from skmnistnoise.report import markdown_table
+
+    header = ("model", "sigma", *(f"r={r:g}" for r in COHEN_RADII))
+    rows = []
+    for run in runs:
+        published = run.get("cohen_certified_accuracy") or {}
+        cells = [run["model"], f"{run['sigma']:g}"]
+        for r in COHEN_RADII:
+            ours = run["certified_accuracy"].get(f"{r:g}")
+            theirs = published.get(f"{r:g}")
+            if ours is None or theirs is None:
+                cells.append("-")
+                continue
+            low, high = wilson_interval(ours, run["n_images"])
+            verdict = "within"
+            if theirs > high or theirs < low:
+                verdict = "below" if theirs > high else "above"
+            cells.append(
+                f"{ours:.3f} [{float(low):.3f}, {float(high):.3f}] vs {theirs:.3f}, "
+                f"{verdict}"
+            )
+        rows.append(cells)
+    return markdown_table(header, rows, ["---"] * len(header)) + "\n"
+
+
+def write_markdown(runs, path, options=()):
+    """``certify.md``: the command that makes every row, the tables; the first."""
+    # Runs of other models are kept in certify.json: name them all.
+    models = sorted({run["model"] for run in runs}, key=["convnet", "mlp"].index)
+    options = " ".join(o for o in options if o != "--models")
+    command = f"python benchmarks/certify.py --models {' '.join(models)} {options}"
+    table = markdown(runs)
+    path.write_text(
+        "# Certified robustness on MNIST (randomized smoothing)\n\n"
+        f"```bash\n{command.strip()}\n```\n\n{table}\n"
+        "Against Cohen et al.: ours [95% Wilson interval on the images] vs "
+        "theirs, and where theirs lies (below: theirs above our interval).\n\n"
+        + against_cohen(runs)
+    )
+    return table
+
+
 def merged(runs, path):
     """The runs already in certify.json that these do not replace, and these."""
     ident = ("model", "sigma", "recipe", "epochs", "seed", "n", "n0", "alpha")
@@ -222,12 +274,8 @@ def main(argv=None):
     out = args.results_dir / "certify.json"
     runs = merged([summarise(r, args.recipe) for r in results], out)
     out.write_text(json.dumps({"runs": runs}, indent=1) + "\n")
-    table = markdown(runs)
-    command = "python benchmarks/certify.py " + " ".join(argv or sys.argv[1:])
-    (args.results_dir / "certify.md").write_text(
-        "# Certified robustness on MNIST (randomized smoothing)\n\n"
-        f"```bash\n{command}\n```\n\n{table}"
-    )
+    options = [a for a in (argv or sys.argv[1:]) if a not in args.models]
+    table = write_markdown(runs, args.results_dir / "certify.md", options)
     results = merged_table(results, args.results_dir / "certify-results.json")
     results.to_json(args.results_dir / "certify-results.json")
     display = CertifiedAccuracyDisplay.from_results(

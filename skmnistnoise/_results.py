@@ -127,6 +127,7 @@ def wilson_interval(accuracy, n, *, confidence=0.95):
 
     Examples
     --------
+    >>> from skmnistnoise.metrics import wilson_interval
     >>> low, high = wilson_interval(0.99, 10_000)
     >>> round(float(low), 4), round(float(high), 4)
     (0.9879, 0.9918)

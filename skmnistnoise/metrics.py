@@ -21,13 +21,14 @@ the noises of a model.
 import numpy as np
 
 from ._certify import average_certified_radius, certified_accuracy
-from ._results import ARM, SweepResults
+from ._results import ARM, SweepResults, wilson_interval
 
 __all__ = [
     "average_certified_radius",
     "certified_accuracy",
     "corruption_scores",
     "mean_corruption_errors",
+    "wilson_interval",
 ]
 
 _GROUP = ARM

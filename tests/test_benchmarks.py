@@ -140,3 +140,22 @@ def test_certify_script_summarises_against_cohen():
     table = certify.markdown([run])
     assert "| convnet | adam-no-dropout | 0.5 | 0.500 | 0.500 | 0.250 |" in table
     assert "| Cohen et al. LeNet | Gaussian, 90 epochs | 1 | 0.954 |" in table
+
+
+def test_certify_script_says_where_cohen_lies_against_our_interval():
+    certify = _load("certify")
+
+    run = {
+        "model": "convnet", "sigma": 0.25, "n_images": 500,
+        "certified_accuracy": {"0": 0.988, "0.25": 0.972, "0.5": 0.900, "0.75": 0.950},
+        "cohen_certified_accuracy": {
+            "0": 0.989, "0.25": 0.973, "0.5": 0.954, "0.75": 0.910, "1": None,
+        },
+    }  # fmt: skip
+    line = certify.against_cohen([run]).splitlines()[2]
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    # 0.988 of 500: Wilson [0.974, 0.994] holds Cohen's 0.989.
+    assert cells[2] == "0.988 [0.974, 0.994] vs 0.989, within"
+    assert cells[4].endswith("vs 0.954, below")  # 0.900 of 500: at most 0.923
+    assert cells[5].endswith("vs 0.910, above")  # 0.950 of 500: at least 0.927
+    assert cells[6] == "-"  # no published value at r=1 for sigma 0.25
