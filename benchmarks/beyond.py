@@ -28,6 +28,9 @@ three seeds, both recipes:
 
     python benchmarks/beyond.py --models convnet --recipes adam adam-no-dropout \
         --seeds 0 1 2
+
+TensorFlow's oneDNN kernels (``TF_ENABLE_ONEDNN_OPTS=1``) are turned on unless
+the variable is set, as in ``certify.py``; each new record notes the setting.
 """
 
 import argparse
@@ -167,6 +170,8 @@ def smoothing_runs(
                 "seed": seed,
                 "fit_s": round(fit_s, 1),
                 "evaluations": evaluations,
+                # Not in the key: the kernels, not the computation, differ.
+                "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS"),
             }
             store.put(key, record, spec)
         records.append({"recipe": recipe, **record, "key": key})
@@ -355,6 +360,8 @@ def tables(smoothing, gap):
 
 
 def main(argv=None):
+    # As benchmarks/certify.py: before TensorFlow is imported, in main.
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
     from skmnistnoise.datasets import load_dataset
     from skmnistnoise.experiment import ResultStore
 

@@ -159,3 +159,33 @@ def test_certify_script_says_where_cohen_lies_against_our_interval():
     assert cells[4].endswith("vs 0.954, below")  # 0.900 of 500: at most 0.923
     assert cells[5].endswith("vs 0.910, above")  # 0.950 of 500: at least 0.927
     assert cells[6] == "-"  # no published value at r=1 for sigma 0.25
+
+
+def test_beyond_summarises_seeds_with_intervals():
+    beyond = _load("beyond")
+
+    def run(seed, soft, sigma=0.5):
+        evaluations = [
+            {"draws": 1, "voting": "soft", "test_accuracy": soft - 0.01},
+            {"draws": 100, "voting": "soft", "test_accuracy": soft},
+            {"draws": 100, "voting": "hard", "test_accuracy": soft},
+        ]
+        return {"model": "convnet", "recipe": "adam-no-dropout", "sigma": sigma,
+                "seed": seed, "evaluations": evaluations}  # fmt: skip
+
+    runs = [run(0, 0.990), run(1, 0.988), run(2, 0.989), run(0, 0.96, sigma=1.0)]
+    soft = [
+        e
+        for e in beyond.seed_summary(runs)
+        if (e["scale"], e["draws"], e["voting"]) == (0.5, 100, "soft")
+    ]
+    assert len(soft) == 1 and soft[0]["seeds"] == 3
+    entry = soft[0]
+    assert abs(entry["mean"] - 0.989) < 1e-12 and abs(entry["std"] - 0.001) < 1e-12
+    # t(0.975, 2) = 4.303: half-width 4.303 * 0.001 / sqrt(3) = 0.0025
+    assert abs(entry["ci_high"] - entry["mean"] - 0.0024843) < 1e-6
+    assert entry["wilson_low"] < 0.989 < entry["wilson_high"]  # 30,000 images pooled
+    table = beyond.seed_table(runs).splitlines()
+    assert len(table) == 3  # header, rule, sigma 0.5; sigma 1.0 has one seed
+    assert "| convnet | adam-no-dropout | 0.5 | 3 | 0.9790 [" in table[2]
+    assert "0.9890 [0.9865, 0.9915]" in table[2]
