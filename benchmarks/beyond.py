@@ -47,6 +47,8 @@ SEED = 0
 SIGMAS = (0.5, 1.0, 2.0)
 DRAWS = (1, 10, 100)
 EPOCHS = 12
+#: Row order of the tables: the ConvNet first, as in every other table.
+MODEL_ORDER = {"convnet": 0, "mlp": 1}
 
 
 def _recipe_params(recipe, epochs, model):
@@ -168,6 +170,7 @@ def smoothing_runs(
                 "train_noise": f"GaussianNoise(scale={sigma}), fresh every epoch",
                 "epochs": epochs,
                 "seed": seed,
+                "n_test": len(y_test),
                 "fit_s": round(fit_s, 1),
                 "evaluations": evaluations,
                 # Not in the key: the kernels, not the computation, differ.
@@ -185,9 +188,9 @@ def stored_smoothing_runs(store):
         record = store.get(key)
         if record is not None and "evaluations" in record:
             records.append({"recipe": "adam", **record, "key": key})
-    order = {"convnet": 0, "mlp": 1}
     return sorted(
-        records, key=lambda r: (order[r["model"]], r["recipe"], r["sigma"], r["seed"])
+        records,
+        key=lambda r: (MODEL_ORDER[r["model"]], r["recipe"], r["sigma"], r["seed"]),
     )
 
 
@@ -201,7 +204,9 @@ def seed_summary(smoothing, n_test=10_000):
     evaluation, aggregated by :meth:`~skmnistnoise.experiment.SweepResults.aggregate`
     over the seeds: ``ci_low``/``ci_high`` the t interval of the mean over
     seeds (NaN for one seed), ``wilson_low``/``wilson_high`` the binomial
-    interval of the pooled ``n_test`` images of every seed.
+    interval of the pooled test images of every seed: each record's
+    ``n_test`` where it has one (every record since it was added), else
+    ``n_test`` (the official MNIST split every earlier record was scored on).
     """
     from skmnistnoise.experiment import SweepResults
 
@@ -214,7 +219,7 @@ def seed_summary(smoothing, n_test=10_000):
             "draws": e["draws"],
             "voting": e["voting"],
             "test_accuracy": e["test_accuracy"],
-            "n_test": n_test,
+            "n_test": r.get("n_test", n_test),
         }
         for r in smoothing
         for e in r["evaluations"]
@@ -294,10 +299,9 @@ def seed_table(smoothing):
         "model", "recipe", "sigma", "seeds", "k=1", "k=100 soft", "k=100 hard",
         "k=100 soft, std", "k=100 soft, Wilson (pooled)",
     )  # fmt: skip
-    order = {"convnet": 0, "mlp": 1}
     rows = []
     for (model, recipe, sigma), votes in sorted(
-        configurations.items(), key=lambda c: (order[c[0][0]], c[0][1], c[0][2])
+        configurations.items(), key=lambda c: (MODEL_ORDER[c[0][0]], *c[0][1:])
     ):
         soft = votes[100, "soft"]
         cells = [model, recipe, f"{sigma:g}", str(soft["seeds"])]

@@ -52,6 +52,16 @@ RESULTS = HERE / "results"
 SEED = 0
 SIGMAS = (0.25, 0.5, 1.0)
 N_TRAIN = 60_000
+#: The command line's defaults: the option, the record's field, the default.
+OPTIONS = (
+    ("--recipe", "recipe", "adam-no-dropout"),
+    ("--epochs", "epochs", 12),
+    ("--n-train", "n_train", N_TRAIN),
+    ("--images", "n_images", 500),
+    ("--n0", "n0", 100),
+    ("--n", "n", 10_000),
+    ("--alpha", "alpha", 0.001),
+)
 
 
 def _smoother(model, epochs, recipe):
@@ -174,16 +184,42 @@ def against_cohen(runs):
     return markdown_table(header, rows, ["---"] * len(header)) + "\n"
 
 
-def write_markdown(runs, path, options=()):
-    """``certify.md``: the command that makes every row, the tables; the first."""
-    # Runs of other models are kept in certify.json: name them all.
-    models = sorted({run["model"] for run in runs}, key=["convnet", "mlp"].index)
-    options = " ".join(o for o in options if o != "--models")
-    command = f"python benchmarks/certify.py --models {' '.join(models)} {options}"
+def commands(runs):
+    """The command lines that make ``runs``: one per set of options they share.
+
+    Built from the records, not from the last run's arguments, so that a run
+    of some sigmas or models does not put its options above every row.
+    """
+    groups = {}  # options -> model -> its sigmas
+    for run in runs:
+        options = tuple(
+            (flag, run[field]) for flag, field, default in OPTIONS
+            if run[field] != default
+        )  # fmt: skip
+        groups.setdefault(options, {}).setdefault(run["model"], set()).add(run["sigma"])
+    lines = []
+    for options, by_model in groups.items():
+        models = {}  # the models that ran the same sigmas share a line
+        for model, sigmas in by_model.items():
+            models.setdefault(tuple(sorted(sigmas)), []).append(model)
+        for sigmas, names in models.items():
+            words = ["python benchmarks/certify.py", "--models", *names]
+            if sigmas != tuple(sorted(SIGMAS)):
+                words += ["--sigmas", *(f"{s:g}" for s in sigmas)]
+            for flag, value in options:
+                text = f"{value:g}" if isinstance(value, float) else str(value)
+                words += [flag, text]
+            lines.append(" ".join(words))
+    return lines
+
+
+def write_markdown(runs, path):
+    """``certify.md``: the commands that make its rows, the tables; the first."""
     table = markdown(runs)
+    command = "\n".join(commands(runs))
     path.write_text(
         "# Certified robustness on MNIST (randomized smoothing)\n\n"
-        f"```bash\n{command.strip()}\n```\n\n{table}\n"
+        f"```bash\n{command}\n```\n\n{table}\n"
         "Against Cohen et al.: ours [95% Wilson interval on the images] vs "
         "theirs, and where theirs lies (below: theirs above our interval).\n\n"
         + against_cohen(runs)
@@ -229,13 +265,8 @@ def main(argv=None):
     parser.add_argument("--data-home", default=os.environ.get("SKMNISTNOISE_DATA"))
     parser.add_argument("--models", nargs="*", default=["convnet", "mlp"])
     parser.add_argument("--sigmas", nargs="*", type=float, default=list(SIGMAS))
-    parser.add_argument("--recipe", default="adam-no-dropout")
-    parser.add_argument("--epochs", type=int, default=12)
-    parser.add_argument("--n-train", type=int, default=N_TRAIN)
-    parser.add_argument("--images", type=int, default=500)
-    parser.add_argument("--n0", type=int, default=100)
-    parser.add_argument("--n", type=int, default=10_000)
-    parser.add_argument("--alpha", type=float, default=0.001)
+    for flag, _, default in OPTIONS:
+        parser.add_argument(flag, type=type(default), default=default)
     parser.add_argument("--chunk", type=int, default=20, help="images per stored chunk")
     parser.add_argument("--batch-size", type=int, default=4096)
     parser.add_argument("--results-dir", type=Path, default=RESULTS)
@@ -274,8 +305,7 @@ def main(argv=None):
     out = args.results_dir / "certify.json"
     runs = merged([summarise(r, args.recipe) for r in results], out)
     out.write_text(json.dumps({"runs": runs}, indent=1) + "\n")
-    options = [a for a in (argv or sys.argv[1:]) if a not in args.models]
-    table = write_markdown(runs, args.results_dir / "certify.md", options)
+    table = write_markdown(runs, args.results_dir / "certify.md")
     results = merged_table(results, args.results_dir / "certify-results.json")
     results.to_json(args.results_dir / "certify-results.json")
     display = CertifiedAccuracyDisplay.from_results(

@@ -161,6 +161,32 @@ def test_certify_script_says_where_cohen_lies_against_our_interval():
     assert cells[6] == "-"  # no published value at r=1 for sigma 0.25
 
 
+def test_certify_script_names_the_options_of_each_row():
+    certify = _load("certify")
+    defaults = {field: default for _, field, default in certify.OPTIONS}
+
+    def run(model, sigma, **options):
+        return {"model": model, "sigma": sigma, **defaults, **options}
+
+    runs = [run(m, s) for m in ("convnet", "mlp") for s in certify.SIGMAS]
+    # A smoke run of one sigma, merged in: its options above its row only.
+    runs.append(run("mlp", 0.5, n=200, n_images=20, epochs=1))
+    assert certify.commands(runs) == [
+        "python benchmarks/certify.py --models convnet mlp",
+        "python benchmarks/certify.py --models mlp --sigmas 0.5 --epochs 1 "
+        "--images 20 --n 200",
+    ]
+    # Models that ran different sigmas do not share a line.
+    assert certify.commands(runs[:3] + [run("mlp", 0.25)]) == [
+        "python benchmarks/certify.py --models convnet",
+        "python benchmarks/certify.py --models mlp --sigmas 0.25",
+    ]
+    # The default sigmas of a model are not spelled out; a subset is.
+    assert certify.commands([run("mlp", 0.25, alpha=0.01)]) == [
+        "python benchmarks/certify.py --models mlp --sigmas 0.25 --alpha 0.01"
+    ]
+
+
 def test_beyond_summarises_seeds_with_intervals():
     beyond = _load("beyond")
 

@@ -204,3 +204,35 @@ def test_results_page_says_not_run_for_a_missing_fit(tmp_path, monkeypatch):
     # The speckle column at scale 1, and its row in the speckle arm's table.
     assert html.count("not run") >= 3
     assert "seed 0" in html  # the seed of every arm is stated
+
+
+def test_results_page_gives_one_row_per_configuration_over_its_seeds(
+    tmp_path, monkeypatch
+):
+    def run(recipe, seed, soft):
+        evaluations = [
+            {"draws": 1, "voting": "soft", "test_accuracy": soft - 0.01},
+            {"draws": 100, "voting": "soft", "test_accuracy": soft},
+            {"draws": 100, "voting": "hard", "test_accuracy": soft},
+        ]
+        return {"model": "convnet", "recipe": recipe, "sigma": 0.5, "seed": seed,
+                "epochs": 12, "fit_s": 100.0 * (seed + 1),
+                "evaluations": evaluations}  # fmt: skip
+
+    smoothing = [run("adam-no-dropout", s, a) for s, a in enumerate((0.98, 0.99))]
+    smoothing.append(run("adam", 0, 0.97))
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "beyond.json").write_text(json.dumps({"smoothing": smoothing}))
+    monkeypatch.setenv("SKMNISTNOISE_RESULTS_DIR", str(results))
+    conf = "extensions = ['study_results']\n"
+    html = _build(tmp_path, conf, {"index": "R\n=\n\n.. study-results:: beyond\n"})[
+        "index"
+    ]
+    text = re.sub(r"<[^>]+>", " ", html)
+    # The two seeds: one row, their mean and its t interval; the one seed: bare.
+    assert "0.9850 [" in text and text.count("0.9850") == 2  # soft and hard
+    assert re.search(r"0\s*,\s*1", text)  # the seeds of the row
+    assert "0.9700" in text and "0.9700 [" not in text
+    assert "0.9800" not in text  # no row per seed
+    assert "2m30s" in text  # the fit time: the mean over the seeds

@@ -298,16 +298,48 @@ def render_notebooks(data, figures, reference):
 # beyond.json
 
 
+def _smoothing_summary(records):
+    """Each model, recipe, sigma and vote over its seeds (``SweepResults.aggregate``).
+
+    Keyed by ``(model, recipe, sigma)``, then ``(draws, voting)``: the mean,
+    the t interval over the seeds (NaN for one seed) and how many seeds.
+    """
+    from skmnistnoise.experiment import SweepResults
+
+    rows = [
+        {
+            "model": r["model"],
+            "recipe": r.get("recipe", "adam"),
+            "scale": float(r["sigma"]),
+            "seed": r.get("seed"),
+            "draws": e["draws"],
+            "voting": e["voting"],
+            "test_accuracy": e["test_accuracy"],
+        }
+        for r in records
+        for e in r["evaluations"]
+    ]
+    by = ("model", "recipe", "scale", "draws", "voting")
+    summary = {}
+    for a in SweepResults(rows).aggregate("test_accuracy", by=by):
+        ident = (a["model"], a["recipe"], a["scale"])
+        summary.setdefault(ident, {})[a["draws"], a["voting"]] = a
+    return summary
+
+
 def _smoothing_figure(records):
     """Accuracy against the draws: a panel per model and sigma, a colour per recipe.
 
     Each panel holds the few curves of one model at one noise scale (a colour
     per training recipe, the same in every panel; soft voting solid, hard
-    dashed), with one legend for the whole figure.
+    dashed), with one legend for the whole figure. A recipe run with several
+    seeds is drawn once, at the mean over them, with the t interval as bars.
     """
+    import numpy as np
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
+    summary = _smoothing_summary(records)
     models = list(dict.fromkeys(r["model"] for r in records))
     sigmas = sorted({float(r["sigma"]) for r in records})
     recipes = list(dict.fromkeys(r.get("recipe", "adam") for r in records))
@@ -319,28 +351,37 @@ def _smoothing_figure(records):
     axes = fig.subplots(
         len(models), len(sigmas), squeeze=False, sharex=True, sharey="col"
     )
+    several = False
     for row, model in enumerate(models):
         for col, sigma in enumerate(sigmas):
             ax = axes[row][col]
-            for record in records:
-                if record["model"] != model or float(record["sigma"]) != sigma:
+            for recipe in recipes:
+                votes = summary.get((model, recipe, sigma))
+                if votes is None:
                     continue
                 for voting, style in (("soft", "-"), ("hard", "--")):
                     points = sorted(
-                        (e["draws"], e["test_accuracy"])
-                        for e in record["evaluations"]
-                        if e["voting"] == voting or e["draws"] == 1
+                        (k, a) for (k, v), a in votes.items() if v == voting or k == 1
                     )
                     if len(points) < 2:
                         continue
-                    x, y = zip(*points)
-                    ax.plot(
+                    x = [k for k, _ in points]
+                    y = np.array([a["mean"] for _, a in points])
+                    low = np.array([a["ci_low"] for _, a in points])
+                    high = np.array([a["ci_high"] for _, a in points])
+                    bars = None
+                    if not np.all(np.isnan(low)):
+                        several = True
+                        bars = np.nan_to_num(np.vstack([y - low, high - y]))
+                    ax.errorbar(
                         x,
                         y,
+                        yerr=bars,
                         linestyle=style,
                         marker="o",
                         markersize=4,
-                        color=colours[record.get("recipe", "adam")],
+                        capsize=3,
+                        color=colours[recipe],
                     )
             ax.set_xscale("log")
             ax.set_xticks(draws, [str(k) for k in draws])
@@ -358,11 +399,14 @@ def _smoothing_figure(records):
         Line2D([], [], color="0.3", linestyle="-", label="soft vote (probabilities)"),
         Line2D([], [], color="0.3", linestyle="--", label="hard vote (counts)"),
     ]
+    title = "training recipe, and how the draws are combined"
+    if several:
+        title += " (bars: 95% t interval over seeds)"
     fig.legend(
         handles=handles,
         loc="outside lower center",
         ncols=min(len(handles), 3),
-        title="training recipe, and how the draws are combined",
+        title=title,
         fontsize="small",
     )
     fig.suptitle("Noise-averaged prediction on MNIST, models trained with fresh noise")
@@ -381,61 +425,57 @@ def render_beyond(data, figures):
     lines = []
     smoothing = data.get("smoothing") or []
     if smoothing:
+        summary = _smoothing_summary(smoothing)
         columns = sorted(
-            {(e["draws"], e["voting"]) for r in smoothing for e in r["evaluations"]},
+            {vote for votes in summary.values() for vote in votes},
             key=lambda c: (c[0], c[1] != "soft"),
         )
-        epochs, seed = _constant(smoothing, "epochs"), _constant(smoothing, "seed")
-        per_row = [
-            (name, key)
-            for name, key, constant in (
-                ("epochs", "epochs", epochs),
-                ("seed", "seed", seed),
-            )
-            if constant is None
-        ]
+        epochs = _constant(smoothing, "epochs")
         header = [
             "model",
             "recipe",
             "sigma",
             *(f"k={k}" if k == 1 else f"k={k} {v}" for k, v in columns),
-            *(name for name, _ in per_row),
-            "fit time",
+            "seeds",
+            *([] if epochs is not None else ["epochs"]),
+            "fit time (mean)",
         ]
         table = []
-        for r in smoothing:
-            accuracy = {(e["draws"], e["voting"]): e for e in r["evaluations"]}
-            table.append(
-                [
-                    MODEL_NAMES.get(r["model"], r["model"]),
-                    r.get("recipe", "adam"),
-                    f"{r['sigma']:g}",
-                    *(
-                        _fmt(accuracy[c]["test_accuracy"]) if c in accuracy else NOT_RUN
-                        for c in columns
-                    ),
-                    *(r.get(key, "") for _, key in per_row),
-                    _fmt_seconds(r.get("fit_s")),
-                ]
-            )
-        same = []
-        if epochs is not None:
-            same.append(f"{epochs} epochs")
-        if seed is not None:
-            same.append(f"seed {seed} (one training run per row)")
+        for (model, recipe, sigma), votes in summary.items():
+            runs = [
+                r
+                for r in smoothing
+                if (r["model"], r.get("recipe", "adam"), float(r["sigma"]))
+                == (model, recipe, sigma)
+            ]
+            cells = [MODEL_NAMES.get(model, model), recipe, f"{sigma:g}"]
+            for column in columns:
+                a = votes.get(column)
+                cell = NOT_RUN if a is None else _fmt(a["mean"])
+                if a is not None and a["n"] > 1:
+                    cell += f" [{a['ci_low']:.4f}, {a['ci_high']:.4f}]"
+                cells.append(cell)
+            cells.append(", ".join(str(r.get("seed", "")) for r in runs))
+            if epochs is None:
+                cells.append(_constant(runs, "epochs") or "")
+            fits = [r["fit_s"] for r in runs if r.get("fit_s") is not None]
+            cells.append(_fmt_seconds(sum(fits) / len(fits) if fits else None))
+            table.append(cells)
+        same = f", {epochs} epochs" if epochs is not None else ""
         lines += [
             "Test accuracy under additive Gaussian noise of scale sigma on [0, 1] "
             "pixels, for models trained with fresh noise of the same sigma every "
-            "epoch"
-            + (f", {' and '.join(same)}" if same else "")
-            + ": k=1 is one noisy copy of each test image (the notebooks' "
-            "protocol); k draws average the predictions of k noisy copies "
-            "(soft: probabilities, hard: votes). The recipe is how the same "
+            f"epoch{same}: k=1 is one noisy copy of each test image (the "
+            "notebooks' protocol); k draws average the predictions of k noisy "
+            "copies (soft: probabilities, hard: votes). One training run per "
+            "seed; where several seeds ran, the cell is their mean and between "
+            "brackets Student's t 95% interval of it (each seed's own numbers "
+            "are in ``beyond-tables.md``). The recipe is how the same "
             "network (same layers and parameters) was trained: adam is the "
             "notebooks' (batch 128, constant learning rate, their dropout); "
             "no-dropout sets the dropout rates to 0; cosine decays the learning "
             "rate to 0; b32 trains with batch 32. The fit time is the wall time "
-            "of the training epochs on a shared machine.",
+            "of the training epochs on a shared machine, the mean over seeds.",
             "",
             *_list_table(header, table),
             *figures.rst(
