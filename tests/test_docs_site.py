@@ -173,6 +173,17 @@ def test_api_reference_lists_no_internal_name():
 # The results page
 
 
+def _results_page(tmp_path, monkeypatch, name, data):
+    """The HTML of a page with ``.. study-results:: name`` over ``data``."""
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / f"{name}.json").write_text(json.dumps(data))
+    monkeypatch.setenv("SKMNISTNOISE_RESULTS_DIR", str(results))
+    conf = "extensions = ['study_results']\n"
+    page = f"R\n=\n\n.. study-results:: {name}\n"
+    return _build(tmp_path, conf, {"index": page})["index"]
+
+
 def test_results_page_says_not_run_for_a_missing_fit(tmp_path, monkeypatch):
     records = [
         {
@@ -193,14 +204,7 @@ def test_results_page_says_not_run_for_a_missing_fit(tmp_path, monkeypatch):
         )
         for scale in scales
     ]
-    results = tmp_path / "results"
-    results.mkdir()
-    (results / "notebooks.json").write_text(json.dumps({"records": records}))
-    monkeypatch.setenv("SKMNISTNOISE_RESULTS_DIR", str(results))
-    conf = "extensions = ['study_results']\n"
-    html = _build(tmp_path, conf, {"index": "R\n=\n\n.. study-results:: notebooks\n"})[
-        "index"
-    ]
+    html = _results_page(tmp_path, monkeypatch, "notebooks", {"records": records})
     # The speckle column at scale 1, and its row in the speckle arm's table.
     assert html.count("not run") >= 3
     assert "seed 0" in html  # the seed of every arm is stated
@@ -221,14 +225,7 @@ def test_results_page_gives_one_row_per_configuration_over_its_seeds(
 
     smoothing = [run("adam-no-dropout", s, a) for s, a in enumerate((0.98, 0.99))]
     smoothing.append(run("adam", 0, 0.97))
-    results = tmp_path / "results"
-    results.mkdir()
-    (results / "beyond.json").write_text(json.dumps({"smoothing": smoothing}))
-    monkeypatch.setenv("SKMNISTNOISE_RESULTS_DIR", str(results))
-    conf = "extensions = ['study_results']\n"
-    html = _build(tmp_path, conf, {"index": "R\n=\n\n.. study-results:: beyond\n"})[
-        "index"
-    ]
+    html = _results_page(tmp_path, monkeypatch, "beyond", {"smoothing": smoothing})
     text = re.sub(r"<[^>]+>", " ", html)
     # The two seeds: one row, their mean and its t interval; the one seed: bare.
     assert "0.9850 [" in text and text.count("0.9850") == 2  # soft and hard
