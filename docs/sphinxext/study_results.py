@@ -187,10 +187,17 @@ def render_notebooks(data, figures, reference):
                 cell = _fmt(baseline["test_accuracy"]) + r"\*"
             theirs = reference.get((model, noise), {}).get(scale)
             if row is not None or cell.endswith("*"):
-                if protocol == "notebooks" and theirs is not None:
+                if protocol.startswith("notebooks") and theirs is not None:
                     cell += f" ({theirs:.4f})"
             cells.append(cell)
         table.append(cells)
+    reused = ""
+    if any(protocol == "notebooks-reused" for _, _, protocol in arms):
+        reused = (
+            " The notebooks-reused arm is the exception: the ConvNet notebook's "
+            "own protocol, one model trained on through the scales in order, "
+            "12 more epochs at each."
+        )
     lines += [
         "Test accuracy after the last epoch, one fresh model per scale; where "
         "several seeds ran, their mean and between brackets Student's t 95% "
@@ -198,7 +205,7 @@ def render_notebooks(data, figures, reference):
         "parentheses the notebook's own number for the same arm and scale, "
         "where it printed one. A * marks the clean baseline shared by the "
         "ConvNet's arms (scale 0 is no noise in every mode: one fit, not one "
-        f"per mode); *{NOT_RUN}* is a fit that has not been trained yet.",
+        f"per mode); *{NOT_RUN}* is a fit that has not been trained yet." + reused,
         "",
         *_list_table(header, table),
     ]
