@@ -239,26 +239,52 @@ def tables(records):
     second = markdown_table(header, rows, ["---"] * len(header))
     reused = _acc(records, "convnet", "additive", "notebooks-reused")
     if reused:
-        fresh = by_arm[("convnet", "additive", "notebooks")]
-        header = (
-            "scale", "notebook (one model re-fitted)", "ours, one model re-fitted",
-            "epochs trained", "ours, fresh model per scale",
-        )  # fmt: skip
-        rows = []
-        for scale in SCALES:
-            r, f = reused.get(scale), fresh.get(scale)
-            rows.append(
-                [
-                    "none" if scale == 0 else f"{scale:g}",
-                    _fmt(NOTEBOOK[("convnet", "additive")].get(scale)),
-                    _fmt(r and r["test_accuracy"]),
-                    "" if r is None else str(r.get("epochs_trained", "")),
-                    _fmt(f and f["test_accuracy"]),
-                ]
-            )
-        second += "\n\n" + markdown_table(header, rows, ["---"] * len(header))
+        second += "\n\n" + reused_table(reused, by_arm[BASELINE])
     seeds = seeds_table(records)
     return first + "\n\n" + second + "\n" + ("\n" + seeds + "\n" if seeds else "")
+
+
+def reused_table(reused, fresh, n_test=10_000):
+    """The re-used model beside the notebook's and the fresh models, with intervals.
+
+    Each of our accuracies carries its 95% Wilson interval on the ``n_test``
+    test images (one seed: the test set's sampling, not the training's
+    spread); the last column says where the notebook's number lies against
+    the re-used model's interval.
+    """
+    from skmnistnoise.metrics import wilson_interval
+    from skmnistnoise.report import markdown_table
+
+    def with_interval(record):
+        if record is None:
+            return None, ""
+        low, high = wilson_interval(record["test_accuracy"], n_test)
+        return (low, high), f"{record['test_accuracy']:.4f} [{low:.4f}, {high:.4f}]"
+
+    header = (
+        "scale", "notebook (one model re-fitted)", "ours, one model re-fitted",
+        "epochs trained", "ours, fresh model per scale", "notebook against re-fitted",
+    )  # fmt: skip
+    rows = []
+    for scale in SCALES:
+        r = reused.get(scale)
+        theirs = NOTEBOOK[("convnet", "additive")].get(scale)
+        interval, cell = with_interval(r)
+        where = ""
+        if interval is not None and theirs is not None:
+            low, high = interval
+            where = "below" if theirs < low else "above" if theirs > high else "within"
+        rows.append(
+            [
+                "none" if scale == 0 else f"{scale:g}",
+                _fmt(theirs),
+                cell,
+                "" if r is None else str(r.get("epochs_trained", "")),
+                with_interval(fresh.get(scale))[1],
+                where,
+            ]
+        )
+    return markdown_table(header, rows, ["---"] * len(header))
 
 
 def seeds_table(records):

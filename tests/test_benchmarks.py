@@ -215,3 +215,24 @@ def test_beyond_summarises_seeds_with_intervals():
     assert len(table) == 3  # header, rule, sigma 0.5; sigma 1.0 has one seed
     assert "| convnet | adam-no-dropout | 0.5 | 3 | 0.9790 [" in table[2]
     assert "0.9890 [0.9865, 0.9915]" in table[2]
+
+
+def test_notebooks_script_sets_the_reused_model_against_the_notebook():
+    notebooks = _load("reproduce_notebooks")
+
+    def fit(accuracy, epochs=None):
+        return {"test_accuracy": accuracy, "epochs_trained": epochs}
+
+    reused = {0.0: fit(0.9927, 12), 1.0: fit(0.8382, 48), 2.0: fit(0.5050, 60)}
+    fresh = {0.0: fit(0.9927), 2.0: fit(0.4368)}
+    lines = notebooks.reused_table(reused, fresh).splitlines()
+    cells = {
+        line.split("|")[1].strip(): [c.strip() for c in line.strip("|").split("|")]
+        for line in lines[2:]
+    }
+    # 0.8382 of 10,000: Wilson [0.8309, 0.8453]; the notebook's 0.8462 above it.
+    assert cells["1"][2:4] == ["0.8382 [0.8309, 0.8453]", "48"]
+    assert cells["1"][5] == "above"
+    assert cells["2"][5] == "within"  # 0.5058 in [0.4952, 0.5148]
+    assert cells["1"][4] == ""  # no fresh fit at 1 here
+    assert cells["0.1"][2:] == ["", "", "", ""]  # not run
