@@ -230,9 +230,9 @@ def test_notebooks_script_sets_the_reused_model_against_the_notebook():
         line.split("|")[1].strip(): [c.strip() for c in line.strip("|").split("|")]
         for line in lines[2:]
     }
-    # 0.8382 of 10,000: Wilson [0.8309, 0.8453]; the notebook's 0.8462 above it.
+    # 0.8382 of 10,000: Wilson [0.8309, 0.8453], below the notebook's 0.8462.
     assert cells["1"][2:4] == ["0.8382 [0.8309, 0.8453]", "48"]
-    assert cells["1"][5] == "above"
+    assert cells["1"][5] == "below"
     assert cells["2"][5] == "within"  # 0.5058 in [0.4952, 0.5148]
     assert cells["1"][4] == ""  # no fresh fit at 1 here
     assert cells["0.1"][2:] == ["", "", "", ""]  # not run
