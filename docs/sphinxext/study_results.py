@@ -305,31 +305,30 @@ def render_notebooks(data, figures, reference):
 # beyond.json
 
 
+def _benchmark(name):
+    """``benchmarks/<name>.py`` of this repository: the owner of its records."""
+    import importlib.util
+    import sys
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / f"{name}.py"
+    name = f"skmnistnoise_benchmarks_{name}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def _smoothing_summary(records):
-    """Each model, recipe, sigma and vote over its seeds (``SweepResults.aggregate``).
+    """Each model, recipe, sigma and vote over its seeds (``beyond.seed_summary``).
 
     Keyed by ``(model, recipe, sigma)``, then ``(draws, voting)``: the mean,
-    the t interval over the seeds (NaN for one seed) and how many seeds.
+    the t interval over the seeds (NaN for one seed) and how many seeds, as
+    the benchmark's own tables aggregate them.
     """
-    from skmnistnoise.experiment import SweepResults
-
-    rows = [
-        {
-            "model": r["model"],
-            "recipe": r.get("recipe", "adam"),
-            "scale": float(r["sigma"]),
-            "seed": r.get("seed"),
-            "draws": e["draws"],
-            "voting": e["voting"],
-            "test_accuracy": e["test_accuracy"],
-        }
-        for r in records
-        for e in r["evaluations"]
-    ]
-    by = ("model", "recipe", "scale", "draws", "voting")
     summary = {}
-    for a in SweepResults(rows).aggregate("test_accuracy", by=by):
-        ident = (a["model"], a["recipe"], a["scale"])
+    for a in _benchmark("beyond").seed_summary(records):
+        ident = (a["model"], a["recipe"], float(a["scale"]))
         summary.setdefault(ident, {})[a["draws"], a["voting"]] = a
     return summary
 
