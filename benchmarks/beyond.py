@@ -136,6 +136,7 @@ def smoothing_runs(
 ):
     from skmnistnoise import GaussianNoise, NoiseAveragedClassifier
     from skmnistnoise.experiment import ResultStore
+    from skmnistnoise.report import cpu_description
 
     X_train, y_train = data.data[:60000], data.target[:60000]
     X_test, y_test = data.data[60000:], data.target[60000:]
@@ -173,8 +174,10 @@ def smoothing_runs(
                 "n_test": len(y_test),
                 "fit_s": round(fit_s, 1),
                 "evaluations": evaluations,
-                # Not in the key: the kernels, not the computation, differ.
+                # Not in the key: the kernels and the processor, not the
+                # computation, differ (records before 2026-12-03 lack "cpu").
                 "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS"),
+                "cpu": cpu_description(),
             }
             store.put(key, record, spec)
         records.append({"recipe": recipe, **record, "key": key})
