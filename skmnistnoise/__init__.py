@@ -27,6 +27,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 _PUBLIC = {
     "ConvNetClassifier": "._classifiers",
     "average_certified_radius": "._certify",
+    "cpu_description": "._environment",
+    "library_versions": "._environment",
+    "show_versions": "._environment",
     "certified_accuracy": "._certify",
     "GaussianNoise": "._noise",
     "GlobalStandardScaler": "._preprocessing",

@@ -40,6 +40,7 @@ from sklearn.utils._param_validation import (
 )
 from sklearn.utils.multiclass import type_of_target
 
+from ._environment import cpu_description
 from ._progress import Progress, epoch_callback
 from ._registry import (
     MODELS,
@@ -216,8 +217,6 @@ def _scores_under_test_noise(fitted, X_test, y_test, test_noise, test_scales):
 
 @functools.cache
 def _cpu():
-    from .report import cpu_description
-
     return cpu_description()
 
 

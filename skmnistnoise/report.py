@@ -7,7 +7,6 @@ as a whole.
 """
 
 import datetime
-import importlib.metadata
 import math
 import os
 import platform
@@ -15,13 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
+from ._environment import cpu_description, library_versions
 from ._files import atomic_write
 from ._registry import MODEL_NAMES
 from ._results import SweepResults, markdown_table
 
 __all__ = [
-    "cpu_description",
-    "library_versions",
     "markdown_table",
     "save_figure",
     "save_figures",
@@ -36,97 +34,6 @@ FIGURES = {
     "model_comparison": "The models compared, noise scale in [0, 1]-pixel units",
     "certified_accuracy": "Certified accuracy against the L2 radius, per sigma",
 }
-
-_DISTRIBUTIONS = (
-    ("python", None),
-    ("numpy", ("numpy",)),
-    ("scikit-learn", ("scikit-learn",)),
-    ("keras", ("keras",)),
-    ("tensorflow", ("tensorflow", "tensorflow-cpu", "tensorflow-macos", "tf-nightly")),
-    ("scikeras", ("scikeras",)),
-    ("matplotlib", ("matplotlib",)),
-    ("skmnistnoise", ("skmnistnoise",)),
-)
-
-
-def library_versions():
-    """Versions of Python and of the libraries behind the numbers.
-
-    Returns
-    -------
-    versions : dict of str to str
-        ``python``, ``numpy``, ``scikit-learn``, ``keras``, ``tensorflow``,
-        ``scikeras``, ``matplotlib`` and ``skmnistnoise``; "not installed"
-        for a missing one.
-
-    Examples
-    --------
-    >>> from skmnistnoise.report import library_versions
-    >>> versions = library_versions()
-    >>> list(versions)[:3]
-    ['python', 'numpy', 'scikit-learn']
-    """
-    versions = {}
-    for name, distributions in _DISTRIBUTIONS:
-        if distributions is None:
-            versions[name] = platform.python_version()
-            continue
-        for dist in distributions:
-            try:
-                versions[name] = importlib.metadata.version(dist)
-                break
-            except importlib.metadata.PackageNotFoundError:
-                continue
-        else:
-            versions[name] = "not installed"
-    if versions["skmnistnoise"] == "not installed":  # running from a source tree
-        from . import __version__
-
-        versions["skmnistnoise"] = __version__
-    return versions
-
-
-def cpu_description():
-    """The processor's model and its widest vector instructions, in one line.
-
-    Numbers are bit-identical only on the same kind of processor (and the same
-    library versions): the report and every stored fit say which it was.
-
-    Returns
-    -------
-    cpu : str
-        E.g. ``"AMD EPYC, x86_64, 2 cores, AVX2 FMA"``; the model is
-        "unknown" where the system does not say.
-
-    Examples
-    --------
-    >>> from skmnistnoise.report import cpu_description
-    >>> "cores" in cpu_description()
-    True
-    """
-    model, flags = platform.processor() or "unknown", set()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                key, _, value = line.partition(":")
-                if key.strip() == "model name" and model in (
-                    "unknown",
-                    platform.machine(),
-                ):
-                    model = value.strip()
-                elif key.strip() in ("flags", "Features"):
-                    flags = set(value.split())
-                    break
-    except OSError:
-        pass
-    wanted = ("avx512f", "avx2", "avx", "fma", "asimd", "sve", "neon")
-    names = {"avx512f": "AVX-512", "asimd": "ASIMD"}
-    vector = [names.get(f, f.upper()) for f in wanted if f in flags]
-    if "AVX-512" in vector or "AVX2" in vector:
-        vector = [v for v in vector if v != "AVX"]
-    parts = [model, platform.machine(), f"{os.cpu_count()} cores"]
-    return ", ".join(parts) + (f", {' '.join(vector)}" if vector else "")
-
 
 # --------------------------------------------------------------------------
 # Figures

@@ -7,7 +7,8 @@ import matplotlib.pyplot as plt
 import pytest
 
 from skmnistnoise.experiment import COLUMNS, EPOCH_COLUMNS, SweepResults
-from skmnistnoise.report import library_versions, save_figures, write_report
+from skmnistnoise import library_versions
+from skmnistnoise.report import save_figures, write_report
 
 SCALES = (0.0, 0.5, 2.0)
 SETTINGS = {
