@@ -6,8 +6,8 @@ import matplotlib.image
 import matplotlib.pyplot as plt
 import pytest
 
-from skmnistnoise.experiment import COLUMNS, EPOCH_COLUMNS, SweepResults
 from skmnistnoise import library_versions
+from skmnistnoise.experiment import COLUMNS, EPOCH_COLUMNS, SweepResults
 from skmnistnoise.report import save_figures, write_report
 
 SCALES = (0.0, 0.5, 2.0)
