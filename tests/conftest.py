@@ -85,3 +85,24 @@ def _no_internet(monkeypatch):
     # A proxy from the environment must not intercept the local test servers.
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+
+
+# Whole files of one kind; single slow tests carry ``@pytest.mark.slow`` where
+# they are defined. ``-m "not slow and not meta"`` is the library's own suite.
+_META_FILES = {
+    "test_benchmarks.py",
+    "test_docs.py",
+    "test_docs_site.py",
+    "test_packaging.py",
+    "test_readme.py",
+}
+_SLOW_FILES = {"test_cluster.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        name = item.path.name
+        if name in _META_FILES:
+            item.add_marker(pytest.mark.meta)
+        if name in _SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
