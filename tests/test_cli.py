@@ -3,6 +3,7 @@
 Bad arguments and bad input: tests/test_bad_input.py.
 """
 
+import argparse
 import contextlib
 import csv
 import io
@@ -14,7 +15,7 @@ import matplotlib.image
 import pytest
 
 from skmnistnoise import __version__
-from skmnistnoise.cli import main
+from skmnistnoise.cli import build_parser, main
 from skmnistnoise.experiment import (
     SweepResults,
     make_study_pipeline,
@@ -152,10 +153,19 @@ def test_sweep_help_documents_the_defaults(capsys):
     assert "notebooks" in text and "--no-store" in text
 
 
-def test_python_m_skmnistnoise_help():
+@pytest.mark.parametrize("command", ["sweep", "samples", "matrix", "certify", "report"])
+def test_every_command_has_its_help(capsys, command):
+    assert main([command, "--help"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith(f"usage: skmnistnoise {command} ")
+    assert captured.err == ""
+
+
+@pytest.mark.parametrize("module", ["skmnistnoise", "skmnistnoise.cli"])
+def test_python_m_skmnistnoise_help(module):
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     done = subprocess.run(
-        [sys.executable, "-m", "skmnistnoise", "--help"],
+        [sys.executable, "-m", module, "--help"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -286,3 +296,72 @@ def test_severities_sweep_imagenet_c_scales_clipped(tmp_path):
 def test_a_reversed_clip_is_a_usage_error(tmp_path):
     status, _, stderr = _run([*SWEEP, "--clip", "1", "0", "--out", str(tmp_path)])
     assert status == 2 and "argument --clip" in stderr
+
+
+# -- renamed options: the old spelling works for one release, hidden, with a warning
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "dest"),
+    [("--images", "--n-images", "n_images"), ("--chunk", "--chunk-size", "chunk_size")],
+)
+def test_a_renamed_option_keeps_its_old_spelling_with_a_warning(
+    capsys, old, new, dest
+):
+    parser = build_parser()
+    args = parser.parse_args(["certify", new, "7"])
+    assert getattr(args, dest) == 7 and capsys.readouterr().err == ""
+    default = getattr(parser.parse_args(["certify"]), dest)
+    assert default != 7
+    args = parser.parse_args(["certify", old, "7"])
+    assert getattr(args, dest) == 7  # where the new spelling puts it
+    assert capsys.readouterr().err == (
+        f"skmnistnoise: warning: {old} is deprecated and will be removed in 0.4; "
+        f"use {new}\n"
+    )
+    # Hidden from the help, the new spelling shown.
+    assert main(["certify", "--help"]) == 0
+    words = capsys.readouterr().out.replace("[", " ").replace("]", " ").split()
+    assert new in words and old not in words
+
+
+def test_options_are_spelled_as_the_python_parameters():
+    # --n-images and --chunk-size, as NoisySamplesDisplay.from_data(n_images=)
+    # and certify_study(chunk_size=); no command spells them otherwise.
+    import inspect
+
+    from skmnistnoise.experiment import certify_study
+    from skmnistnoise.plotting import NoisySamplesDisplay
+
+    assert "n_images" in inspect.signature(NoisySamplesDisplay.from_data).parameters
+    assert "chunk_size" in inspect.signature(certify_study).parameters
+    (subparsers,) = [
+        a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)
+    ]
+    shown = {
+        command: {
+            option
+            for action in parser._actions
+            if action.help != argparse.SUPPRESS
+            for option in action.option_strings
+        }
+        for command, parser in subparsers.choices.items()
+    }
+    assert "--n-images" in shown["samples"] and "--n-images" in shown["certify"]
+    assert "--chunk-size" in shown["certify"]
+    assert not {"--images", "--chunk"} & set().union(*shown.values())
+
+
+@pytest.mark.parametrize("option", ["--images", "--n-images"])
+def test_too_many_certified_images_names_the_option_typed(tmp_path, option):
+    status, stdout, stderr = _run(
+        ["certify", option, "451", "--out", str(tmp_path / "o"), "--no-store"]
+    )
+    assert status == 2 and stdout == ""
+    error = stderr.splitlines()[-1]
+    assert error == (
+        f"skmnistnoise: error: argument {option}: the digits test set has 450 "
+        "images, got 451"
+    )
+    # One line, and one more for the deprecated spelling.
+    assert len(stderr.splitlines()) == (2 if option == "--images" else 1)

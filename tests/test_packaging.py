@@ -42,7 +42,7 @@ def setup_cfg():
 def _third_party_imports():
     """``{top-level module: at import time?}`` for every import in the package."""
     found = {}
-    for path in sorted(PACKAGE.glob("*.py")):
+    for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text())
         at_import = {id(node) for node in tree.body}
         for node in ast.walk(tree):

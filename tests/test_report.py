@@ -1,6 +1,7 @@
 """The Markdown report: the numbers of the table, the versions, working figure links."""
 
 import re
+import warnings
 
 import matplotlib.image
 import matplotlib.pyplot as plt
@@ -8,7 +9,7 @@ import pytest
 
 from skmnistnoise import library_versions
 from skmnistnoise.experiment import COLUMNS, EPOCH_COLUMNS, SweepResults
-from skmnistnoise.report import save_figures, write_report
+from skmnistnoise.report import FIGURES, save_figures, write_report
 
 SCALES = (0.0, 0.5, 2.0)
 SETTINGS = {
@@ -151,3 +152,105 @@ def test_save_figures_writes_pngs_and_closes_them(results, tmp_path):
         height, width, _ = matplotlib.image.imread(path).shape
         assert 200 < width < 1000 and 100 < height < 1000  # dpi 50
     assert plt.get_fignums() == before
+
+
+def _section(text, heading):
+    """The text under a ``## `` heading, up to the next one."""
+    return text.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_report_takes_the_tables_settings_unless_given(results, tmp_path):
+    table = SweepResults(list(results), settings=dict(SETTINGS))
+    # A Python user's table carries its settings: the report shows them.
+    text = write_report(table, tmp_path / "own").read_text()
+    assert "| command line | `skmnistnoise sweep --epochs 3 --seed 7` |" in text
+    assert "| seed | 7 |" in text
+    # Explicit settings win over the table's.
+    text = write_report(
+        table, tmp_path / "given", settings={"command": "skmnistnoise report out"}
+    ).read_text()
+    assert "| command line | `skmnistnoise report out` |" in text
+    assert "--seed 7" not in text
+    # A table without settings: the settings come from its rows.
+    text = write_report(list(results), tmp_path / "rows").read_text()
+    assert "| models | ConvNet, MLP |" in text and "command line" not in text
+
+
+def test_report_has_a_table_per_scorer(results, tmp_path):
+    rows = [
+        dict(r, test_f1_macro=r["test_accuracy"] - 0.05, train_f1_macro=0.5)
+        for r in results
+    ]
+    text = write_report(SweepResults(rows), tmp_path, settings={}).read_text()
+    accuracy = _section(text, "## Accuracy by model, noise and scale")
+    f1 = _section(text, "## `f1_macro` by model, noise and scale")
+    assert text.index("## Accuracy by") < text.index("## `f1_macro` by")
+    assert "| test f1_macro | 95% interval | train f1_macro |" in f1
+    for row in rows:
+        name = {"mlp": "MLP", "convnet": "ConvNet"}[row["model"]]
+        cells = (name, "additive", f"{row['scale']:g}")
+        assert f"| {row['test_accuracy']:.4f} |" in _table_line(accuracy, *cells)
+        line = _table_line(f1, *cells)
+        assert f"| {row['test_f1_macro']:.4f} |" in line and "| 0.5000 |" in line
+        assert "binomial" not in line  # an F1 score is not a fraction of images
+
+
+def test_report_of_one_other_scorer_has_no_accuracy_table(results, tmp_path):
+    rows = [
+        {k: v for k, v in r.items() if not k.endswith("_accuracy")}
+        | {"test_f1_macro": 0.75, "train_f1_macro": 0.8}
+        for r in results
+    ]
+    text = write_report(SweepResults(rows), tmp_path, settings={}).read_text()
+    assert "## Accuracy by" not in text and "nan" not in text
+    line = _table_line(_section(text, "## `f1_macro` by model, noise and scale"),
+                       "MLP", "additive", "0")  # fmt: skip
+    assert "| 0.7500 |  | 0.8000 |" in line
+
+
+def test_save_figures_draws_with_the_displays_not_the_shortcuts(
+    results, digits, tmp_path, monkeypatch
+):
+    import skmnistnoise.plotting
+
+    def shortcut(*args, **kwargs):
+        raise AssertionError("save_figures called a plot_* shortcut")
+
+    for name in skmnistnoise.plotting.__all__:
+        if name.startswith("plot_"):
+            monkeypatch.setattr(skmnistnoise.plotting, name, shortcut)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        warnings.simplefilter("error", DeprecationWarning)
+        paths = save_figures(results, tmp_path, digits.data[-20:], dpi=50)
+    assert list(paths) == [n for n in FIGURES if n in paths]  # the report's order
+    assert set(paths) == set(FIGURES) - {"robustness_matrix", "certified_accuracy"}
+    # The model comparison: accuracy and test loss side by side, 13 x 4.8 inches.
+    height, width, _ = matplotlib.image.imread(paths["model_comparison"]).shape
+    assert (width, height) == (13 * 50, 4.8 * 50)
+
+
+def test_save_figures_draws_a_robustness_matrix_per_arm(tmp_path):
+    rows = [
+        {
+            "dataset": "digits",
+            "model": model,
+            "noise": "additive",
+            "protocol": "pixel",
+            "scale": scale,
+            "pixel_scale": scale,
+            "fold": 0,
+            "train_accuracy": 0.9,
+            "test_accuracy": 0.8,
+            "test_scales": [0.0, 1.0],
+            "test_accuracy_at": [0.8, 0.5 + scale / 4],
+        }
+        for model in ("mlp", "convnet")
+        for scale in (0.0, 1.0)
+    ]
+    paths = save_figures(rows, tmp_path, dpi=50)
+    # Two matrices in a row, each 1.1 * 2 + 3.2 inches wide: MLP's and ConvNet's.
+    height, width, _ = matplotlib.image.imread(paths["robustness_matrix"]).shape
+    assert (width, height) == (2 * 5.4 * 50, 3.5 * 50)
+    text = write_report(rows, tmp_path, figures=paths).read_text()
+    assert f"![{FIGURES['robustness_matrix']}](robustness_matrix.png)" in text
