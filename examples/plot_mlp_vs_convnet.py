@@ -14,9 +14,11 @@ like for like.
 """
 
 # %%
+import matplotlib.pyplot as plt
+
 from skmnistnoise.experiment import NOTEBOOK_SCALES, SweepResults, run_study
 from skmnistnoise.metrics import corruption_scores
-from skmnistnoise.plotting import AccuracyScaleDisplay, plot_model_comparison
+from skmnistnoise.plotting import AccuracyScaleDisplay
 
 RANDOM_STATE = 0
 EPOCHS = 5  # the notebooks trained 20 (MLP) and 12 (ConvNet); None keeps those
@@ -41,11 +43,17 @@ results = run_study(
 print(f"{len(results)} fits in {results.wall_time:.0f} s")
 
 # %%
-# Left, accuracy against the noise scale in [0, 1]-pixel units (test solid,
-# train dashed); right, the test loss, which keeps telling the models apart
-# where the accuracies are both near chance. On these 8x8 images the two
-# networks are close; :doc:`/results` has the comparison on full MNIST.
-fig = plot_model_comparison(results)
+# Two :class:`~skmnistnoise.plotting.AccuracyScaleDisplay` side by side, as
+# scikit-learn draws Displays on axes of one's own: left, accuracy against
+# the noise scale in [0, 1]-pixel units (test solid, train dashed); right, the
+# test loss, which keeps telling the models apart where the accuracies are
+# both near chance. On these 8x8 images the two networks are close;
+# :doc:`/results` has the comparison on full MNIST.
+fig, (acc_ax, loss_ax) = plt.subplots(1, 2, figsize=(13, 4.8), layout="constrained")
+accuracy = AccuracyScaleDisplay.from_results(results, x="pixel_scale", ax=acc_ax)
+loss = AccuracyScaleDisplay.from_results(
+    results, x="pixel_scale", score="loss", score_type="test", ax=loss_ax
+)
 
 # %%
 # One number per curve: :func:`~skmnistnoise.metrics.corruption_scores`

@@ -2,8 +2,10 @@
 
 import numpy as np
 import pytest
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from numpy.testing import assert_allclose
+from scipy.stats import norm
 
 from skmnistnoise.experiment import SweepResults
 from skmnistnoise.plotting import (
@@ -170,8 +172,113 @@ def test_certified_accuracy_display_of_a_smoothed_scikit_learn_classifier(digits
         assert f"{label} (ACR {acr:.3f})" in display.lines_
     labels = [t.get_text() for t in display.ax_.get_legend().get_texts()]
     assert "published (published)" in labels
+    # The largest radius n = 200 draws can certify at alpha = 0.01, dotted in
+    # each curve's colour: no certificate goes beyond it.
+    assert len(display.max_radius_lines_) == 2
+    for (label, certificate), line, limit in zip(
+        display.certificates_.items(),
+        display.lines_.values(),
+        display.max_radius_lines_,
+    ):
+        sigma = smoothers[label].noise.scale
+        radius = sigma * norm.ppf(0.01 ** (1 / 200))
+        assert_allclose(limit.get_xdata(), [radius, radius])
+        assert limit.get_linestyle() == ":" and limit.get_color() == line.get_color()
+        assert np.max(certificate["radius"]) <= radius
+    assert "curves stop at the largest radius\nn draws can certify (dotted)" in labels
     renderer = _renderer(display.figure_)
     assert display.ax_.get_legend().get_window_extent(renderer).x0 >= (
         display.ax_.get_window_extent(renderer).x1
     )
     assert "L2 radius" in display.ax_.get_xlabel()
+
+
+_CERTIFICATE = {
+    "prediction": [1, 1, 0, 2],
+    "radius": [0.9, 0.3, 0.0, 0.5],
+    "abstained": [False, False, True, False],
+}
+
+
+def test_certified_display_marks_the_largest_radius_only_where_n_is_known():
+    y = [1, 1, 0, 0]
+    unknown = CertifiedAccuracyDisplay.from_certificates(y, {"a": _CERTIFICATE})
+    assert unknown.max_radius_lines_ == [] and unknown.curves[0]["max_radius"] is None
+    # The certificate's sigma, with n and alpha given: sigma Phi^-1(alpha^(1/n)).
+    known = CertifiedAccuracyDisplay.from_certificates(
+        y, {"a": {**_CERTIFICATE, "sigma": 0.5}}, n=1000, alpha=0.001
+    )
+    (line,) = known.max_radius_lines_
+    assert_allclose(line.get_xdata()[0], 0.5 * norm.ppf(0.001 ** (1 / 1000)))
+    assert_allclose(line.get_xdata()[0], 0.5 * 2.463, atol=1e-3)  # 2.46 sigma
+    low, high = known.ax_.get_xlim()
+    assert low == 0 and high > line.get_xdata()[0]  # in view
+    # What certify returns carries its n and alpha; the keywords override them.
+    own = {**_CERTIFICATE, "sigma": 0.5, "n": 1000, "alpha": 0.001}
+    drawn = CertifiedAccuracyDisplay.from_certificates(y, {"a": own})
+    assert_allclose(drawn.max_radius_lines_[0].get_xdata(), line.get_xdata())
+    more = CertifiedAccuracyDisplay.from_certificates(y, {"a": own}, n=100_000)
+    assert more.max_radius_lines_[0].get_xdata()[0] > line.get_xdata()[0]
+
+
+def _certified_rows(models=("mlp", "convnet"), sigmas=(0.25, 0.5), n=100):
+    return SweepResults(
+        [
+            {
+                "model": model,
+                "scale": sigma,
+                "seed": 0,
+                "n0": 10,
+                "n": n,
+                "alpha": 0.001,
+                "certificate_label": [1, 1, 0, 0],
+                "certificate_prediction": _CERTIFICATE["prediction"],
+                "certificate_radius": [sigma * r for r in _CERTIFICATE["radius"]],
+                "certificate_abstained": _CERTIFICATE["abstained"],
+            }
+            for model in models
+            for sigma in sigmas
+        ]
+    )
+
+
+def test_certified_display_of_a_table_marks_one_radius_per_sigma():
+    display = CertifiedAccuracyDisplay.from_results(_certified_rows())
+    assert len(display.curves) == 4  # two models x two sigmas
+    # Both models of a sigma share its colour and its limit: one line each.
+    assert len(display.max_radius_lines_) == 2
+    for sigma, line in zip((0.25, 0.5), display.max_radius_lines_):
+        assert_allclose(line.get_xdata()[0], sigma * norm.ppf(0.001 ** (1 / 100)))
+        colours = {to_rgba(c["color"]) for c in display.curves if c["sigma"] == sigma}
+        assert colours == {to_rgba(line.get_color())}
+    legend = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+    assert sum("largest radius" in text for text in legend) == 1
+    # Runs of another n stop elsewhere.
+    two_n = _certified_rows(models=("mlp",), sigmas=(0.5,)) + _certified_rows(
+        models=("mlp",), sigmas=(0.5,), n=10_000
+    )
+    limits = CertifiedAccuracyDisplay.from_results(two_n).max_radius_lines_
+    assert sorted(line.get_xdata()[0] for line in limits) == pytest.approx(
+        [0.5 * norm.ppf(0.001 ** (1 / n)) for n in (100, 10_000)]
+    )
+
+
+def test_certified_curve_drawn_between_two_radii_is_the_accuracy_there():
+    # Certified accuracy at r counts the images certified at r or more: just
+    # past a certified radius it has already dropped, and past the largest
+    # one it is 0 (the curve stops there, not a step later).
+    from matplotlib.cbook import STEP_LOOKUP_MAP
+
+    from skmnistnoise.metrics import certified_accuracy
+
+    y = [1, 1, 0, 0]
+    display = CertifiedAccuracyDisplay.from_certificates(y, {"a": _CERTIFICATE})
+    (line,) = display.lines_.values()
+    xs, ys = STEP_LOOKUP_MAP[line.get_drawstyle()](line.get_xdata(), line.get_ydata())
+    for r in (0.1, 0.4, 0.7, 0.91):  # between 0, 0.3, 0.5, 0.9 and past 0.9
+        (drawn,) = {
+            ys[k]
+            for k in range(len(xs) - 1)
+            if xs[k] < r < xs[k + 1] and ys[k] == ys[k + 1]
+        }
+        assert drawn == certified_accuracy(y, _CERTIFICATE, r), r

@@ -1,5 +1,8 @@
 """The figures: the table's numbers, drawn so a reader can tell them apart."""
 
+import re
+import warnings
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -10,6 +13,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.model_selection import StratifiedKFold
 from sklearn.utils import Bunch
 
+import skmnistnoise.plotting
 from skmnistnoise.experiment import (
     SweepResults,
     make_noise,
@@ -19,11 +23,11 @@ from skmnistnoise.experiment import (
     run_study,
 )
 from skmnistnoise.plotting import (
-    plot_accuracy_vs_epoch,
-    plot_accuracy_vs_scale,
+    AccuracyScaleDisplay,
+    EpochCurveDisplay,
+    NoisySamplesDisplay,
+    RobustnessMatrixDisplay,
     plot_model_comparison,
-    plot_noisy_samples,
-    plot_robustness_matrix,
 )
 
 SCALES = [0.0, 1.0]
@@ -67,7 +71,7 @@ def _column(results, column, model, x="scale"):
 
 
 def test_accuracy_vs_scale_draws_the_table(results):
-    fig = plot_accuracy_vs_scale(results)
+    fig = AccuracyScaleDisplay.from_results(results).figure_
     assert isinstance(fig, Figure)
     (ax,) = fig.axes
     lines = _lines(ax)
@@ -100,17 +104,17 @@ def test_accuracy_vs_scale_on_pixel_units(results):
     for row in rows:
         if row["model"] == "mlp":
             row["pixel_scale"] = row["scale"] * 0.3
-    fig = plot_accuracy_vs_scale(SweepResults(rows), x="pixel_scale")
+    fig = AccuracyScaleDisplay.from_results(SweepResults(rows), x="pixel_scale").figure_
     lines = _lines(fig.axes[0])
     assert_allclose(lines["MLP test"].get_xdata(), np.array(SCALES) * 0.3)
     assert_allclose(lines["ConvNet test"].get_xdata(), SCALES)
     assert "pixel" in fig.axes[0].get_xlabel()
     with pytest.raises(ValueError, match="pixel_scale"):
-        plot_accuracy_vs_scale(results, x="epochs")
+        AccuracyScaleDisplay.from_results(results, x="epochs")
 
 
 def test_accuracy_vs_scale_bands_over_folds(results_cv2):
-    fig = plot_accuracy_vs_scale(results_cv2)
+    fig = AccuracyScaleDisplay.from_results(results_cv2).figure_
     ax = fig.axes[0]
     bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
     assert len(bands) == 4  # train and test of each model
@@ -139,12 +143,13 @@ def test_accuracy_vs_scale_bands_over_folds(results_cv2):
 def test_accuracy_vs_scale_draws_into_the_callers_axes(results):
     fig = Figure()
     ax = fig.add_subplot()
-    assert plot_accuracy_vs_scale(results, ax=ax) is fig
+    display = AccuracyScaleDisplay.from_results(results, ax=ax)
+    assert display.ax_ is ax and display.figure_ is fig
     assert len(fig.axes) == 1 and len(_lines(ax)) == 4
 
 
 def test_accuracy_vs_epoch_one_line_per_scale(results):
-    fig = plot_accuracy_vs_epoch(results)
+    fig = EpochCurveDisplay.from_results(results).figure_
     assert isinstance(fig, Figure)
     assert len(fig.axes) == 4  # two models x (train, validation)
     models = ["mlp", "mlp", "convnet", "convnet"]
@@ -168,15 +173,16 @@ def test_accuracy_vs_epoch_one_line_per_scale(results):
 
 
 def test_accuracy_vs_epoch_selects_a_model(results):
-    fig = plot_accuracy_vs_epoch(results, model="convnet")
+    fig = EpochCurveDisplay.from_results(results, model="convnet").figure_
     assert len(fig.axes) == 2
     assert all(ax.get_title().startswith("ConvNet") for ax in fig.axes)
     with pytest.raises(ValueError, match="No rows for model='resnet'"):
-        plot_accuracy_vs_epoch(results, model="resnet")
+        EpochCurveDisplay.from_results(results, model="resnet")
 
 
 def test_model_comparison_on_pixel_scale(results):
-    fig = plot_model_comparison(results)
+    with pytest.warns(FutureWarning, match="plot_model_comparison is deprecated"):
+        fig = plot_model_comparison(results)
     acc_ax, loss_ax = fig.axes
     assert len(_lines(acc_ax)) == 4 and len(_lines(loss_ax)) == 2
     for ax in (acc_ax, loss_ax):
@@ -197,7 +203,9 @@ def test_noisy_samples_show_the_noise_steps_output(digits):
     X = digits.data[:10]
     scales, noises = (0.0, 1.0), ("additive", "multiplicative")
     assert X.dtype == np.float32
-    fig = plot_noisy_samples(X, scales=scales, noises=noises, n_images=3)
+    fig = NoisySamplesDisplay.from_data(
+        X, scales=scales, noises=noises, n_images=3
+    ).figure_
     assert isinstance(fig, Figure)
     blocks = fig.subfigs[0].subfigs
     assert len(blocks) == 2
@@ -216,7 +224,9 @@ def test_noisy_samples_show_the_noise_steps_output(digits):
 
 def test_noisy_samples_every_image_gets_its_own_noise(digits):
     X = digits.data[:10]
-    fig = plot_noisy_samples(X, scales=(0.5, 1.0), noises=("additive",), n_images=4)
+    fig = NoisySamplesDisplay.from_data(
+        X, scales=(0.5, 1.0), noises=("additive",), n_images=4
+    ).figure_
     field_axes = [ax for ax in fig.axes if ax.get_title().startswith("image ")]
     assert len(field_axes) == 2
     first, second = (ax.get_images()[0].get_array() for ax in field_axes)
@@ -234,8 +244,10 @@ def test_noisy_samples_every_image_gets_its_own_noise(digits):
 def test_noisy_samples_checks_the_image_shape(digits):
     X = digits.data[:4, :60]
     with pytest.raises(ValueError, match="not a square image"):
-        plot_noisy_samples(X, n_images=2)
-    fig = plot_noisy_samples(X, image_shape=(6, 10), scales=(1,), n_images=2)
+        NoisySamplesDisplay.from_data(X, n_images=2)
+    fig = NoisySamplesDisplay.from_data(
+        X, image_shape=(6, 10), scales=(1,), n_images=2
+    ).figure_
     assert fig.axes[0].get_images()[0].get_array().shape == (6, 10)
 
 
@@ -256,7 +268,7 @@ def matrix_results(digits):
 
 
 def test_robustness_matrix_draws_the_matrix(matrix_results):
-    fig = plot_robustness_matrix(matrix_results, model="convnet")
+    fig = RobustnessMatrixDisplay.from_results(matrix_results, model="convnet").figure_
     assert isinstance(fig, Figure)
     ax, colour_bar = fig.axes
     train, test, accuracy = matrix_from_results(matrix_results, model="convnet")
@@ -283,15 +295,101 @@ def test_robustness_matrix_draws_the_matrix(matrix_results):
 
 def test_robustness_matrix_needs_matrix_rows(results):
     with pytest.raises(ValueError, match="robustness_matrix"):
-        plot_robustness_matrix(results)
+        RobustnessMatrixDisplay.from_results(results)
     with pytest.raises(ValueError, match="no rows"):
-        plot_robustness_matrix(SweepResults())
+        RobustnessMatrixDisplay.from_results(SweepResults())
 
 
-def test_figures_are_not_kept_by_pyplot(results, matrix_results):
+def test_figures_are_not_kept_by_pyplot(results, matrix_results, digits):
     before = plt.get_fignums()
-    plot_accuracy_vs_scale(results)
-    plot_accuracy_vs_epoch(results)
-    plot_model_comparison(results)
-    plot_robustness_matrix(matrix_results, model="mlp")
+    AccuracyScaleDisplay.from_results(results)
+    EpochCurveDisplay.from_results(results)
+    RobustnessMatrixDisplay.from_results(matrix_results, model="mlp")
+    NoisySamplesDisplay.from_data(digits.data[:4], scales=(1,), n_images=2)
+    with pytest.warns(FutureWarning):
+        plot_model_comparison(results)
     assert plt.get_fignums() == before
+
+
+# --------------------------------------------------------------------------
+# The deprecated shortcuts
+
+
+def _drawn(fig):
+    """What a figure shows, axes by axes: its lines, images and cell texts."""
+    return [
+        (
+            [
+                (
+                    line.get_label(),
+                    np.asarray(line.get_xdata()).tolist(),
+                    np.asarray(line.get_ydata()).tolist(),
+                )
+                for line in ax.get_lines()
+            ],
+            [np.asarray(image.get_array()).tolist() for image in ax.get_images()],
+            [text.get_text() for text in ax.texts],
+        )
+        for ax in fig.axes
+    ]
+
+
+def _shortcut_call(name, results, matrix_results, digits):
+    """A call of shortcut ``name``: args, kwargs, and its names for the message's."""
+    X = digits.data[:6]
+    kwargs = {
+        "plot_noisy_samples": {"scales": (1.0,), "n_images": 3},
+        "plot_accuracy_vs_scale": {"x": "pixel_scale"},
+        "plot_accuracy_vs_epoch": {"model": "mlp"},
+        "plot_model_comparison": {},
+        "plot_robustness_matrix": {"model": "convnet"},
+    }[name]
+    names = {
+        "plot_noisy_samples": {"X": X, "kwargs": kwargs},
+        "plot_accuracy_vs_scale": {"results": results, "ax": None, **kwargs},
+        "plot_accuracy_vs_epoch": {"results": results, "noise": None, **kwargs},
+        "plot_model_comparison": {"results": results},
+        "plot_robustness_matrix": {
+            "results": matrix_results,
+            "ax": None,
+            "where": kwargs,
+        },
+    }[name]
+    first = X if name == "plot_noisy_samples" else names["results"]
+    return (first,), kwargs, names
+
+
+SHORTCUTS = [n for n in skmnistnoise.plotting.__all__ if n.startswith("plot_")]
+
+
+@pytest.mark.parametrize("name", SHORTCUTS)
+def test_each_shortcut_is_deprecated_and_names_the_call_that_replaces_it(
+    name, results, matrix_results, digits
+):
+    args, kwargs, names = _shortcut_call(name, results, matrix_results, digits)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig = getattr(skmnistnoise.plotting, name)(*args, **kwargs)
+    assert isinstance(fig, Figure)  # still what it returned
+    (warning,) = [w for w in caught if issubclass(w.category, FutureWarning)]
+    assert warning.filename == __file__  # it points at the caller's line
+    match = re.fullmatch(
+        rf"{name} is deprecated in 0\.3 and will be removed in 0\.4; "
+        r"use (.+) instead\.",
+        str(warning.message),
+    )
+    assert match, str(warning.message)
+    # The call it names, run as written, draws what the shortcut drew.
+    calls = match.group(1).split(" and ")
+    assert all(re.match(r"\w+Display\.from_\w+\(", call) for call in calls)
+    namespace = {
+        n: getattr(skmnistnoise.plotting, n)
+        for n in skmnistnoise.plotting.__all__
+        if n.endswith("Display")
+    }
+    namespace.update(names)
+    if len(calls) > 1:  # the model comparison: one display per axes
+        namespace.update(zip(("ax1", "ax2"), Figure().subplots(1, 2)))
+    drawn = [eval(call, namespace) for call in calls]
+    replaced = drawn[0] if isinstance(drawn[0], Figure) else drawn[0].figure_
+    assert _drawn(replaced) == _drawn(fig)

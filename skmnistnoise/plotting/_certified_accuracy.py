@@ -1,0 +1,393 @@
+"""Certified accuracy against the L2 radius: :class:`CertifiedAccuracyDisplay`."""
+
+import numpy as np
+
+from .._registry import MODEL_NAMES
+from .._results import SweepResults
+from ._base import axes_or_new, finish_accuracy_axis, legend_outside
+
+#: The legend's note on the dotted lines of the largest certifiable radii.
+MAX_RADIUS_NOTE = "curves stop at the largest radius\nn draws can certify (dotted)"
+
+
+def max_certifiable_radius(sigma, n, alpha):
+    """The largest L2 radius that ``n`` draws can certify at level ``alpha``.
+
+    Where all ``n`` draws vote for the top class, the Clopper-Pearson lower
+    bound of its probability is ``alpha ** (1 / n)``, and the certified
+    radius ``sigma * Phi^-1(alpha ** (1 / n))``: no image is certified
+    further out, whatever the classifier. None when one of the three is
+    unknown (None).
+
+    Parameters
+    ----------
+    sigma : float or None
+        The smoothing noise's standard deviation.
+    n : int or None
+        Estimation draws per image.
+    alpha : float or None
+        The certificates' level.
+
+    Returns
+    -------
+    radius : float or None
+
+    Examples
+    --------
+    >>> from skmnistnoise.plotting._certified_accuracy import max_certifiable_radius
+    >>> round(max_certifiable_radius(1.0, 10_000, 0.001), 2)
+    3.2
+    >>> max_certifiable_radius(1.0, None, 0.001) is None
+    True
+    """
+    if sigma is None or n is None or alpha is None:
+        return None
+    from scipy.stats import norm
+
+    return float(sigma) * float(norm.ppf(float(alpha) ** (1.0 / int(n))))
+
+
+def _certified_curve(label, y_true, certificate, radii, *, sigma, n, alpha):
+    """One curve of a CertifiedAccuracyDisplay: radii, certified accuracy, ACR.
+
+    With the certificates' ``sigma``, ``n`` and ``alpha`` (None where
+    unknown), also the largest radius they can certify, ``max_radius``.
+    """
+    from .._certify import average_certified_radius, certified_accuracy
+
+    if radii is None:
+        r = np.unique(np.concatenate([[0.0], np.asarray(certificate["radius"])]))
+        r = np.concatenate([r, [r[-1] * 1.02 + 1e-9]])  # 0 past the last radius
+    else:
+        r = np.asarray(radii, dtype=float)
+    return {
+        "label": label,
+        "radii": r,
+        "accuracy": np.asarray(certified_accuracy(y_true, certificate, r)),
+        "acr": average_certified_radius(y_true, certificate),
+        "sigma": None if sigma is None else float(sigma),
+        "max_radius": max_certifiable_radius(sigma, n, alpha),
+    }
+
+
+class CertifiedAccuracyDisplay:
+    """Certified accuracy against the L2 radius, one curve per smoothed model.
+
+    Cohen et al.'s figure: for each radius ``r``, the fraction of test images
+    whose smoothed prediction is right and certified for every perturbation
+    of L2 norm below ``r`` (:func:`~skmnistnoise.metrics.certified_accuracy`),
+    one step curve per model (usually one per training and smoothing sigma),
+    the average certified radius (ACR) in the legend. Where the
+    certificates' smoothing ``sigma``, draws ``n`` and level ``alpha`` are
+    known, a dotted vertical line in the curve's colour marks the largest
+    radius ``n`` draws can certify, ``sigma * Phi^-1(alpha ** (1 / n))``: the
+    curves stop there whatever the classifier, so a curve that falls to 0
+    near it is limited by ``n``, not by the model. Reference points (a
+    published table) can be drawn beside the curves as markers.
+
+    Parameters
+    ----------
+    curves : list of dict
+        One per model: ``label``, ``radii`` and ``accuracy`` (same length),
+        and optionally ``acr``, ``color``, ``linestyle``, ``sigma`` and
+        ``max_radius`` (the largest certifiable radius, drawn dotted; None or
+        absent: not drawn).
+    reference : dict or None, default=None
+        Published points, ``{label: {radius: accuracy}}``; a label that is a
+        number is a sigma: its points are drawn in the colour of that
+        sigma's curves, labelled ``"<reference_label>, sigma ..."``.
+    reference_label : str, default="published"
+        Whose the reference points are, for the legend.
+    n_images : int or None, default=None
+        Images behind each curve, for the title.
+
+    Attributes
+    ----------
+    lines_ : dict of str to Line2D
+        The curves by legend label.
+    max_radius_lines_ : list of Line2D
+        The dotted lines of the largest certifiable radii, one per distinct
+        radius and colour; empty where ``n`` or ``alpha`` is unknown.
+    ax_ : matplotlib Axes
+    figure_ : matplotlib Figure
+
+    Examples
+    --------
+    >>> from skmnistnoise.plotting import CertifiedAccuracyDisplay
+    >>> certificate = {"prediction": [1, 1, 0, 2], "radius": [0.9, 0.3, 0.0, 0.5],
+    ...                "abstained": [False, False, True, False]}
+    >>> display = CertifiedAccuracyDisplay.from_certificates(
+    ...     [1, 1, 0, 0], {"sigma 0.5": certificate})
+    >>> list(display.lines_), display.curves[0]["accuracy"].tolist()[:2]
+    (['sigma 0.5 (ACR 0.300)'], [0.5, 0.5])
+    """
+
+    def __init__(
+        self, *, curves, reference=None, n_images=None, reference_label="published"
+    ):
+        self.curves = curves
+        self.reference = reference
+        self.reference_label = reference_label
+        self.n_images = n_images
+
+    @classmethod
+    def from_certificates(
+        cls,
+        y_true,
+        certificates,
+        *,
+        radii=None,
+        n=None,
+        alpha=None,
+        reference=None,
+        ax=None,
+    ):
+        """Draw the curves of certificates of the same test images.
+
+        Parameters
+        ----------
+        y_true : array-like of shape (n_samples,)
+            True labels.
+        certificates : dict of str to Bunch
+            Legend label to what :meth:`NoiseAveragedClassifier.certify`
+            returned for those samples.
+        radii : array-like or None, default=None
+            Radii to evaluate; None: every certified radius (exact steps).
+        n : int or None, default=None
+            Estimation draws behind the certificates, to mark the largest
+            radius they can certify (with each certificate's ``sigma``); None
+            takes each certificate's own ``n`` (``certify``'s carry it), and
+            where it has none, draws no mark.
+        alpha : float or None, default=None
+            The certificates' level, as ``n``.
+        reference : dict or None, default=None
+            Published points to draw as markers, ``{label: {radius: accuracy}}``.
+        ax : matplotlib Axes or None, default=None
+
+        Returns
+        -------
+        display : CertifiedAccuracyDisplay
+        """
+        if not certificates:
+            raise ValueError("certificates must hold at least one certificate.")
+        curves = [
+            _certified_curve(
+                label,
+                y_true,
+                certificate,
+                radii,
+                sigma=certificate.get("sigma"),
+                n=certificate.get("n") if n is None else n,
+                alpha=certificate.get("alpha") if alpha is None else alpha,
+            )
+            for label, certificate in certificates.items()
+        ]
+        display = cls(curves=curves, reference=reference, n_images=len(y_true))
+        return display.plot(ax=ax)
+
+    @classmethod
+    def from_results(
+        cls,
+        results,
+        *,
+        radii=None,
+        reference=None,
+        reference_label="published",
+        ax=None,
+        **where,
+    ):
+        """Draw the curves of a certification study's result table.
+
+        One curve per model and sigma, from the per-image certificates of the
+        rows of :func:`~skmnistnoise.experiment.certify_study` (the runs of
+        several seeds pooled: the curve is their mean); the rows' ``n`` and
+        ``alpha`` mark the largest radius each sigma can certify.
+
+        Parameters
+        ----------
+        results : SweepResults or list of dict
+            The table (``results.json`` of ``skmnistnoise certify``).
+        radii : array-like or None, default=None
+            Radii to evaluate; None: every certified radius (exact steps).
+        reference : dict or None, default=None
+            Published points to draw as markers, ``{label: {radius: accuracy}}``
+            (a number as label: a sigma, drawn in its curves' colour).
+        reference_label : str, default="published"
+            Whose the points are, for the legend.
+        ax : matplotlib Axes or None, default=None
+        **where : dict
+            Select rows first (e.g. ``model="convnet"``).
+
+        Returns
+        -------
+        display : CertifiedAccuracyDisplay
+        """
+        rows = [
+            r
+            for r in SweepResults.coerce(results).select(**where)
+            if "certificate_radius" in r
+        ]
+        if not rows:
+            raise ValueError(
+                "No rows with certificates: run certify_study (skmnistnoise "
+                "certify) first."
+            )
+        # Runs of another n (or n0, alpha) are another curve, not replicates.
+        settings = sorted({(r.get("n"), r.get("n0"), r.get("alpha")) for r in rows})
+        groups = {}
+        for r in rows:
+            setting = (r.get("n"), r.get("n0"), r.get("alpha"))
+            groups.setdefault((r.get("model"), float(r["scale"]), setting), []).append(
+                r
+            )
+        curves = []
+        sigmas = sorted({sigma for _, sigma, _ in groups})
+        models = sorted({model for model, _, _ in groups}, key=str)
+        for (model, sigma, setting), group in sorted(
+            groups.items(), key=lambda g: (str(g[0][0]), g[0][1], str(g[0][2]))
+        ):
+            pooled = {
+                field: np.concatenate(
+                    [np.asarray(r[f"certificate_{field}"]) for r in group]
+                )
+                for field in ("label", "prediction", "radius", "abstained")
+            }
+            seeds = len({r.get("seed") for r in group})
+            label = f"{MODEL_NAMES.get(model, model)}, sigma {sigma:g}"
+            if len(settings) > 1:
+                label += f", n={setting[0]:,}"
+            if seeds > 1:
+                label += f", {seeds} seeds"
+            n, _, alpha = setting
+            curve = _certified_curve(
+                label, pooled.pop("label"), pooled, radii, sigma=sigma, n=n, alpha=alpha
+            )
+            # One colour per sigma, one line style per model.
+            curve.update(
+                color=f"C{sigmas.index(sigma) % 10}",
+                linestyle=("-", "--", ":", "-.")[models.index(model) % 4],
+            )
+            curves.append(curve)
+        n_images = {len(r["certificate_radius"]) for r in rows}
+        display = cls(
+            curves=curves,
+            reference=reference,
+            n_images=n_images.pop() if len(n_images) == 1 else None,
+            reference_label=reference_label,
+        )
+        return display.plot(ax=ax)
+
+    @classmethod
+    def from_estimator(
+        cls, estimators, X, y, *, n0=100, n=10_000, alpha=0.001, ax=None, **kwargs
+    ):
+        """Certify X with each smoothed classifier, then draw the curves.
+
+        Parameters
+        ----------
+        estimators : dict of str to NoiseAveragedClassifier
+            Legend label to a fitted smoothed classifier.
+        X : array-like of shape (n_samples, n_features)
+            The images to certify.
+        y : array-like of shape (n_samples,)
+            Their true labels.
+        n0 : int, default=100
+            Selection draws per image, to ``certify``.
+        n : int, default=10_000
+            Estimation draws per image, to ``certify``; with ``alpha`` it
+            sets the largest radius that can be certified, marked dotted.
+        alpha : float, default=0.001
+            The certificates' level, to ``certify``.
+        ax : matplotlib Axes or None, default=None
+        **kwargs : dict
+            To :meth:`from_certificates` (``radii``, ``reference``).
+
+        Returns
+        -------
+        display : CertifiedAccuracyDisplay
+            With the certificates as ``certificates_``.
+        """
+        certificates = {
+            label: est.certify(X, n0=n0, n=n, alpha=alpha)
+            for label, est in estimators.items()
+        }
+        display = cls.from_certificates(
+            y, certificates, n=n, alpha=alpha, ax=ax, **kwargs
+        )
+        display.certificates_ = certificates
+        return display
+
+    def plot(self, ax=None):
+        """Draw the curves.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes or None, default=None
+
+        Returns
+        -------
+        self : CertifiedAccuracyDisplay
+        """
+        ax = axes_or_new(ax, (8.5, 4.8))
+        self.lines_, self.max_radius_lines_ = {}, []
+        colours, limits = {}, {}
+        for i, curve in enumerate(self.curves):
+            label = curve["label"]
+            if curve.get("acr") is not None:
+                label = f"{label} (ACR {curve['acr']:.3f})"
+            colour = curve.get("color", f"C{i % 10}")
+            # The accuracy at r counts the radii >= r: between two radii it is
+            # the value at the larger one, so each step ends at its radius.
+            (line,) = ax.plot(
+                curve["radii"],
+                curve["accuracy"],
+                drawstyle="steps-pre",
+                color=colour,
+                linestyle=curve.get("linestyle", "-"),
+                linewidth=1.8,
+                label=label,
+            )
+            self.lines_[label] = line
+            if curve.get("sigma") is not None:
+                colours.setdefault(curve["sigma"], colour)
+            if curve.get("max_radius") is not None:
+                limits.setdefault((round(curve["max_radius"], 12), colour), None)
+        for k, (radius, colour) in enumerate(limits):
+            self.max_radius_lines_.append(
+                ax.axvline(
+                    radius,
+                    color=colour,
+                    linestyle=":",
+                    linewidth=1.2,
+                    zorder=0,
+                    label=MAX_RADIUS_NOTE if k == 0 else "_max radius",
+                )
+            )
+        for j, (label, points) in enumerate((self.reference or {}).items()):
+            radii, accuracy = zip(*sorted(points.items()))
+            if isinstance(label, int | float):
+                colour = colours.get(float(label), f"C{j % 10}")
+                label = f"{self.reference_label}, sigma {label:g}"
+            else:
+                colour = f"C{j % 10}"
+                label = f"{label} ({self.reference_label})"
+            ax.plot(
+                radii,
+                accuracy,
+                linestyle="none",
+                marker="x",
+                markersize=7,
+                color=colour,
+                label=label,
+            )
+        finish_accuracy_axis(ax, "certified accuracy")
+        ax.set_xlim(left=0)
+        ax.set_xlabel("L2 radius (in the units of X; pixels in [0, 1] for MNIST)")
+        images = f" ({self.n_images} test images)" if self.n_images else ""
+        ax.set_title(
+            "Certified accuracy against radius, randomized smoothing" + images,
+            fontsize="medium",
+        )
+        legend_outside(ax)
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
