@@ -19,7 +19,8 @@ Settings: TensorFlow as shipped (the default), with one inter-op thread, with
 one intra-op thread, and without oneDNN (``TF_ENABLE_ONEDNN_OPTS=0``); the JAX
 and PyTorch backends when ``--jax-python`` / ``--torch-python`` name the
 Python of a virtualenv that has them (with keras, scikeras, scikit-learn and
-this project importable; ``KERAS_BACKEND`` is set for them).
+this project installed, ``pip install -e .``; ``KERAS_BACKEND`` is set for
+them).
 """
 
 import argparse
@@ -46,8 +47,6 @@ TF_SETTINGS = {
 def child(args):
     """Train both networks in this process and print the epoch times as JSON."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # as skmnistnoise does
-    sys.path.insert(0, str(REPO_ROOT))
-    sys.path.insert(0, str(HERE))
     if args.threads:
         import tensorflow as tf
 
@@ -56,7 +55,7 @@ def child(args):
         tf.config.threading.set_inter_op_parallelism_threads(inter)
     import keras
     import numpy as np
-    from run import gemm_gflops
+    from run import gemm_gflops  # benchmarks/run.py, beside this script
 
     from skmnistnoise import ConvNetClassifier, MLPClassifier
     from skmnistnoise.datasets import fetch_mnist
@@ -110,9 +109,6 @@ def run_child(python, env, threads, args):
     if threads:
         command += ["--threads", ",".join(str(t) for t in threads)]
     full_env = {**os.environ, **env}
-    full_env["PYTHONPATH"] = os.pathsep.join(
-        [str(REPO_ROOT), full_env.get("PYTHONPATH", "")]
-    )
     done = subprocess.run(
         command, capture_output=True, text=True, env=full_env, check=False
     )

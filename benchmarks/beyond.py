@@ -29,6 +29,16 @@ three seeds, both recipes:
     python benchmarks/beyond.py --models convnet --recipes adam adam-no-dropout \
         --seeds 0 1 2
 
+The training recipes are the package's (:data:`skmnistnoise.experiment.RECIPES`,
+:func:`~skmnistnoise.experiment.recipe_params`). ``--tables-only`` trains
+nothing: it looks up every configuration asked for in the store under the key
+it computes today (one missing is an error, not a training run), reads the
+per-epoch gap from ``beyond.json`` and rewrites ``beyond-tables.md`` from the
+committed records only; the committed tables come back with:
+
+    python benchmarks/beyond.py --tables-only --models convnet mlp \
+        --recipes adam adam-no-dropout
+
 TensorFlow's oneDNN kernels (``TF_ENABLE_ONEDNN_OPTS=1``) are turned on unless
 the variable is set, as in ``certify.py``; each new record notes the setting.
 """
@@ -51,44 +61,53 @@ EPOCHS = 12
 MODEL_ORDER = {"convnet": 0, "mlp": 1}
 
 
-def _recipe_params(recipe, epochs, model):
-    """Classifier parameters of a named training recipe (same architecture)."""
-    import math
+def smoothing_spec(digest, model, sigma, epochs, recipe="adam", seed=SEED):
+    """The smoothed classifier of one configuration and its result-store spec.
 
-    import keras
+    Parameters
+    ----------
+    digest : str
+        ``ResultStore.digest`` of the data (MNIST's 70,000 images).
+    model : {"convnet", "mlp"}
+    sigma : float
+        Gaussian noise of training and of testing, on [0, 1] pixels.
+    epochs : int
+    recipe : str, default="adam"
+        A key of :data:`skmnistnoise.experiment.RECIPES`.
+    seed : int, default=0
 
-    def cosine(batch_size):
-        steps = epochs * math.ceil(60000 / batch_size)
-        return keras.optimizers.schedules.CosineDecay(1e-3, decay_steps=steps)
-
-    if recipe == "adam":  # the notebooks' optimizer, constant learning rate
-        return {}
-    if recipe == "adam-cosine":  # learning rate decayed to 0 over the epochs
-        return {"optimizer__learning_rate": cosine(128)}
-    if recipe == "adam-cosine-b32":  # 4x the gradient steps in the same epochs
-        return {
-            "batch_size": 32,
-            "predict__batch_size": 128,
-            "optimizer__learning_rate": cosine(32),
-        }
-    no_dropout = {"dropout": (0.0, 0.0) if model == "convnet" else 0.0}
-    if recipe == "adam-no-dropout":  # the dropout layers kept, at rate 0
-        return no_dropout
-    if recipe == "adam-cosine-no-dropout":
-        return {**no_dropout, "optimizer__learning_rate": cosine(128)}
-    raise ValueError(f"unknown recipe {recipe!r}")
-
-
-def _classifier(model, sigma, epochs, recipe="adam", seed=SEED):
-    from skmnistnoise import ConvNetClassifier, GaussianNoise, MLPClassifier
+    Returns
+    -------
+    smooth : NoiseAveragedClassifier
+        Unfitted.
+    spec : dict
+        What the store keys the record on (``ResultStore.key(spec)``).
+    """
+    from skmnistnoise import (
+        ConvNetClassifier,
+        GaussianNoise,
+        MLPClassifier,
+        NoiseAveragedClassifier,
+    )
+    from skmnistnoise.experiment import ResultStore, recipe_params
 
     cls = ConvNetClassifier if model == "convnet" else MLPClassifier
-    return cls(
+    clf = cls(
         train_noise=GaussianNoise(scale=sigma),
         epochs=epochs,
         random_state=seed,
-        **_recipe_params(recipe, epochs, model),
+        **recipe_params(recipe, model=model, epochs=epochs),
     )
+    smooth = NoiseAveragedClassifier(
+        clf, noise=GaussianNoise(scale=sigma), random_state=seed
+    )
+    spec = {
+        "dataset": digest,
+        "estimator": ResultStore.describe(smooth),
+        "draws": ResultStore.describe(list(DRAWS)),
+        "what": "beyond-smoothing",
+    }
+    return smooth, spec
 
 
 def draw_prefix_scores(smooth, X, y, draws):
@@ -132,29 +151,31 @@ def draw_prefix_scores(smooth, X, y, draws):
 
 
 def smoothing_runs(
-    data, store, models, sigmas, draws, epochs, recipe="adam", seeds=(SEED,)
+    data, store, models, sigmas, epochs, recipe="adam", seeds=(SEED,), train=True
 ):
-    from skmnistnoise import GaussianNoise, NoiseAveragedClassifier
+    """Each configuration's record: from the store, else trained and scored.
+
+    With ``train=False`` (``--tables-only``) nothing is trained: a
+    configuration not stored under the key computed now is an error.
+    """
+    from skmnistnoise import cpu_description
     from skmnistnoise.experiment import ResultStore
-    from skmnistnoise.report import cpu_description
 
     X_train, y_train = data.data[:60000], data.target[:60000]
     X_test, y_test = data.data[60000:], data.target[60000:]
     digest = ResultStore.digest(data.data, data.target)
+    stored = None if train else set(store.keys())
     records = []
     configurations = [(m, s, seed) for seed in seeds for m in models for s in sigmas]
     for model, sigma, seed in configurations:  # every configuration once per seed
-        clf = _classifier(model, sigma, epochs, recipe, seed)
-        test_noise = GaussianNoise(scale=sigma)
-        smooth = NoiseAveragedClassifier(clf, noise=test_noise, random_state=seed)
-        spec = {
-            "dataset": digest,
-            "estimator": ResultStore.describe(smooth),
-            "draws": ResultStore.describe(list(draws)),
-            "what": "beyond-smoothing",
-        }
+        smooth, spec = smoothing_spec(digest, model, sigma, epochs, recipe, seed)
         key = store.key(spec)
-        record = store.get(key)
+        record = store.get(key) if train or key in stored else None
+        if record is None and not train:
+            raise SystemExit(
+                f"{model} sigma={sigma} {recipe} seed {seed} is not in {store.path} "
+                f"(key {key}); --tables-only trains nothing: run without it."
+            )
         if record is None:
             print(
                 f"{model} sigma={sigma} {recipe} seed {seed}: training {epochs} epochs",
@@ -163,7 +184,7 @@ def smoothing_runs(
             start = time.perf_counter()
             smooth.fit(X_train, y_train)
             fit_s = time.perf_counter() - start
-            evaluations = draw_prefix_scores(smooth, X_test, y_test, draws)
+            evaluations = draw_prefix_scores(smooth, X_test, y_test, DRAWS)
             record = {
                 "model": model,
                 "recipe": recipe,
@@ -370,7 +391,7 @@ def main(argv=None):
     # As benchmarks/certify.py: before TensorFlow is imported, in main.
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
     from skmnistnoise.datasets import load_dataset
-    from skmnistnoise.experiment import ResultStore
+    from skmnistnoise.experiment import RECIPES, ResultStore
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-home", default=os.environ.get("SKMNISTNOISE_DATA"))
@@ -380,8 +401,9 @@ def main(argv=None):
         "--recipes",
         nargs="*",
         default=["adam"],
-        help="training recipes (adam, adam-cosine, adam-cosine-b32, adam-no-dropout, "
-        "adam-cosine-no-dropout); all are stored",
+        choices=sorted(RECIPES),
+        metavar="RECIPE",
+        help=f"training recipes ({', '.join(RECIPES)}); all are stored",
     )
     parser.add_argument(
         "--seeds",
@@ -390,22 +412,40 @@ def main(argv=None):
         default=[SEED],
         help="one fit per seed of each model, sigma and recipe; all are stored",
     )
+    parser.add_argument(
+        "--tables-only",
+        action="store_true",
+        help="train nothing: look the configurations up in the store (a missing "
+        "one is an error), read the per-epoch gap from beyond.json and rewrite "
+        "beyond-tables.md only",
+    )
     args = parser.parse_args(argv)
     data = load_dataset("mnist", data_home=args.data_home)
     store = ResultStore(RESULTS / "beyond-store")
     for recipe in args.recipes:
         smoothing_runs(
-            data, store, args.models, args.sigmas, DRAWS, EPOCHS, recipe, args.seeds
+            data,
+            store,
+            args.models,
+            args.sigmas,
+            EPOCHS,
+            recipe,
+            args.seeds,
+            train=not args.tables_only,
         )
-    gap = per_epoch_gap_runs(data, store)
+    out = RESULTS / "beyond.json"
     # All runs so far, also those of other --models, --sigmas or --recipes.
     smoothing = stored_smoothing_runs(store)
-    out = RESULTS / "beyond.json"
-    out.write_text(
-        json.dumps({"smoothing": smoothing, "per_epoch_gap": gap}, indent=1) + "\n"
-    )
+    if args.tables_only:
+        gap = json.loads(out.read_text())["per_epoch_gap"]
+    else:
+        gap = per_epoch_gap_runs(data, store)
+        out.write_text(
+            json.dumps({"smoothing": smoothing, "per_epoch_gap": gap}, indent=1)
+            + "\n"
+        )
     (RESULTS / "beyond-tables.md").write_text(tables(smoothing, gap))
-    print(f"-> {out}, beyond-tables.md")
+    print(f"{len(smoothing)} smoothing runs -> {RESULTS / 'beyond-tables.md'}")
 
 
 if __name__ == "__main__":

@@ -30,7 +30,6 @@ import argparse
 import heapq
 import json
 import os
-import platform
 import statistics
 import time
 
@@ -266,10 +265,10 @@ def estimate(records, args):
 
 
 def machine():
-    return {
-        "python": platform.python_version(),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
-    }
+    """The processor and the library versions of this run."""
+    from skmnistnoise import cpu_description, library_versions
+
+    return {"cpu": cpu_description(), **library_versions()}
 
 
 MODEL_NAMES = {"mlp": "MLP 512-512", "convnet": "ConvNet"}

@@ -13,7 +13,7 @@ TensorFlow's logging before it loads.
 import importlib
 import os
 
-__version__ = "0.1.0"
+__version__ = "0.3.0.dev0"
 
 # TensorFlow's C++ logging, unless the user chose a level: before any module of
 # the package imports TensorFlow (TF reads the variable once, at its import).
@@ -26,11 +26,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 _PUBLIC = {
     "ConvNetClassifier": "._classifiers",
-    "average_certified_radius": "._certify",
     "cpu_description": "._environment",
     "library_versions": "._environment",
     "show_versions": "._environment",
-    "certified_accuracy": "._certify",
     "GaussianNoise": "._noise",
     "GlobalStandardScaler": "._preprocessing",
     "ImpulseNoise": "._noise",
@@ -43,7 +41,24 @@ _PUBLIC = {
 __all__ = [*sorted(_PUBLIC), "__version__"]
 
 
+# Moved in 0.3 to their one home, skmnistnoise.metrics.
+_MOVED = {
+    "average_certified_radius": "skmnistnoise.metrics",
+    "certified_accuracy": "skmnistnoise.metrics",
+}
+
+
 def __getattr__(name):
+    if name in _MOVED:
+        import warnings
+
+        warnings.warn(
+            f"skmnistnoise.{name} is deprecated in 0.3 and will be removed in 0.4; "
+            f"use {_MOVED[name]}.{name} instead.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return getattr(importlib.import_module(_MOVED[name]), name)
     if name in _PUBLIC:
         value = getattr(importlib.import_module(_PUBLIC[name], __name__), name)
         globals()[name] = value

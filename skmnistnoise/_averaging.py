@@ -12,8 +12,8 @@ from sklearn.utils.validation import (
     check_is_fitted,
 )
 
+from ._checks import check_same_length, check_X_shape
 from ._noise import GaussianNoise, _BaseNoise
-from ._validation import check_same_length, check_X_shape
 
 __all__ = ["NoiseAveragedClassifier"]
 
@@ -343,8 +343,8 @@ class NoiseAveragedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         See Also
         --------
         predict_or_abstain : Cohen et al.'s PREDICT.
-        skmnistnoise.certified_accuracy : Certified accuracy at given radii.
-        skmnistnoise.average_certified_radius : The ACR of a certificate.
+        skmnistnoise.metrics.certified_accuracy : Certified accuracy at given radii.
+        skmnistnoise.metrics.average_certified_radius : The ACR of a certificate.
 
         Notes
         -----

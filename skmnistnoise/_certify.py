@@ -29,7 +29,6 @@ How the draws are made (what makes runs reproducible and resumable):
 """
 
 import hashlib
-import sys
 from collections.abc import Mapping
 from numbers import Integral, Real
 
@@ -44,8 +43,9 @@ from sklearn.utils._param_validation import (
 )
 from sklearn.utils.validation import check_array, check_is_fitted
 
+from ._checks import check_X_shape
+from ._keras_runtime import RETRACING_FILTER, is_keras_estimator
 from ._noise import GaussianNoise, _BaseNoise
-from ._validation import check_X_shape
 
 __all__ = ["average_certified_radius", "certified_accuracy"]
 
@@ -217,13 +217,11 @@ class _KerasPredictor(_Predictor):
     """
 
     def __init__(self, model, pre, encode, shareable):
-        from ._classifiers import _RETRACING_FILTER
-
         self._model, self._pre, self._encode = model, pre, encode
         self._shareable = shareable
         self._tensor = None
         # A new model's first predict traces: not the retracing TF warns of.
-        self._quiet = _RETRACING_FILTER.active
+        self._quiet = RETRACING_FILTER.active
 
     def allocate(self, n_rows, n_features, dtype):
         self._tensor = None
@@ -275,23 +273,25 @@ def class_index_predictor(estimator, classes):
     pre, final = None, estimator
     if isinstance(estimator, Pipeline) and len(estimator) > 1:
         pre, final = estimator[:-1], estimator[-1]
-    ours = sys.modules.get("skmnistnoise._classifiers")
+    if not is_keras_estimator(final):
+        return _Predictor(estimator, classes)
+    import keras  # loaded with any SciKeras estimator
+
+    from ._classifiers import _NoiseStudyClassifier
+
     model = getattr(final, "model_", None)
     if (
-        ours is not None
-        and isinstance(final, ours._NoiseStudyClassifier)
-        and model is not None
-        and model.output_shape[-1] == len(classes)
+        not isinstance(final, _NoiseStudyClassifier)
+        or model is None
+        or model.output_shape[-1] != len(classes)
     ):
-        import keras
-
-        encoder = final.feature_encoder_
-        identity = type(encoder).__name__ == "FunctionTransformer" and (
-            getattr(encoder, "func", "?") is None
-        )
-        shareable = pre is None and identity and keras.backend.backend() == "tensorflow"
-        return _KerasPredictor(model, pre, encoder.transform, shareable)
-    return _Predictor(estimator, classes)
+        return _Predictor(estimator, classes)
+    encoder = final.feature_encoder_
+    identity = type(encoder).__name__ == "FunctionTransformer" and (
+        getattr(encoder, "func", "?") is None
+    )
+    shareable = pre is None and identity and keras.backend.backend() == "tensorflow"
+    return _KerasPredictor(model, pre, encoder.transform, shareable)
 
 
 def count_votes(predict, X, keys, draws, *, stage, n_draws, n_classes, batch_size):
@@ -585,7 +585,7 @@ def certified_accuracy(y_true, certificate, radii):
 
     Examples
     --------
-    >>> from skmnistnoise import certified_accuracy
+    >>> from skmnistnoise.metrics import certified_accuracy
     >>> certificate = {"prediction": [1, 1, 0], "radius": [0.6, 0.2, 0.0],
     ...                "abstained": [False, False, True]}
     >>> certified_accuracy([1, 1, 0], certificate, [0.0, 0.5, 1.0])
@@ -633,7 +633,7 @@ def average_certified_radius(y_true, certificate):
 
     Examples
     --------
-    >>> from skmnistnoise import average_certified_radius
+    >>> from skmnistnoise.metrics import average_certified_radius
     >>> certificate = {"prediction": [1, 1, 0], "radius": [0.6, 0.2, 0.0],
     ...                "abstained": [False, False, True]}
     >>> round(average_certified_radius([1, 0, 0], certificate), 6)

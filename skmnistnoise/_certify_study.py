@@ -22,7 +22,6 @@ its record.
 import math
 import os
 import pickle
-import sys
 import time
 from numbers import Integral, Real
 
@@ -31,32 +30,15 @@ from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import HasMethods, Interval
 
+from ._checks import STORE_CONSTRAINTS, check_Xy, resolve_seeds, seeded, validated
+from ._fit import cpu
+from ._progress import Progress, format_seconds
 from ._registry import describe_model
 from ._results import SweepResults
-from ._store import ResultStore, canonical, digest_arrays
-from ._sweep import _STORE, _check_Xy, _cpu, _seeded, _seeds, _validated
+from ._store import NotReproducibleError, ResultStore, canonical, digest_arrays
+from .references import RADII_500
 
-__all__ = ["COHEN_MNIST", "COHEN_RADII", "certify_study", "smoothing_param_names"]
-
-#: The radii of Cohen et al.'s MNIST table (L2, pixels in [0, 1]).
-COHEN_RADII = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
-#: Cohen et al. (2019)'s certified accuracy on MNIST, by smoothing sigma and
-#: radius: their Gaussian-augmentation LeNet, 90 epochs, n0=100, n=100,000,
-#: alpha=0.001, the 500 test images with index % 20 == 0, mean of 5 seeds
-#: (``../shared/REFERENCE.md``); radii they do not report are left out.
-COHEN_MNIST = {
-    0.25: {0.0: 0.989, 0.25: 0.973, 0.5: 0.954, 0.75: 0.910},
-    0.5: {0.0: 0.984, 0.25: 0.968, 0.5: 0.956, 0.75: 0.933, 1.0: 0.890, 1.5: 0.656},
-    1.0: {
-        0.0: 0.954,
-        0.25: 0.929,
-        0.5: 0.900,
-        0.75: 0.860,
-        1.0: 0.794,
-        1.5: 0.586,
-        2.0: 0.316,
-    },
-}
+__all__ = ["certify_study", "smoothing_param_names"]
 
 #: What a stored chunk of certificates holds.
 _CHUNK_FIELDS = (
@@ -114,25 +96,6 @@ def smoothing_param_names(smoother):
     return names
 
 
-def _seeded_deep(estimator, seed):
-    """``estimator`` with every random_state that would draw afresh set to seed.
-
-    The sweeps' seeding (every step's own ``random_state``), and below it
-    every nested ``random_state`` left at None (a pipeline's noise step inside
-    the smoother). A classifier's ``train_noise`` is left alone: the
-    classifier seeds it from its own ``random_state``.
-    """
-    estimator = _seeded(estimator, seed)
-    unseeded = [
-        name
-        for name, value in estimator.get_params(deep=True).items()
-        if name.endswith("__random_state")
-        and value is None
-        and not name.endswith("train_noise__random_state")
-    ]
-    return estimator.set_params(**dict.fromkeys(unseeded, seed))
-
-
 def _weights_digest(fitted):
     """A digest of what a fitted smoother learned: its networks' weights (Keras
     models pickle with a time stamp), else the pickled steps."""
@@ -148,16 +111,13 @@ def _weights_digest(fitted):
     return digest_arrays(*arrays)
 
 
-class _Log:
-    def __init__(self, verbose):
-        self.verbose = verbose
-
-    def __call__(self, text):
-        if self.verbose:
-            print(text, file=sys.stderr, flush=True)
+def _say(progress, text):
+    """A progress line, if there are progress lines."""
+    if progress is not None:
+        progress.line(text)
 
 
-def _fitted(est, X, y, *, store, spec, log, label):
+def _fitted(est, X, y, *, store, spec, progress, label):
     """The trained smoother of a run (loaded from the store, or trained and
     kept), its fit time and its weights' digest."""
     key = None
@@ -165,20 +125,26 @@ def _fitted(est, X, y, *, store, spec, log, label):
         key = ResultStore.key(spec)
         record = store.get(key, required=_FIT_FIELDS)
         if record is not None:
-            fitted = store.get_pickle(key, record["sha256"])
+            fitted = store.get_fitted(key, record["sha256"], est)
             if fitted is not None:
-                log(f"{label}: trained classifier read from {store.path}")
+                _say(progress, f"{label}: trained classifier read from {store.path}")
                 return fitted, record["fit_time"], record["weights"]
-    log(f"{label}: training")
+    _say(progress, f"{label}: training")
     start = time.perf_counter()
     fitted = clone(est).fit(X, y)
     fit_time = time.perf_counter() - start
     weights = _weights_digest(fitted)
     if store is not None:
-        sha256 = store.put_pickle(key, fitted)
+        try:
+            sha256 = store.put_fitted(key, fitted)
+        except NotReproducibleError:
+            # A smoother that cannot be kept without pickle is not kept: the
+            # record holds no checksum, so a resumed run trains it again (and,
+            # with the same weights, reads the chunks certified with them).
+            sha256 = None
         result = {"sha256": sha256, "weights": weights, "fit_time": fit_time}
         store.put(key, result, spec)
-    log(f"{label}: trained in {fit_time:.0f} s")
+    _say(progress, f"{label}: trained in {fit_time:.0f} s")
     return fitted, fit_time, weights
 
 
@@ -200,12 +166,6 @@ def _chunk(fitted, X, *, store, spec, n0, n, alpha, batch_size):
     return result, True
 
 
-def _fmt_seconds(seconds):
-    minutes, s = divmod(int(round(seconds)), 60)
-    h, m = divmod(minutes, 60)
-    return f"{h}h{m:02d}m" if h else f"{m}m{s:02d}s"
-
-
 _PARAMS = {
     "smoother": [HasMethods(["fit", "certify"])],
     "X_train": ["array-like"],
@@ -222,7 +182,7 @@ _PARAMS = {
     "chunk_size": [Interval(Integral, 1, None, closed="left")],
     "random_state": [Interval(Integral, 0, None, closed="left")],
     "seeds": ["array-like", None],
-    "store": _STORE,
+    "store": STORE_CONSTRAINTS,
     "dataset": [str],
     "labels": [dict, None],
     "verbose": ["boolean"],
@@ -254,7 +214,7 @@ def _check_radii(radii):
     return sorted(set(r.tolist()))
 
 
-@_validated(_PARAMS)
+@validated(_PARAMS)
 def certify_study(
     smoother,
     X_train,
@@ -268,7 +228,7 @@ def certify_study(
     n=100_000,
     alpha=0.001,
     batch_size=None,
-    radii=COHEN_RADII,
+    radii=RADII_500,
     chunk_size=20,
     random_state=0,
     seeds=None,
@@ -306,7 +266,7 @@ def certify_study(
         CERTIFY's selection draws, estimation draws and level.
     batch_size : int or None, default=None
         Noisy copies per forward pass (see ``certify``).
-    radii : array-like of float, default=COHEN_RADII
+    radii : array-like of float, default=RADII_500
         Radii at which the rows give the certified accuracy; the per-image
         certificates in the rows give any other.
     chunk_size : int, default=20
@@ -317,8 +277,10 @@ def certify_study(
     seeds : sequence of int or None, default=None
         One run per seed and sigma (overrides ``random_state``).
     store : ResultStore, str, path-like or None, default=None
-        Where the trained classifiers (``fitted/<key>.pkl``, checksummed) and
-        the certificates' chunks are kept; the same call again trains and
+        Where the trained classifiers (``fitted/<key>.zip``, without pickle,
+        checksummed; see
+        :meth:`~skmnistnoise.experiment.ResultStore.put_fitted`) and the
+        certificates' chunks are kept; the same call again trains and
         certifies nothing, an interrupted one resumes.
     dataset : str, default="custom"
         The data's name, for the rows.
@@ -359,8 +321,8 @@ def certify_study(
     """
     from ._certify import average_certified_radius, certified_accuracy
 
-    X_train, y_train = _check_Xy(X_train, y_train)
-    X_test, y_test = _check_Xy(X_test, y_test)
+    X_train, y_train = check_Xy(X_train, y_train)
+    X_test, y_test = check_Xy(X_test, y_test)
     sigmas = _check_sigmas(sigmas)
     radii = _check_radii(radii)
     names = (
@@ -375,15 +337,17 @@ def certify_study(
         )
     if isinstance(store, str) or hasattr(store, "__fspath__"):
         store = ResultStore(store)
-    log = _Log(verbose)
     data_digest = digest_arrays(X_train, y_train) if store is not None else None
     model = describe_model(smoother.estimator)
     chunks = [slice(i, i + chunk_size) for i in range(0, len(X_test), chunk_size)]
+    seeds = resolve_seeds(seeds, random_state)
+    # Progress lines: one per trained classifier and per certified chunk.
+    progress = Progress(len(seeds) * len(sigmas) * len(chunks)) if verbose else None
     start_all = time.perf_counter()
     rows, n_computed, n_cached = [], 0, 0
-    for seed in _seeds(seeds, random_state):
+    for seed in seeds:
         for sigma in sigmas:
-            est = _seeded_deep(clone(smoother), seed).set_params(
+            est = seeded(clone(smoother), seed, nested=True).set_params(
                 **dict.fromkeys(names, sigma)
             )
             label = f"{(labels or {}).get('model', model)} sigma {sigma:g} seed {seed}"
@@ -395,7 +359,13 @@ def certify_study(
                     "data": data_digest,
                 }
             fitted, fit_time, weights = _fitted(
-                est, X_train, y_train, store=store, spec=spec, log=log, label=label
+                est,
+                X_train,
+                y_train,
+                store=store,
+                spec=spec,
+                progress=progress,
+                label=label,
             )
             parts, seconds, done = [], 0.0, 0
             computed_any = False
@@ -432,11 +402,12 @@ def certify_study(
                     images = len(part["radius"])
                     rate = images * (n0 + n) / max(part["seconds"], 1e-9)
                     left = part["seconds"] * (len(chunks) - number - 1)
-                    log(
+                    _say(
+                        progress,
                         f"{label}: chunk {number + 1}/{len(chunks)} "
                         f"({done}/{len(X_test)} images) certified in "
                         f"{part['seconds']:.0f} s, {rate:.0f} noisy passes/s, "
-                        f"left ~{_fmt_seconds(left)}"
+                        f"left ~{format_seconds(left)}",
                     )
             certificate = {
                 name: np.concatenate([np.asarray(p[name]) for p in parts])
@@ -450,7 +421,7 @@ def certify_study(
                 n_computed += 1
             else:
                 n_cached += 1
-                log(f"{label}: certificates read from {store.path}")
+                _say(progress, f"{label}: certificates read from {store.path}")
             accuracy = certified_accuracy(y_test, certificate, radii)
             rows.append(
                 {
@@ -479,7 +450,7 @@ def certify_study(
                     "n_test": len(X_test),
                     "n_classes": len(fitted.classes_),
                     "key": None if spec is None else ResultStore.key(spec),
-                    "cpu": _cpu(),
+                    "cpu": cpu(),
                     **(labels or {}),
                     "certified_radii": radii,
                     "certified_accuracy_at": [float(a) for a in accuracy],

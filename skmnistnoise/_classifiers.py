@@ -1,17 +1,11 @@
 """SciKeras classifiers whose defaults are the notebooks' networks and training."""
 
-import logging
 import math
-import random
-import threading
-from contextlib import contextmanager
 from numbers import Integral, Real
 
 import keras
 import numpy as np
-import scikeras.wrappers
 import scipy.sparse as sp
-from scikeras.utils.random_state import tensorflow_random_state
 from scikeras.utils.transformers import (
     ClassifierLabelEncoder,
     _is_categorical_crossentropy,
@@ -28,9 +22,18 @@ from sklearn.utils.validation import (
     check_array,
 )
 
+from ._checks import (
+    check_fitted_X,
+    check_known_classes,
+    check_positive_ints,
+    check_rates,
+    check_same_length,
+    check_two_classes,
+    check_X_shape,
+)
+from ._keras_runtime import RETRACING_FILTER, tf_determinism_restored
 from ._models import build_convnet, build_mlp
 from ._noise import _check_noise_estimator
-from ._validation import check_same_length, check_two_classes, check_X_shape
 
 __all__ = ["MLPClassifier", "ConvNetClassifier"]
 
@@ -56,123 +59,6 @@ _KERAS_BATCH_SIZE = 32  # Keras's own default, for batch_size=None
 # longer and gain nothing. Per-batch callbacks then run every 16 steps.
 STEPS_PER_EXECUTION = 16
 _MULTI_STEP_MIN_BATCHES = 64
-
-try:
-    from tensorflow.python.framework import config as _tf_config
-except ImportError:  # pragma: no cover - another Keras backend without TF
-    _tf_config = None
-try:  # Where Keras draws the seeds of layers built without one.
-    from keras.src.random import seed_generator as _keras_seed_generator
-except ImportError:  # pragma: no cover - a Keras that moved it
-    _keras_seed_generator = None
-
-
-# SciKeras seeds process-global state (Python, NumPy, TF and Keras seeds,
-# TF_DETERMINISTIC_OPS) for the length of a fit, so two fits in threads of one
-# process (a Dask worker with several threads, joblib's threading backend)
-# would draw from each other's seeds. One Keras fit at a time per process keeps
-# seeded fits reproducible; the fit itself uses the process's TF threads.
-_FIT_LOCK = threading.RLock()
-
-
-class _KerasRetracingFilter(logging.Filter):
-    """Drop TensorFlow's retracing warning about Keras's step functions in our calls.
-
-    Every fit builds a fresh Keras model (scikit-learn's contract: a fit starts
-    from nothing), and a model traces its train and predict functions on their
-    first call. TF counts the traces of all models together (they share one
-    code object), so five fits and a few predictions in a row, as in any sweep
-    or ``validation_curve``, log "5 out of the last 9 calls to
-    <function TensorFlowTrainer.make_predict_function...> triggered tf.function
-    retracing": one trace per new model, which is a model's first call, not the
-    retracing the warning is about (Keras already traces with
-    ``reduce_retracing=True``, so a model's predict traces at most twice
-    whatever the batch shapes). The record is dropped only while this thread
-    is inside one of this package's fits or predictions, and only when it
-    names Keras's own trainer functions: a user's own ``tf.function``
-    retracing, or a Keras model fitted directly, still warns.
-    """
-
-    def __init__(self):
-        super().__init__()
-        self._inside = threading.local()
-
-    @contextmanager
-    def active(self):
-        depth = getattr(self._inside, "depth", 0)
-        self._inside.depth = depth + 1
-        try:
-            yield
-        finally:
-            self._inside.depth = depth
-
-    def filter(self, record):
-        if not getattr(self._inside, "depth", 0):
-            return True
-        message = record.getMessage()
-        return not (
-            "triggered tf.function retracing" in message
-            and "TensorFlowTrainer.make_" in message
-        )
-
-
-_RETRACING_FILTER = _KerasRetracingFilter()
-logging.getLogger("tensorflow").addFilter(_RETRACING_FILTER)
-
-
-def _op_determinism_enabled():
-    return _tf_config is not None and _tf_config.is_op_determinism_enabled()
-
-
-@contextmanager
-def _private_keras_seeds(seed):
-    """SciKeras's seeding, Keras's own seed draws from a private generator.
-
-    SciKeras seeds Python's global ``random`` (and NumPy and TF) for a fit, and
-    Keras draws from it the seeds of the layers built without one (weight
-    initializers, dropout). Other threads of the process draw from the same
-    generator: a Dask worker's event loop does, a hundred times a sweep, so
-    the layers' seeds, and the trained network, depended on the timing of the
-    worker's network traffic. A private ``random.Random(seed)`` gives Keras the
-    draws the global generator gives a process that does nothing else.
-    """
-    with tensorflow_random_state(seed):
-        if _keras_seed_generator is None:  # pragma: no cover
-            yield
-            return
-        shared = _keras_seed_generator.python_random
-        _keras_seed_generator.python_random = random.Random(seed)
-        try:
-            yield
-        finally:
-            _keras_seed_generator.python_random = shared
-
-
-@contextmanager
-def _tf_determinism_restored():
-    """Leave TF op determinism as it was before a SciKeras call.
-
-    SciKeras seeds a fit with ``random_state`` inside a context that sets
-    ``TF_DETERMINISTIC_OPS=1`` and only then asks TF whether determinism was
-    already on. TF reads that variable once, on the first query, and caches it:
-    in a fresh process the first seeded fit therefore caches "on", SciKeras
-    believes determinism was enabled before it and never turns it off, and the
-    next unseeded fit fails with "Random ops require a seed to be set when
-    determinism is enabled". Asking before SciKeras does caches the user's real
-    setting, and the ``finally`` restores it whatever SciKeras did. The whole
-    call holds ``_FIT_LOCK``: the seeds and the setting are the process's; and
-    SciKeras seeds through :func:`_private_keras_seeds`.
-    """
-    with _FIT_LOCK, _RETRACING_FILTER.active():
-        before = _op_determinism_enabled()
-        seeding = scikeras.wrappers.tensorflow_random_state
-        scikeras.wrappers.tensorflow_random_state = _private_keras_seeds
-        try:
-            yield
-        finally:
-            scikeras.wrappers.tensorflow_random_state = seeding
-            if not before and _op_determinism_enabled():
-                _tf_config.disable_op_determinism()
 
 
 def _mlp_steps_per_execution(n_samples, batch_size):
@@ -280,32 +166,6 @@ class _FreshNoiseEpochs(keras.utils.PyDataset):
         self._epoch += 1
 
 
-def _check_positive_ints(value, name, owner, *, allow_empty=False):
-    """The positive integers of a size parameter, or a ValueError naming it."""
-    values = np.ravel(value).tolist()
-    if (not values and not allow_empty) or not all(
-        isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in values
-    ):
-        raise ValueError(
-            f"The '{name}' parameter of {owner} must be positive integers. "
-            f"Got {value!r} instead."
-        )
-    return values
-
-
-def _check_rates(value, name, owner, length):
-    """Refuse dropout rates that are not ``length`` numbers in [0, 1)."""
-    values = np.ravel(value).tolist()
-    if len(values) != length or not all(
-        isinstance(v, float | int) and not isinstance(v, bool) and 0 <= v < 1
-        for v in values
-    ):
-        raise ValueError(
-            f"The '{name}' parameter of {owner} must be {length} rates in [0, 1). "
-            f"Got {value!r} instead."
-        )
-
-
 #: Constraints of the parameters every classifier shares. SciKeras's own
 #: Keras objects (model, loss, metrics, callbacks, ...) are Keras's to check.
 _COMMON_CONSTRAINTS = {
@@ -344,7 +204,8 @@ class _NoiseStudyClassifier(KerasClassifier):
       so a ``KerasClassifier`` is not a classifier to scikit-learn:
       ``is_classifier`` is False, ``cv=3`` silently means ``KFold`` and
       probability scorers give NaN. ``__sklearn_tags__`` below says the truth.
-    * TF op determinism: see :func:`_tf_determinism_restored`.
+    * TF op determinism and the process's seeds: see
+      :func:`~skmnistnoise._keras_runtime.tf_determinism_restored`.
     * ``validation_data=(X_val, y_val)`` in ``fit`` takes raw labels and is
       encoded like ``y``.
     * ``train_noise``: fresh noise on the training data every epoch.
@@ -425,8 +286,8 @@ class _NoiseStudyClassifier(KerasClassifier):
         warm = self.warm_start and getattr(self, "initialized_", False)
         classes = getattr(self, "classes_", None) if warm else None
         if warm:
-            self._check_known_classes(y)
-        with _tf_determinism_restored():
+            check_known_classes(y, classes, type(self).__name__)
+        with tf_determinism_restored():
             super().fit(X, y, sample_weight=sample_weight, **kwargs)
         if classes is not None and self.classes_ is None:
             self.classes_ = classes
@@ -452,7 +313,7 @@ class _NoiseStudyClassifier(KerasClassifier):
             The classifier.
         """
         self._check_params()
-        with _tf_determinism_restored():
+        with tf_determinism_restored():
             return super().partial_fit(X, y, sample_weight=sample_weight, **kwargs)
 
     def initialize(self, X, y):
@@ -471,7 +332,7 @@ class _NoiseStudyClassifier(KerasClassifier):
             The classifier.
         """
         self._check_params()
-        with _tf_determinism_restored():
+        with tf_determinism_restored():
             return super().initialize(X, y)
 
     def _check_params(self):
@@ -501,79 +362,27 @@ class _NoiseStudyClassifier(KerasClassifier):
             X, y = super()._validate_data(X, y, reset=reset, y_numeric=y_numeric)
         else:
             _, y = super()._validate_data(None, y, y_numeric=y_numeric)
-            X = self._validate_fitted_X(X)
+            # The one check of X after fit (predict, partial_fit, warm fits):
+            # SciKeras's, except that X of any real dtype is taken (cast).
+            X = check_fitted_X(
+                X,
+                name,
+                dtype=self.X_dtype_,
+                shape=self.X_shape_,
+                floatx=keras.backend.floatx(),
+            )
         if reset and y is not None:
             check_two_classes(y, name)
         elif X is not None and y is not None:
-            self._check_known_classes(y)
+            check_known_classes(y, getattr(self, "classes_", None), name)
         return X, y
-
-    def _validate_fitted_X(self, X):
-        """X for a fitted network: checked, and cast where its dtype is another.
-
-        The one check of X after ``fit`` (``predict``, ``partial_fit``, warm
-        fits): SciKeras's, except that X of any real dtype is taken, as every
-        scikit-learn estimator takes it. SciKeras refused X that does not cast
-        safely to the training dtype (float64 after float32, floats after
-        uint8); such X is cast to the network's float type (the network
-        computes in it whatever X is), or float64 for 64-bit integer training
-        data.
-        """
-        name = type(self).__name__
-        if sp.issparse(X) and not isinstance(X, sp.sparray):
-            X = sp.lil_matrix(X)  # SciKeras: formats TensorFlow takes
-        kind = (X.dtype if sp.issparse(X) else np.asarray(X).dtype).kind
-        X = check_array(
-            X,
-            allow_nd=True,
-            # SciKeras's: strings and objects become Keras's float type.
-            dtype=keras.backend.floatx() if kind in "OUS" else None,
-            accept_sparse=True,
-            input_name="X",
-        )
-        if not np.can_cast(X.dtype, self.X_dtype_):
-            target = np.result_type(self.X_dtype_, keras.backend.floatx())
-            with np.errstate(over="ignore"):
-                X = X.astype(target)
-            if not np.isfinite(X.tocoo().data if sp.issparse(X) else X).all():
-                raise ValueError(
-                    f"X holds values beyond the range of {target}, the type "
-                    f"{name} computes in (it was fitted on {self.X_dtype_} X)."
-                )
-        if X.ndim != len(self.X_shape_):
-            raise ValueError(
-                f"X has {X.ndim} dimensions, but this {name} is expecting "
-                f"{len(self.X_shape_)} dimensions in X."
-            )
-        if X.shape[1:] != self.X_shape_[1:]:
-            raise ValueError(
-                f"X has shape {X.shape[1:]}, but this {name} is expecting X of "
-                f"shape {self.X_shape_[1:]}"
-            )
-        return X
-
-    def _check_known_classes(self, y):
-        """Refuse training a fitted network on classes it has no output for."""
-        classes = getattr(self, "classes_", None)
-        if classes is None or np.ndim(y) != 1:
-            return
-        known = set(classes.tolist())
-        unseen = [c for c in np.unique(y).tolist() if c not in known]
-        if unseen:
-            raise ValueError(
-                f"y has the classes {unseen}, which {type(self).__name__} was not "
-                f"fitted on; its network has one output per known class, "
-                f"{classes.tolist()}. partial_fit and warm starts can only go on "
-                "training on those: to add classes, fit again on data of all of "
-                "them."
-            )
 
     def _predict_raw(self, X, **kwargs):
         if "batch_size" not in kwargs and "predict__batch_size" not in self.__dict__:
             kwargs["batch_size"] = _prediction_batch_size(
                 self.batch_size, _num_samples(X)
             )
-        with _RETRACING_FILTER.active():
+        with RETRACING_FILTER.active():
             proba = super()._predict_raw(X, **kwargs)
         if not np.isfinite(proba).all():
             raise ValueError(self._not_finite_message(X))
@@ -781,7 +590,7 @@ class MLPClassifier(_NoiseStudyClassifier):
         self.dropout = dropout
 
     def _check_architecture(self):
-        _check_positive_ints(
+        check_positive_ints(
             self.hidden_layer_sizes,
             "hidden_layer_sizes",
             type(self).__name__,
@@ -943,14 +752,14 @@ class ConvNetClassifier(_NoiseStudyClassifier):
     def _check_architecture(self):
         owner = type(self).__name__
         if self.image_shape is not None:
-            shape = _check_positive_ints(self.image_shape, "image_shape", owner)
+            shape = check_positive_ints(self.image_shape, "image_shape", owner)
             if len(shape) not in (2, 3):
                 raise ValueError(
                     f"The 'image_shape' parameter of {owner} must be (height, width) "
                     f"or (height, width, channels). Got {self.image_shape!r} instead."
                 )
-        _check_positive_ints(self.filters, "filters", owner)
-        _check_rates(self.dropout, "dropout", owner, 2)
+        check_positive_ints(self.filters, "filters", owner)
+        check_rates(self.dropout, "dropout", owner, 2)
 
     def _keras_build_fn(self, meta, compile_kwargs):
         return build_convnet(

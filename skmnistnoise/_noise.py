@@ -28,8 +28,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._checks import check_X_shape
 from ._optional import PandasOutputMixin
-from ._validation import check_X_shape
 
 __all__ = ["GaussianNoise", "ImpulseNoise", "PixelUnitsWarning", "ShotNoise"]
 

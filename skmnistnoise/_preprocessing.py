@@ -4,8 +4,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._checks import check_X_shape
 from ._optional import PandasOutputMixin
-from ._validation import check_X_shape
 
 __all__ = ["GlobalStandardScaler"]
 

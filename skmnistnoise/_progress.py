@@ -12,6 +12,14 @@ import time
 __all__ = ["Progress", "epoch_callback"]
 
 
+def format_seconds(seconds):
+    """A duration as ``"4m05s"`` or ``"1h05m00s"``, for progress lines."""
+    seconds = int(round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}h{m:02d}m{s:02d}s" if h else f"{m}m{s:02d}s"
+
+
 class Progress:
     """Progress lines a person can follow: what runs, the epoch, elapsed, ETA.
 
@@ -29,12 +37,7 @@ class Progress:
         self.done_epochs = 0
         self.start = time.perf_counter()
 
-    @staticmethod
-    def _fmt(seconds):
-        seconds = int(round(seconds))
-        h, rest = divmod(seconds, 3600)
-        m, s = divmod(rest, 60)
-        return f"{h}h{m:02d}m{s:02d}s" if h else f"{m}m{s:02d}s"
+    _fmt = staticmethod(format_seconds)
 
     def _eta(self):
         elapsed = time.perf_counter() - self.start

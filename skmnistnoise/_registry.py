@@ -7,11 +7,10 @@ is built, so naming things (the command line's choices, the figures' labels)
 loads no TensorFlow.
 """
 
-import sys
-
 import numpy as np
 from sklearn.pipeline import Pipeline
 
+from ._keras_runtime import is_keras_estimator
 from ._noise import GaussianNoise, ImpulseNoise, ShotNoise, _BaseNoise
 from ._preprocessing import GlobalStandardScaler
 
@@ -337,12 +336,14 @@ def noise_scale(transformer):
 def describe_model(estimator):
     """The study's name of a pipeline's classifier: "mlp", "convnet" or its class."""
     final = estimator[-1] if isinstance(estimator, Pipeline) else estimator
-    # Without the classifiers' module loaded, no estimator can be one of them.
-    classifiers = sys.modules.get(f"{__package__}._classifiers")
-    if classifiers is not None:
-        if type(final) is classifiers.MLPClassifier:
+    # Only a SciKeras estimator can be one of the study's networks; Keras is
+    # loaded by then, and the classifiers' module costs nothing more.
+    if is_keras_estimator(final):
+        from ._classifiers import ConvNetClassifier, MLPClassifier
+
+        if type(final) is MLPClassifier:
             return "mlp"
-        if type(final) is classifiers.ConvNetClassifier:
+        if type(final) is ConvNetClassifier:
             return "convnet"
     return type(final).__name__
 

@@ -4,12 +4,16 @@ A fit is defined by its dataset (a digest of X and y), the estimator and every
 parameter of every step (seeds and epochs included), the training and test
 rows, and the value swept. The key is the SHA-256 of that definition written
 as canonical JSON, so re-running a sweep finds what is already done, adding a
-scale trains only the new fits, and an interrupted sweep resumes. Classes and
-functions are named by their public names (``skmnistnoise.GaussianNoise``, not
-the private module that defines it), so moving code between private modules
-keeps every key; a value that cannot be described faithfully (a lambda, a
-function defined inside another, a callable object) makes the fit
-uncacheable, never a key shared by two computations.
+scale trains only the new fits, and an interrupted sweep resumes. How values
+and estimators are described, so that keys are stable and never shared by two
+computations, is :mod:`skmnistnoise._describe`'s job (:func:`canonical`,
+:func:`digest_arrays`, re-exported here).
+
+A fitted estimator can be kept beside its record without pickle
+(:meth:`ResultStore.put_fitted`): its Keras networks in Keras's own format,
+the rest of its fitted state as JSON and ``.npz`` arrays, restored on a clone
+of the caller's unfitted estimator; reading it runs no code from the store.
+The archive's format is :mod:`skmnistnoise._fitted_state`'s.
 
 Files are written to a temporary name in the store's folder, flushed and then
 renamed (:func:`~skmnistnoise._files.atomic_write`): a reader sees a whole
@@ -21,19 +25,20 @@ with a warning that names the file and treated as missing, so the fit is
 computed again and the record replaced, never used.
 """
 
-import functools
 import hashlib
-import importlib
 import json
-import types
 import warnings
-from numbers import Integral, Real
+from numbers import Real
 from pathlib import Path
 
-import numpy as np
-from sklearn.base import BaseEstimator
-
+from ._describe import (
+    NotReproducibleError,
+    _upgraded_spec,
+    canonical,
+    digest_arrays,
+)
 from ._files import STALE_AFTER, atomic_write, remove_stale_temporaries
+from ._fitted_state import UnusableArchive, read_fitted, write_fitted
 
 __all__ = [
     "CorruptRecordWarning",
@@ -47,259 +52,6 @@ __all__ = [
 # Bumped when the meaning of a stored record changes; older records are then
 # ignored rather than misread.
 STORE_FORMAT = 1
-
-# Parameters that change how a fit is reported, not what it computes.
-_NOT_IN_KEY = {"verbose", "n_jobs", "memory"}
-
-
-def digest_arrays(*arrays):
-    """A hex digest of the content, shape and dtype of arrays.
-
-    Parameters
-    ----------
-    *arrays : ndarray
-        Arrays to digest together.
-
-    Returns
-    -------
-    digest : str
-        32 hex characters.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> digest_arrays(np.zeros(3)) == digest_arrays(np.zeros(3))
-    True
-    >>> digest_arrays(np.zeros(3)) == digest_arrays(np.zeros(3, dtype=np.float32))
-    False
-    """
-    h = hashlib.blake2b(digest_size=16)
-    for array in arrays:
-        array = np.ascontiguousarray(array)
-        h.update(f"{array.shape}{array.dtype.str}".encode())
-        if array.dtype == object:
-            h.update(json.dumps(array.tolist(), default=str).encode())
-        else:
-            h.update(memoryview(array).cast("B"))
-    return h.hexdigest()
-
-
-class NotReproducibleError(ValueError):
-    """A fit whose definition cannot be pinned down (e.g. an unseeded step)."""
-
-
-def _lookup(name):
-    """The object a dotted name like ``"sklearn.pipeline.Pipeline"`` names, or None."""
-    parts = name.split(".")
-    for i in range(len(parts) - 1, 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:i]))
-        except Exception:  # noqa: BLE001 - not a module, or one that fails
-            continue
-        try:
-            for attr in parts[i:]:
-                obj = getattr(obj, attr)
-        except AttributeError:
-            return None
-        return obj
-    return None
-
-
-def _public_name(obj):
-    """The shortest public dotted name a class or function is imported by, or None.
-
-    ``skmnistnoise.GaussianNoise`` rather than ``skmnistnoise._noise.
-    GaussianNoise``, ``sklearn.linear_model.LogisticRegression`` rather than
-    ``sklearn.linear_model._logistic.LogisticRegression``, Keras's exported
-    name (``keras.optimizers.Adam``) where it has one. The name is the module
-    path cut before its first private part, where the object is found again;
-    else its full path. None where no name leads back to this very object: a
-    lambda, a function defined inside another, a bound method.
-    """
-    module = getattr(obj, "__module__", None)
-    qualname = getattr(obj, "__qualname__", None)
-    if not isinstance(module, str) or not isinstance(qualname, str):
-        return None
-    if "<" in qualname:  # <lambda>, <locals>
-        return None
-    candidates = []
-    exported = getattr(obj, "__dict__", {}).get("_api_export_path")  # Keras
-    if isinstance(exported, str):
-        candidates.append(exported)
-    elif isinstance(exported, list | tuple):
-        candidates.extend(e for e in exported if isinstance(e, str))
-    parts = module.split(".")
-    for i, part in enumerate(parts, start=1):
-        if part.startswith("_"):
-            break
-        candidates.append(".".join(parts[:i]) + "." + qualname)
-    candidates.append(f"{module}.{qualname}")
-    for name in candidates:
-        if _lookup(name) is obj:
-            return name
-    return None
-
-
-def _class_name(cls):
-    """How a class is named in a key: its public name, else its full path."""
-    return _public_name(cls) or f"{cls.__module__}.{cls.__qualname__}"
-
-
-def _code_digest(function):
-    """SHA-256 of what a Python function computes: its code, constants, defaults."""
-    h = hashlib.sha256()
-
-    def feed(code):
-        h.update(code.co_code)
-        h.update(repr((code.co_names, code.co_varnames, code.co_freevars)).encode())
-        for const in code.co_consts:
-            if isinstance(const, types.CodeType):
-                feed(const)
-            else:
-                h.update(repr(const).encode())
-
-    feed(function.__code__)
-    h.update(repr((function.__defaults__, function.__kwdefaults__)).encode())
-    return h.hexdigest()
-
-
-def _describe_callable(obj):
-    """A key's description of a function or class given as a parameter value."""
-    if isinstance(obj, functools.partial):
-        return {
-            "partial": canonical(obj.func),
-            "args": canonical(list(obj.args)),
-            "keywords": canonical(dict(obj.keywords)),
-        }
-    name = _public_name(obj)
-    if name is None and isinstance(obj, np.ufunc):
-        # numpy 2.0's ufuncs have no __module__: name them if numpy has them.
-        if getattr(np, obj.__name__, None) is obj:
-            name = f"numpy.{obj.__name__}"
-    if name is None:
-        raise NotReproducibleError(
-            f"The parameter value {obj!r} cannot key a stored result: a lambda, a "
-            "function defined inside another function, a bound method or a "
-            "callable object is not described by a name, so two different ones "
-            "would share a key. Define the function at the top level of a module "
-            "(or give the parameter a string the estimator accepts) to store the fit."
-        )
-    description = {"callable": name}
-    if name.startswith("__main__.") and isinstance(obj, types.FunctionType):
-        if obj.__closure__:
-            raise NotReproducibleError(
-                f"The parameter value {obj!r} cannot key a stored result: it "
-                "refers to variables of an enclosing function."
-            )
-        # A script's own function: two scripts may define different ``act``s.
-        description["code"] = _code_digest(obj)
-    return description
-
-
-def canonical(obj):
-    """A JSON-able, order-independent description of a value or an estimator.
-
-    Numbers become floats (so ``1`` and ``1.0`` agree), tuples become lists,
-    estimators become their class and parameters, Keras objects their class and
-    config, functions their importable name. Classes and functions are named by
-    their public names (``skmnistnoise.GaussianNoise``), so a key survives the
-    code moving between private modules. Parameters that only change reporting
-    (``verbose``, ``n_jobs``, ``memory``) are left out.
-
-    Parameters
-    ----------
-    obj : object
-        What to describe.
-
-    Returns
-    -------
-    description : JSON-able object
-
-    Raises
-    ------
-    NotReproducibleError
-        For values that cannot be described faithfully: RandomState instances,
-        lambdas, functions defined inside functions, bound methods, callable
-        objects and arbitrary objects. A sweep then trains the fit without
-        storing it, with a warning.
-
-    Examples
-    --------
-    >>> from skmnistnoise import GaussianNoise
-    >>> description = canonical(GaussianNoise(scale=1))
-    >>> description["class"], description["params"]["scale"]
-    ('skmnistnoise.GaussianNoise', 1.0)
-    >>> canonical(lambda x: x)
-    Traceback (most recent call last):
-    ...
-    skmnistnoise._store.NotReproducibleError: The parameter value <function ...
-    """
-    if obj is None or isinstance(obj, (bool, str)):
-        return obj
-    if isinstance(obj, (Integral, Real)) and not isinstance(obj, bool):
-        return float(obj)
-    if isinstance(obj, np.ndarray):
-        return {"array": digest_arrays(obj)}
-    if isinstance(obj, (list, tuple)):
-        return [canonical(v) for v in obj]
-    if isinstance(obj, dict):
-        return {str(k): canonical(v) for k, v in sorted(obj.items())}
-    if isinstance(obj, type):
-        return _describe_callable(obj)
-    if isinstance(obj, BaseEstimator) or hasattr(obj, "get_params"):
-        params = obj.get_params(deep=False)
-        return {
-            "class": _class_name(type(obj)),
-            "params": {
-                k: canonical(v)
-                for k, v in sorted(params.items())
-                if k not in _NOT_IN_KEY
-            },
-        }
-    if isinstance(obj, np.random.RandomState | np.random.Generator):
-        raise NotReproducibleError(
-            "A RandomState instance cannot key a stored result; use an int seed."
-        )
-    if hasattr(obj, "get_config"):  # Keras optimizers, losses, callbacks
-        return {
-            "class": _class_name(type(obj)),
-            "config": canonical(obj.get_config()),
-        }
-    if callable(obj):
-        return _describe_callable(obj)
-    raise NotReproducibleError(f"Cannot describe {obj!r} stably for the result store.")
-
-
-def _upgraded_spec(spec):
-    """A spec written with full class paths, as :func:`canonical` writes it now.
-
-    Records written before keys used public names name their classes by the
-    private module that defined them (``skmnistnoise._noise.GaussianNoise``).
-    Each such name is imported and named again; None where one no longer
-    imports, or where a function was described by its name only and could
-    since have changed (a script's own ``__main__`` function).
-    """
-    if isinstance(spec, list):
-        items = [_upgraded_spec(v) for v in spec]
-        lost = any(i is None and v is not None for i, v in zip(items, spec))
-        return None if lost else items
-    if not isinstance(spec, dict):
-        return spec
-    out = {}
-    for k, v in spec.items():
-        if k in ("class", "callable") and isinstance(v, str):
-            obj = _lookup(v)
-            if obj is None or (k == "callable" and v.startswith("__main__.")):
-                return None
-            name = _class_name(obj) if isinstance(obj, type) else _public_name(obj)
-            if name is None:
-                return None
-            out[k] = name
-        else:
-            out[k] = _upgraded_spec(v)
-            if out[k] is None and v is not None:
-                return None
-    return out
 
 
 class CorruptRecordWarning(UserWarning):
@@ -613,47 +365,108 @@ class ResultStore:
             json.dump(record, f, indent=1, sort_keys=True)
         self.clean()
 
-    def _pickle_file(self, key):
-        return self.path / "fitted" / f"{key}.pkl"
+    def _fitted_file(self, key):
+        return self.path / "fitted" / f"{key}.zip"
 
-    def put_pickle(self, key, obj):
-        """Keep a fitted object beside the record of ``key``; its SHA-256.
+    def put_fitted(self, key, estimator):
+        """Keep a fitted estimator beside the record of ``key``, without pickle.
 
-        ``fitted/<key>.pkl``, written atomically. The returned checksum goes
-        into the record's result, so that :meth:`get_pickle` unpickles only
-        the file the record describes.
+        ``fitted/<key>.zip``, written atomically, holds ``state.json`` (the
+        estimator's :func:`canonical` description and its fitted state as
+        tagged JSON), ``arrays.npz`` and one ``model-<i>.keras`` per Keras
+        model (``model.save``). What is kept, and how :meth:`get_fitted`
+        restores it on a clone of the caller's unfitted estimator:
+
+        * the estimators among the parameters (a Pipeline's steps, fitted in
+          place), restored on the clone's;
+        * fitted attributes that are plain data: None, numbers, strings,
+          lists, tuples, sets, str-keyed dicts (``history_``), NumPy arrays
+          (of objects: strings only), scalars and dtypes;
+        * Keras models (SciKeras's ``model_``), optimizer state included,
+          loaded with ``keras.saving.load_model(path, safe_mode=True)``, and
+          their dropout generators' states, so that a restored network
+          trains on (``warm_start``) exactly as the stored one would;
+        * a fitted ``name_`` that is a fitted clone of the estimator's
+          ``name`` (``NoiseAveragedClassifier.estimator_``, SciKeras's
+          ``feature_encoder_``), restored on a clone of the template's;
+        * what is made again from the parameters: a SciKeras classifier's
+          ``target_encoder_`` (fitted again on its classes, y's dtype and
+          length; checked to be the very encoder stored, here and when
+          read), SciKeras's callback lists, the loss object of
+          scikit-learn's SGD estimators.
+
+        Parameters
+        ----------
+        key : str
+            The record's key.
+        estimator : estimator
+            The fitted estimator; :func:`canonical` must describe it.
+
+        Returns
+        -------
+        sha256 : str
+            The archive's SHA-256, to keep in the record: :meth:`get_fitted`
+            reads only the archive the record describes.
+
+        Raises
+        ------
+        NotReproducibleError
+            Before anything is written, for a fitted attribute that is none of
+            the above (an object, a list of fitted estimators as in
+            ``VotingClassifier``): the message names its path and type. The
+            caller retrains the estimator instead of reading it back.
         """
-        import pickle
-
-        data = pickle.dumps(obj)
-        path = self._pickle_file(key)
+        data = write_fitted(estimator)  # raises before anything is written
+        path = self._fitted_file(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_write(path, "wb") as f:
             f.write(data)
         return hashlib.sha256(data).hexdigest()
 
-    def get_pickle(self, key, sha256):
-        """The object :meth:`put_pickle` kept for ``key``, or None.
+    def get_fitted(self, key, sha256, template):
+        """The estimator :meth:`put_fitted` kept for ``key``: a fitted ``template``.
 
-        None, with a :class:`CorruptRecordWarning` naming the file, if the
-        file's SHA-256 is not ``sha256``: a damaged or replaced pickle is never
-        unpickled. None, silently, if there is no file or no checksum.
+        Nothing in the archive can run code: it is read without pickle
+        (``np.load(..., allow_pickle=False)``), its Keras models with
+        ``safe_mode=True``, and its classes are only compared with
+        ``template``'s, never imported.
+
+        Parameters
+        ----------
+        key : str
+            The record's key.
+        sha256 : str or None
+            What :meth:`put_fitted` returned, as the record keeps it.
+        template : estimator
+            The unfitted estimator, with the stored one's parameters; a clone
+            of it is given the stored fitted state.
+
+        Returns
+        -------
+        estimator : estimator or None
+            The fitted clone. None, silently, without an archive or a
+            checksum; None, with a :class:`CorruptRecordWarning` that names
+            the file and why, for an archive that does not match ``sha256``
+            or cannot be restored (damaged, of another format, a label
+            encoder that another scikit-learn fits otherwise): the caller
+            then trains it again.
+
+        Raises
+        ------
+        ValueError
+            If ``template``'s parameters are not the stored estimator's; the
+            message names the first that differs.
         """
-        import pickle
-
-        path = self._pickle_file(key)
+        path = self._fitted_file(key)
         if not sha256 or not path.is_file():
             return None
         data = path.read_bytes()
         if hashlib.sha256(data).hexdigest() != sha256:
-            warnings.warn(
-                f"Ignoring the fitted object {path}: it does not match the checksum "
-                "of its record. It will be computed again and replaced.",
-                CorruptRecordWarning,
-                stacklevel=2,
-            )
-            return None
-        return pickle.loads(data)  # noqa: S301 - checksummed, written by put_pickle
+            return self._unusable(path, "it does not match its record's checksum")
+        try:
+            return read_fitted(data, template, key)
+        except UnusableArchive as exc:
+            return self._unusable(path, str(exc))
 
     def clean(self, older_than=STALE_AFTER):
         """Delete temporary files of writers that were killed mid-record.

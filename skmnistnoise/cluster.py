@@ -11,7 +11,7 @@ worker was given (``dask worker --nthreads``), and :func:`dask_client`, which
 connects to a scheduler or starts a local cluster with the plugin registered.
 
 A worker trains one Keras fit at a time (SciKeras seeds process-global state,
-see ``_classifiers._FIT_LOCK``) on all its threads; to run several fits at
+see ``_keras_runtime.FIT_LOCK``) on all its threads; to run several fits at
 once on a machine, start several worker processes (``--nworkers``).
 """
 

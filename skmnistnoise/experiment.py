@@ -7,7 +7,10 @@ result table (:class:`SweepResults`). Each lives in a module of its own:
 
 * ``skmnistnoise._registry``: models, noises, protocols, the pipeline factory
   (no Keras);
-* ``skmnistnoise._sweep``: the sweeps, one small task object per fit;
+* ``skmnistnoise._sweep``: the public sweeps and their parameter tables, on
+  ``skmnistnoise._plan`` (what to fit, seeded, and the running of it) and
+  ``skmnistnoise._fit`` (one fit, scored);
+* ``skmnistnoise._checks``: the checks of the arguments, and the seeding;
 * ``skmnistnoise._results``: the table, its aggregation and its files;
 * ``skmnistnoise._certify_study``: certification studies (randomized
   smoothing's certificates per sigma, stored chunk by chunk);
@@ -19,8 +22,11 @@ noise studies, for any classifier; for the same seeded pipeline its test
 scores equal ``validation_curve``'s bit for bit (``tests/test_sweep.py``).
 """
 
-from . import _certify_study, _registry, _results
+import warnings
+
+from . import _registry, _results
 from ._certify_study import certify_study, smoothing_param_names
+from ._recipes import RECIPES, recipe_params
 from ._registry import make_noise, make_smoother, make_study_pipeline
 from ._results import SweepResults, matrix_from_results
 from ._store import CorruptRecordWarning, ResultStore
@@ -43,18 +49,15 @@ NOTEBOOK_SCALES = _registry.NOTEBOOK_SCALES
 #: (Gaussian and speckle sigma, salt-and-pepper amount, 1 / photons for shot
 #: noise); ``make_noise(noise, severity=k)`` and ``run_study(severities=...)``.
 SEVERITIES = _registry.SEVERITIES
-#: The radii of Cohen et al.'s MNIST table (L2, pixels in [0, 1]).
-COHEN_RADII = _certify_study.COHEN_RADII
-#: Cohen et al.'s certified accuracy on MNIST, ``{sigma: {radius: accuracy}}``.
-COHEN_MNIST = _certify_study.COHEN_MNIST
+#: Named training recipes (optimizer schedule, batch size, dropout) of
+#: :func:`recipe_params`, with what each changes.
+RECIPES = RECIPES
 #: Columns of results.csv, in order (other ``scoring`` names add theirs).
 COLUMNS = _results.COLUMNS
 #: The per-epoch curves of a Keras classifier's row, one value an epoch.
 EPOCH_COLUMNS = _results.EPOCH_COLUMNS
 
 __all__ = [
-    "COHEN_MNIST",
-    "COHEN_RADII",
     "COLUMNS",
     "CorruptRecordWarning",
     "EPOCH_COLUMNS",
@@ -63,6 +66,7 @@ __all__ = [
     "NOISES",
     "NOTEBOOK_SCALES",
     "PROTOCOLS",
+    "RECIPES",
     "ResultStore",
     "SEVERITIES",
     "SweepResults",
@@ -72,7 +76,31 @@ __all__ = [
     "make_study_pipeline",
     "matrix_from_results",
     "noise_sweep",
+    "recipe_params",
     "robustness_matrix",
     "run_study",
     "smoothing_param_names",
 ]
+
+# Renamed in 0.3: the table is Jeong and Shin (2020)'s reproduction of Cohen et
+# al.'s Gaussian baseline, not Cohen et al.'s own (their paper has no MNIST).
+_DEPRECATED = {
+    "COHEN_MNIST": ("GAUSSIAN_MNIST_500", "skmnistnoise.references"),
+    "COHEN_RADII": ("RADII_500", "skmnistnoise.references"),
+}
+
+
+def __getattr__(name):
+    if name in _DEPRECATED:
+        new, module = _DEPRECATED[name]
+        warnings.warn(
+            f"skmnistnoise.experiment.{name} is deprecated in 0.3 and will be "
+            f"removed in 0.4; use {module}.{new} instead (Jeong and Shin 2020's "
+            "reproduction of Cohen et al.'s Gaussian baseline).",
+            FutureWarning,
+            stacklevel=2,
+        )
+        from . import references
+
+        return getattr(references, new)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,46 +1,65 @@
-"""The pieces of benchmarks/run.py: FLOP counts, timing, memory and the store figures.
+"""The benchmark scripts: the pieces of run.py, the tables of the committed records.
 
 The whole ``run.py --quick`` trains several networks and takes one to two
 minutes on two quiet cores (more on a loaded machine), too long for the suite:
 its pieces are tested here, on small data, and the quick run is documented in
-benchmarks/README.md.
+benchmarks/README.md. The study scripts (``reproduce_notebooks.py``,
+``beyond.py``, ``certify.py``) train for hours: here their tables are rebuilt
+from the committed records, which must give the committed Markdown, and
+``beyond.py``'s keys must still find the committed fits. The scripts use
+skmnistnoise's public names only.
 """
 
-import importlib.util
-import sys
+import ast
+import importlib
+import json
+import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from skmnistnoise._models import build_convnet, build_mlp
+from skmnistnoise import ConvNetClassifier, MLPClassifier
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
-COMPILE = {"optimizer": "adam", "loss": "categorical_crossentropy"}
-MNIST_META = {"X_shape_": (1, 784), "n_classes_": 10}
-
-
-def _load(name):
-    spec = importlib.util.spec_from_file_location(
-        f"skmnistnoise_benchmarks_{name}", BENCHMARKS / f"{name}.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+RESULTS = BENCHMARKS / "results"
+SCRIPTS = sorted(BENCHMARKS.glob("*.py"))
+#: ``ResultStore.digest`` of MNIST's 70,000 images and labels (the official
+#: files), the ``dataset`` of every committed beyond.py record's spec.
+MNIST_DIGEST = "5dc8221133fb7decd0c5daf4ff9137e6"
 
 
 @pytest.fixture(scope="module")
-def flops():
-    return _load("flops")
+def scripts():
+    """Import a script of benchmarks/ by name, as ``python benchmarks/x.py`` does.
+
+    A script run as ``python benchmarks/x.py`` imports its siblings (``from
+    flops import ...``) from its own folder, the first entry of ``sys.path``;
+    here that folder is put first while the tests of this module run.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(BENCHMARKS))
+        yield importlib.import_module
 
 
 @pytest.fixture(scope="module")
-def bench():
-    return _load("run")
+def flops(scripts):
+    return scripts("flops")
+
+
+@pytest.fixture(scope="module")
+def bench(scripts):
+    return scripts("run")
+
+
+def _network(cls):
+    """The classifier's Keras model for MNIST-shaped data, built untrained."""
+    X = np.zeros((10, 784), dtype=np.float32)
+    return cls().initialize(X, np.arange(10)).model_
 
 
 def test_convnet_flops_match_a_hand_count(flops):
-    model = build_convnet(MNIST_META, COMPILE)
+    model = _network(ConvNetClassifier)
     by_hand = (
         26 * 26 * 32 * (3 * 3 * 1)  # conv 32 3x3 on 28x28x1
         + 24 * 24 * 64 * (3 * 3 * 32)  # conv 64 3x3 on 26x26x32
@@ -52,7 +71,7 @@ def test_convnet_flops_match_a_hand_count(flops):
 
 
 def test_mlp_flops_match_a_hand_count(flops):
-    model = build_mlp(MNIST_META, COMPILE)
+    model = _network(MLPClassifier)
     assert flops.forward_macs(model) == 784 * 512 + 512 * 512 + 512 * 10
 
 
@@ -116,9 +135,8 @@ def test_the_table_says_which_goals_are_met(bench):
     assert "| `gemm_gflops` | 300 |  |  |" in lines
 
 
-def test_certify_script_summarises_against_cohen():
-    certify = _load("certify")
-    import numpy as np
+def test_certify_script_summarises_against_the_published_baseline(scripts):
+    certify = scripts("certify")
 
     indices = certify.certified_images(500)
     assert len(indices) == 500 and np.all(indices % 20 == 0) and indices[-1] == 9980
@@ -139,11 +157,17 @@ def test_certify_script_summarises_against_cohen():
     assert run["cohen_certified_accuracy"]["1.5"] == 0.656
     table = certify.markdown([run])
     assert "| convnet | adam-no-dropout | 0.5 | 0.500 | 0.500 | 0.250 |" in table
-    assert "| Cohen et al. LeNet | Gaussian, 90 epochs | 1 | 0.954 |" in table
+    # The published rows under their true name: Jeong and Shin (2020)'s
+    # reproduction of Cohen et al.'s Gaussian baseline.
+    assert (
+        "| LeNet, Jeong and Shin (2020) | Gaussian baseline of Cohen et al., "
+        "90 epochs | 1 | 0.954 |"
+    ) in table
+    assert "Cohen et al. LeNet" not in table
 
 
-def test_certify_script_says_where_cohen_lies_against_our_interval():
-    certify = _load("certify")
+def test_certify_script_says_where_the_baseline_lies_against_our_interval(scripts):
+    certify = scripts("certify")
 
     run = {
         "model": "convnet", "sigma": 0.25, "n_images": 500,
@@ -152,17 +176,17 @@ def test_certify_script_says_where_cohen_lies_against_our_interval():
             "0": 0.989, "0.25": 0.973, "0.5": 0.954, "0.75": 0.910, "1": None,
         },
     }  # fmt: skip
-    line = certify.against_cohen([run]).splitlines()[2]
+    line = certify.against_reference([run]).splitlines()[2]
     cells = [c.strip() for c in line.strip("|").split("|")]
-    # 0.988 of 500: Wilson [0.974, 0.994] holds Cohen's 0.989.
+    # 0.988 of 500: Wilson [0.974, 0.994] holds the baseline's 0.989.
     assert cells[2] == "0.988 [0.974, 0.994] vs 0.989, within"
     assert cells[4].endswith("vs 0.954, below")  # 0.900 of 500: at most 0.923
     assert cells[5].endswith("vs 0.910, above")  # 0.950 of 500: at least 0.927
     assert cells[6] == "-"  # no published value at r=1 for sigma 0.25
 
 
-def test_certify_script_names_the_options_of_each_row():
-    certify = _load("certify")
+def test_certify_script_names_the_options_of_each_row(scripts):
+    certify = scripts("certify")
     defaults = {field: default for _, field, default in certify.OPTIONS}
 
     def run(model, sigma, **options):
@@ -187,8 +211,8 @@ def test_certify_script_names_the_options_of_each_row():
     ]
 
 
-def test_beyond_summarises_seeds_with_intervals():
-    beyond = _load("beyond")
+def test_beyond_summarises_seeds_with_intervals(scripts):
+    beyond = scripts("beyond")
 
     def run(seed, soft, sigma=0.5):
         evaluations = [
@@ -217,8 +241,8 @@ def test_beyond_summarises_seeds_with_intervals():
     assert "0.9890 [0.9865, 0.9915]" in table[2]
 
 
-def test_notebooks_script_sets_the_reused_model_against_the_notebook():
-    notebooks = _load("reproduce_notebooks")
+def test_notebooks_script_sets_the_reused_model_against_the_notebook(scripts):
+    notebooks = scripts("reproduce_notebooks")
 
     def fit(accuracy, epochs=None):
         return {"test_accuracy": accuracy, "epochs_trained": epochs}
@@ -236,3 +260,96 @@ def test_notebooks_script_sets_the_reused_model_against_the_notebook():
     assert cells["2"][5] == "within"  # 0.5058 in [0.4952, 0.5148]
     assert cells["1"][4] == ""  # no fresh fit at 1 here
     assert cells["0.1"][2:] == ["", "", "", ""]  # not run
+
+
+# --------------------------------------------------------------------------
+# The committed records: their tables come back unchanged, with nothing trained
+
+
+def test_notebooks_tables_are_rebuilt_from_the_committed_records(scripts):
+    notebooks = scripts("reproduce_notebooks")
+    records = json.loads((RESULTS / "notebooks.json").read_text())["records"]
+    # What `reproduce_notebooks.py --tables-only` writes.
+    assert notebooks.tables(records) == (RESULTS / "notebooks-tables.md").read_text()
+
+
+def test_beyond_tables_are_rebuilt_from_the_committed_store(scripts):
+    beyond = scripts("beyond")
+    from skmnistnoise.experiment import ResultStore
+
+    smoothing = beyond.stored_smoothing_runs(ResultStore(RESULTS / "beyond-store"))
+    committed = json.loads((RESULTS / "beyond.json").read_text())
+    assert [r["key"] for r in smoothing] == [r["key"] for r in committed["smoothing"]]
+    # What `beyond.py --tables-only` writes.
+    table = beyond.tables(smoothing, committed["per_epoch_gap"])
+    assert table == (RESULTS / "beyond-tables.md").read_text()
+
+
+def test_beyond_keys_still_find_every_committed_fit(scripts):
+    # The recipes moved into the package (recipe_params): the classifiers they
+    # give, and so the store keys, must be those of the committed fits, or a
+    # re-run would train them all again.
+    beyond = scripts("beyond")
+    from skmnistnoise.experiment import ResultStore
+
+    committed = json.loads((RESULTS / "beyond.json").read_text())["smoothing"]
+    recipes = {r["recipe"] for r in committed}
+    assert {"adam", "adam-no-dropout", "adam-cosine-b32"} <= recipes
+    for record in committed:
+        _, spec = beyond.smoothing_spec(
+            MNIST_DIGEST,
+            record["model"],
+            record["sigma"],
+            record["epochs"],
+            record["recipe"],
+            record["seed"],
+        )
+        assert ResultStore.key(spec) == record["key"], record["key"]
+        assert (RESULTS / "beyond-store" / f"{record['key']}.json").is_file()
+
+
+def test_certify_tables_are_rebuilt_from_the_committed_runs(scripts, tmp_path):
+    certify = scripts("certify")
+    runs = json.loads((RESULTS / "certify.json").read_text())["runs"]
+    # What `certify.py --tables-only` writes.
+    certify.write_markdown(runs, tmp_path / "certify.md")
+    assert (tmp_path / "certify.md").read_text() == (
+        RESULTS / "certify.md"
+    ).read_text()
+
+
+# --------------------------------------------------------------------------
+# Public names only
+
+
+def private_uses(source):
+    """Where source reaches into private skmnistnoise modules or loads code by path."""
+    found = [
+        m.group(0)
+        for m in re.finditer(
+            r"skmnistnoise\._\w*|sys\.path|spec_from_file_location|SourceFileLoader",
+            source,
+        )
+    ]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            parts = node.module.split(".")
+            names = [a.name for a in node.names]
+            if parts[0] == "skmnistnoise" and any(
+                p.startswith("_") for p in parts[1:] + names
+            ):
+                found.append(f"line {node.lineno}: from {node.module} import ...")
+    return found
+
+
+def test_private_uses_are_found():
+    assert private_uses("from skmnistnoise._models import build_mlp\n")
+    assert private_uses("from skmnistnoise.experiment import _registry\n")
+    assert private_uses("import sys\nsys.path.insert(0, '.')\n")
+    assert private_uses("import skmnistnoise\nskmnistnoise.__version__\n")
+    assert not private_uses("from skmnistnoise.experiment import recipe_params\n")
+
+
+@pytest.mark.parametrize("path", SCRIPTS, ids=lambda p: p.name)
+def test_benchmark_script_uses_public_names_only(path):
+    assert not private_uses(path.read_text(encoding="utf-8"))

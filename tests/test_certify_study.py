@@ -15,17 +15,19 @@ from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
-from skmnistnoise import GaussianNoise, NoiseAveragedClassifier, certified_accuracy
+from skmnistnoise import GaussianNoise, NoiseAveragedClassifier
+from skmnistnoise._store import NotReproducibleError
 from skmnistnoise.cli import main
 from skmnistnoise.experiment import (
-    COHEN_MNIST,
     CorruptRecordWarning,
     ResultStore,
     SweepResults,
     certify_study,
     smoothing_param_names,
 )
+from skmnistnoise.metrics import certified_accuracy
 from skmnistnoise.plotting import CertifiedAccuracyDisplay
+from skmnistnoise.references import GAUSSIAN_MNIST_500
 from skmnistnoise.report import save_figures, write_report
 
 
@@ -148,15 +150,61 @@ def test_a_tampered_chunk_or_classifier_file_is_not_used(data, tmp_path):
     record = json.loads(chunk.read_text())
     record["result"]["radius"][0] = 99.0
     chunk.write_text(json.dumps(record))
-    pickled = next((store / "fitted").glob("*.pkl"))
-    pickled.write_bytes(pickled.read_bytes() + b"\0")
+    archive = next((store / "fitted").glob("*.zip"))
+    archive.write_bytes(archive.read_bytes() + b"\0")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         again = _study(data, store=store, sigmas=[0.25])
     messages = [str(w.message) for w in caught if w.category is CorruptRecordWarning]
     assert any("checksum" in m and str(chunk) in m for m in messages), messages
-    assert any(str(pickled) in m for m in messages), messages
+    assert any(str(archive) in m for m in messages), messages
     assert _certificates(again) == _certificates(whole)
+
+
+def test_a_resumed_study_reads_the_trained_smoother_back_without_pickle(
+    data, tmp_path, monkeypatch
+):
+    store = tmp_path / "store"
+    _study(data, store=store, sigmas=[0.25])
+    assert [p.suffix for p in (store / "fitted").iterdir()] == [".zip"]
+    fits = []
+    original = NoiseAveragedClassifier.fit
+
+    def fit_once(self, X, y, **kwargs):
+        if fits:
+            raise AssertionError("the stored smoother was trained again")
+        fits.append(1)
+        return original(self, X, y, **kwargs)
+
+    monkeypatch.setattr(NoiseAveragedClassifier, "fit", fit_once)
+    fresh = _study(data, sigmas=[0.25], n=400)  # trained: the one fit allowed
+    # Another n: new chunks, certified by the smoother read from the archive.
+    resumed = _study(data, store=store, sigmas=[0.25], n=400)
+    assert resumed.n_computed == 1 and len(fits) == 1
+    assert _certificates(resumed) == _certificates(fresh)
+
+
+def test_a_smoother_that_cannot_be_kept_is_trained_again(data, tmp_path, monkeypatch):
+    store = ResultStore(tmp_path / "store")
+
+    def refuse(self, key, estimator):
+        raise NotReproducibleError("not plain data")
+
+    monkeypatch.setattr(ResultStore, "put_fitted", refuse)
+    first = _study(data, store=store, sigmas=[0.25])
+    assert not (store.path / "fitted").exists()
+    fits = []
+    original = NoiseAveragedClassifier.fit
+
+    def counting(self, X, y, **kwargs):
+        fits.append(1)
+        return original(self, X, y, **kwargs)
+
+    monkeypatch.setattr(NoiseAveragedClassifier, "fit", counting)
+    again = _study(data, store=store, sigmas=[0.25])
+    # Trained again, to the same weights: the stored chunks are used.
+    assert len(fits) == 1 and (again.n_computed, again.n_cached) == (0, 1)
+    assert _certificates(again) == _certificates(first)
 
 
 @pytest.mark.parametrize(
@@ -224,8 +272,11 @@ def test_report_figure_and_round_trip_through_results_json(data, tmp_path):
 def test_mnist_runs_are_set_beside_cohen_et_al(data, tmp_path):
     results = _study(data, dataset="mnist", sigmas=[0.5])
     text = write_report(results, tmp_path, settings={}).read_text()
-    assert "| Cohen et al. 2019 (LeNet, 90 epochs) | 0.5 | 0.984 |" in text
-    assert COHEN_MNIST[0.5][1.5] == 0.656
+    assert "| Gaussian LeNet, Jeong and Shin 2020 | 0.5 | 0.984 |" in text
+    assert GAUSSIAN_MNIST_500[0.5][1.5] == 0.656
+    with pytest.warns(FutureWarning, match="references.GAUSSIAN_MNIST_500"):
+        from skmnistnoise.experiment import COHEN_MNIST
+    assert COHEN_MNIST is GAUSSIAN_MNIST_500
 
 
 def test_cli_certify_trains_per_sigma_certifies_and_resumes(tmp_path, capsys):

@@ -29,6 +29,7 @@ PUBLIC_MODULES = (
     "skmnistnoise.experiment",
     "skmnistnoise.metrics",
     "skmnistnoise.plotting",
+    "skmnistnoise.references",
     "skmnistnoise.report",
     "skmnistnoise.cli",
     "skmnistnoise.cluster",
@@ -248,7 +249,9 @@ def test_results_page_renders_seeds_and_certificates(tmp_path, monkeypatch, digi
     page, out = _build_results_page(tmp_path, results, monkeypatch)
     # The MLP's cells are the mean of its two seeds, with their interval.
     assert "0.9700 [" in page and "(2 seeds)" in page
-    assert "Cohen et al. (LeNet, 90 epochs)" in page and "0.656" in page
+    # The published baseline under its true name, not as Cohen et al.'s table.
+    assert "LeNet, Jeong and Shin (2020)" in page and "0.656" in page
+    assert "Cohen et al. (LeNet" not in page
     assert f"{row['certified_accuracy_at'][0]:.3f}" in page
     image = out / "_images" / "certify_certified_accuracy.png"
     assert image.stat().st_size > 1000
@@ -272,3 +275,45 @@ def test_results_page_renders_committed_files(tmp_path, monkeypatch):
         "notebooks_per_epoch.png",
     ]
     assert all((out / "_images" / name).stat().st_size > 1000 for name in images)
+
+
+def test_results_page_draws_the_smoothing_figure_over_seeds(tmp_path, monkeypatch):
+    def run(model, recipe, sigma, seed, soft):
+        evaluations = [
+            {"draws": 1, "voting": "soft", "test_accuracy": soft - 0.1},
+            {"draws": 10, "voting": "soft", "test_accuracy": soft - 0.01},
+            {"draws": 10, "voting": "hard", "test_accuracy": soft - 0.02},
+            {"draws": 100, "voting": "soft", "test_accuracy": soft},
+            {"draws": 100, "voting": "hard", "test_accuracy": soft - 0.005},
+        ]
+        return {"model": model, "recipe": recipe, "sigma": sigma, "seed": seed,
+                "epochs": 12, "fit_s": 60.0, "evaluations": evaluations}  # fmt: skip
+
+    smoothing = [run("convnet", "adam", 0.5, s, 0.98 + s / 1000) for s in (0, 1)]
+    smoothing += [run("mlp", "adam", 1.0, 0, 0.9)]  # no MLP at 0.5: "not run"
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "beyond.json").write_text(json.dumps({"smoothing": smoothing}))
+    page, out = _build_results_page(tmp_path, results, monkeypatch)
+    assert "the band ± 1 standard deviation over them" in page
+    image = out / "_images" / "beyond_smoothing.png"
+    assert image.stat().st_size > 1000
+
+
+# --------------------------------------------------------------------------
+# The extensions use skmnistnoise's public names only
+
+
+@pytest.mark.parametrize(
+    "path", sorted((DOCS / "sphinxext").glob("*.py")), ids=lambda p: p.name
+)
+def test_extension_uses_public_names_only(path):
+    source = path.read_text(encoding="utf-8")
+    forbidden = r"skmnistnoise\._|sys\.path|spec_from_file_location|SourceFileLoader"
+    assert not re.findall(forbidden, source)
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+            "skmnistnoise"
+        ):
+            parts = node.module.split(".")[1:] + [a.name for a in node.names]
+            assert not [p for p in parts if p.startswith("_")], node.module

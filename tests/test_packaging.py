@@ -234,3 +234,14 @@ def test_a_log_level_the_user_chose_is_kept():
         [sys.executable, "-c", code], capture_output=True, text=True, env=env
     )
     assert run.stdout.strip() == "1", run.stderr
+
+
+@pytest.mark.parametrize("name", ["certified_accuracy", "average_certified_radius"])
+def test_names_moved_to_their_one_home_warn_and_still_work(name):
+    import skmnistnoise
+    import skmnistnoise.metrics
+
+    with pytest.warns(FutureWarning, match=f"use skmnistnoise.metrics.{name}"):
+        moved = getattr(skmnistnoise, name)
+    assert moved is getattr(skmnistnoise.metrics, name)
+    assert name not in skmnistnoise.__all__

@@ -17,8 +17,9 @@ from sklearn.pipeline import Pipeline
 from sklearn.svm import SVC
 from sklearn.utils._param_validation import InvalidParameterError
 
-import skmnistnoise._sweep as sweep_module
+import skmnistnoise._plan as plan_module
 from skmnistnoise import GaussianNoise
+from skmnistnoise._store import NotReproducibleError, ResultStore
 from skmnistnoise.experiment import CorruptRecordWarning, noise_sweep, run_study
 
 SCALES = [0.0, 0.5, 1.0, 2.0]
@@ -77,7 +78,7 @@ def test_a_killed_chain_resumes_after_its_last_stored_value(
 ):
     whole = _sweep(digits)
     store = tmp_path / "store"
-    original = sweep_module._fit_one
+    original = plan_module._fit_one
     calls = []
 
     def killed_after_two(*args, **kwargs):
@@ -86,7 +87,7 @@ def test_a_killed_chain_resumes_after_its_last_stored_value(
         calls.append(1)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(sweep_module, "_fit_one", killed_after_two)
+    monkeypatch.setattr(plan_module, "_fit_one", killed_after_two)
     with pytest.raises(KeyboardInterrupt):
         _sweep(digits, store=store)
     calls.clear()
@@ -96,7 +97,7 @@ def test_a_killed_chain_resumes_after_its_last_stored_value(
         counted.append(1)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(sweep_module, "_fit_one", counting)
+    monkeypatch.setattr(plan_module, "_fit_one", counting)
     resumed = _sweep(digits, store=store)
     assert len(counted) == 2 and (resumed.n_cached, resumed.n_computed) == (2, 2)
     assert _scores(resumed) == _scores(whole)
@@ -111,10 +112,26 @@ def test_a_damaged_state_restarts_the_chain(digits, tmp_path, monkeypatch):
     # The last value's record is gone, and the state before it is damaged.
     last = whole.rows[-1]["key"]
     (store / f"{last}.json").unlink()
-    state = store / "fitted" / f"{whole.rows[-2]['key']}.pkl"
+    state = store / "fitted" / f"{whole.rows[-2]['key']}.zip"
     state.write_bytes(state.read_bytes() + b"\0")
-    with pytest.warns(CorruptRecordWarning, match="does not match the checksum"):
+    with pytest.warns(CorruptRecordWarning, match="does not match its record's"):
         again = _sweep(digits, store=store)
+    assert again.n_computed == 4 and _scores(again) == _scores(whole)
+
+
+def test_a_state_that_cannot_be_kept_restarts_the_chain(
+    digits, tmp_path, monkeypatch
+):
+    def refuse(self, key, estimator):
+        raise NotReproducibleError("not plain data")
+
+    monkeypatch.setattr(ResultStore, "put_fitted", refuse)
+    store = tmp_path / "store"
+    whole = _sweep(digits, store=store)
+    assert not (store / "fitted").exists()
+    assert all("state_sha256" not in r for r in whole.rows)
+    (store / f"{whole.rows[-1]['key']}.json").unlink()
+    again = _sweep(digits, store=store)  # no state to go on from the third
     assert again.n_computed == 4 and _scores(again) == _scores(whole)
 
 

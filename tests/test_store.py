@@ -6,12 +6,14 @@ again. A writer killed mid-file leaves at most a hidden temporary file that no
 reader takes for a result and that a later write cleans up.
 """
 
+import enum
 import json
 import os
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import warnings
 from functools import partial
@@ -19,10 +21,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sklearn.base import BaseEstimator
+from sklearn.ensemble import VotingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
-from skmnistnoise import GaussianNoise, MLPClassifier
+from skmnistnoise import ConvNetClassifier, GaussianNoise, MLPClassifier
 from skmnistnoise._files import atomic_write, remove_stale_temporaries
 from skmnistnoise._store import (
     CorruptRecordWarning,
@@ -448,3 +453,170 @@ def test_every_committed_certificate_record_is_usable_and_keyed_on_public_names(
         required = _CHUNK_FIELDS if kind == "certificate" else _FIT_FIELDS
         assert record_problem(record, path.stem, required) is None, path
         assert _private_names(record["spec"]) == [], path
+
+
+# -- describing parameters ------------------------------------------------------------
+
+
+class _StandIn(BaseEstimator):
+    """An estimator whose parameters are whatever a test gives it."""
+
+    def __init__(self, value=None, module=None):
+        self.value = value
+        self.module = module
+
+
+class _Net:
+    """Like skorch's nets: ``get_params`` holds a private set."""
+
+    def get_params(self, deep=True):
+        return {"lr": 0.1, "_params_to_validate": set()}
+
+
+class Colour(enum.Enum):
+    RED = "red"
+    GREEN = "green"
+
+
+class Size(enum.IntEnum):
+    SMALL = 1
+
+
+def _value(value):
+    return canonical(_StandIn(value))["params"]["value"]
+
+
+def test_sets_frozensets_lists_and_tuples_are_described_stably():
+    assert canonical(_Net()) == {
+        "class": f"{__name__}._Net",
+        "params": {"_params_to_validate": {"set": []}, "lr": 0.1},
+    }
+    # Members sorted by their description, whatever the set's own order.
+    assert _value({"b", "c", "a"}) == {"set": ["a", "b", "c"]}
+    assert _value({2, "x", None}) == _value({None, "x", 2.0})
+    assert _value({frozenset({GaussianNoise()}), ("a", 1)}) == {
+        "set": [["a", 1.0], {"frozenset": [canonical(GaussianNoise())]}]
+    }
+    described = [_value(v) for v in ({1}, frozenset({1}), [1])]
+    assert len({json.dumps(d) for d in described}) == 3
+    # Tuples and lists are one description, as in every committed key:
+    # scikit-learn reads hidden_layer_sizes=(8,) and [8] alike.
+    assert _value((1, 2)) == _value([1, 2]) == [1.0, 2.0]
+
+
+def test_enum_members_numpy_scalars_and_classes_are_described_by_name():
+    assert _value(Colour.RED) == {"enum": f"{__name__}.Colour", "member": "RED"}
+    assert _value(Colour.RED) != _value(Colour.GREEN) != _value("red")
+    assert _value(Size.SMALL) == 1.0  # an int enum is its number, as it was
+    assert _value(np.bool_(True)) is True
+    assert _value(np.dtype("float32")) != _value(np.dtype("float64"))
+    assert _value(StandardScaler) == {
+        "callable": "sklearn.preprocessing.StandardScaler"
+    }
+
+    class Local(enum.Enum):
+        A = 1
+
+    with pytest.raises(NotReproducibleError, match="value .*Local"):
+        canonical(_StandIn(Local.A))
+
+
+def test_estimators_nested_in_steps_lists_and_dicts_are_described():
+    inner = Pipeline([("scale", StandardScaler()), ("lr", LogisticRegression(C=2))])
+    vote = VotingClassifier([("lr", LogisticRegression()), ("pipe", inner)])
+    described = canonical(Pipeline([("noise", GaussianNoise()), ("vote", vote)]))
+    vote_params = described["params"]["steps"][1][1]["params"]
+    assert vote_params["estimators"][1][1]["params"]["steps"][1][1]["params"]["C"] == 2
+    assert _value({"a": [GaussianNoise(scale=3)]})["a"][0]["params"]["scale"] == 3
+
+
+def _refusal(estimator):
+    with pytest.raises(NotReproducibleError) as info:
+        canonical(estimator)
+    return str(info.value)
+
+
+def _lock_in_a_step():
+    net = _StandIn(module=_StandIn(threading.Lock()))
+    return Pipeline([("scale", StandardScaler()), ("clf", net)])
+
+
+def _lock_in_a_vote():
+    odd = _StandIn(threading.Lock())
+    return VotingClassifier([("lr", LogisticRegression()), ("odd", odd)])
+
+
+@pytest.mark.parametrize(
+    "make, path",
+    [
+        (_lock_in_a_step, "clf__module__value"),
+        (_lock_in_a_vote, "odd__value"),
+        (lambda: _StandIn(module=_StandIn([1, threading.Lock()])), "module__value[1]"),
+        (lambda: _StandIn({"lock": threading.Lock()}), "value['lock']"),
+    ],
+)
+def test_a_value_that_cannot_be_described_is_refused_by_path_and_type(make, path):
+    estimator = make()
+    message = _refusal(estimator)
+    assert message.startswith(f"The parameter {path} (a _thread.lock: ")
+    # The path is the one get_params(deep=True) knows the parameter by.
+    assert path.split("[")[0] in estimator.get_params(deep=True)
+
+
+def test_a_lambda_is_refused_not_described_by_its_code():
+    # A lambda's meaning may hang on what it refers to: refused, never keyed
+    # by a code digest (only a script's own named functions are).
+    pipe = Pipeline([("clf", _StandIn(module=_StandIn(lambda x: x)))])
+    message = _refusal(pipe)
+    assert message.startswith("The parameter clf__module__value (a function: ")
+    assert "lambda" in message
+
+
+def test_keys_of_describable_specs_are_the_keys_they_always_had():
+    # Computed with the store before sets, enums and paths were described.
+    pipe = Pipeline(
+        [
+            ("scale", StandardScaler()),
+            ("noise", GaussianNoise(scale=0.5, clip=(0, 1), random_state=3)),
+            ("f", FunctionTransformer(np.tanh, kw_args={"b": [1, (2, 3.5)]})),
+            ("clf", LogisticRegression(C=2, class_weight={0: 1, 1: 2.5})),
+        ]
+    )
+    spec = {
+        "dataset": "d",
+        "estimator": canonical(pipe),
+        "draws": canonical([1, 10, (100,)]),
+        "scoring": canonical(partial(np.clip, a_min=0)),
+        "cls": canonical(StandardScaler),
+        "none": canonical(None),
+        "arr": canonical(np.arange(3)),
+    }
+    assert ResultStore.key(spec) == (
+        "3796bd224c3b43c2991f9fbe3901441fbfd346d5cf2ce9da2773d240054691af"
+    )
+    # And the study's networks as the committed store described them.
+    committed = [
+        json.loads(p.read_text())["spec"].get("estimator")
+        for p in sorted((REPO_ROOT / "benchmarks" / "results" / "store").glob("*.json"))
+    ]
+    for clf in (MLPClassifier(random_state=0), ConvNetClassifier(random_state=0)):
+        noisy = Pipeline(
+            [("noise", GaussianNoise(scale=0.1, random_state=0)), ("clf", clf)]
+        )
+        assert canonical(noisy) in committed
+
+
+def test_the_store_re_exports_the_descriptions_it_keys_on():
+    # Code imports canonical and NotReproducibleError from skmnistnoise._store:
+    # catching the store's error must catch what the description raises.
+    from skmnistnoise import _describe
+
+    assert canonical is _describe.canonical
+    assert NotReproducibleError is _describe.NotReproducibleError
+    with pytest.raises(NotReproducibleError):
+        _describe.canonical(GaussianNoise(clip=lambda x: x))
+    code = (
+        "import skmnistnoise._describe, skmnistnoise._fitted_state, sys; "
+        "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -5,9 +5,13 @@ of the two notebooks, ``benchmarks/reproduce_notebooks.py``) and
 ``.. study-results:: beyond`` renders ``beyond.json`` (``benchmarks/beyond.py``),
 ``.. study-results:: certify`` renders ``certify.json`` and
 ``certify-results.json`` (``benchmarks/certify.py``):
-tables of the stored numbers and figures drawn from the stored rows with
-:mod:`skmnistnoise.plotting`, written as PNG next to the build's doctrees.
-Nothing is trained: the numbers are the committed files'.
+tables of the stored numbers and figures drawn from the stored rows by the
+Displays of :mod:`skmnistnoise.plotting`, written as PNG next to the build's
+doctrees. Numbers over seeds are aggregated by
+:meth:`skmnistnoise.experiment.SweepResults.aggregate`; the published
+certification baseline is :mod:`skmnistnoise.references`'. Nothing is
+trained: the numbers are the committed files'. The extension imports
+skmnistnoise's public names only.
 
 The files are read from the config value ``study_results_dir`` (default:
 ``benchmarks/results`` of the repository), or from the folder named by the
@@ -16,7 +20,6 @@ error: the page says that those results are not committed yet. A file that is
 present but cannot be rendered is a Sphinx warning (an error under ``-W``).
 """
 
-import ast
 import json
 import os
 from pathlib import Path
@@ -25,6 +28,7 @@ from docutils.parsers.rst import Directive, directives
 from sphinx.util import logging
 
 from skmnistnoise.experiment import MODEL_NAMES
+from skmnistnoise.references import NOTEBOOKS_MNIST
 
 logger = logging.getLogger(__name__)
 
@@ -113,18 +117,6 @@ class _Figures:
 # notebooks.json
 
 
-def _notebook_reference(script):
-    """The notebooks' own numbers, ``NOTEBOOK`` of reproduce_notebooks.py, or {}."""
-    if not script.is_file():
-        return {}
-    tree = ast.parse(script.read_text(encoding="utf-8"))
-    for node in tree.body:
-        targets = getattr(node, "targets", None) or [getattr(node, "target", None)]
-        if any(getattr(t, "id", None) == "NOTEBOOK" for t in targets):
-            return ast.literal_eval(node.value)
-    return {}
-
-
 def _arm_name(model, noise, protocol):
     return f"{MODEL_NAMES.get(model, model)}, {noise} ({protocol})"
 
@@ -146,20 +138,33 @@ def _with_protocol_in_noise(rows):
     ]
 
 
-def render_notebooks(data, figures, reference):
-    from skmnistnoise.plotting import (
-        plot_accuracy_vs_epoch,
-        plot_accuracy_vs_scale,
-        plot_model_comparison,
+def _model_comparison(rows):
+    """Accuracy and test loss against the pixel-unit scale: two Displays, one figure.
+
+    The call that replaces the deprecated ``plot_model_comparison``.
+    """
+    from matplotlib.figure import Figure
+
+    from skmnistnoise.plotting import AccuracyScaleDisplay
+
+    fig = Figure(figsize=(13, 4.8), layout="constrained")
+    accuracy_ax, loss_ax = fig.subplots(1, 2)
+    AccuracyScaleDisplay.from_results(rows, x="pixel_scale", ax=accuracy_ax)
+    AccuracyScaleDisplay.from_results(
+        rows, x="pixel_scale", score="loss", score_type="test", ax=loss_ax
     )
+    return fig
+
+
+def render_notebooks(data, figures, reference):
+    from skmnistnoise.experiment import SweepResults
+    from skmnistnoise.plotting import AccuracyScaleDisplay, EpochCurveDisplay
 
     records = data["records"]
     rows = [{"dataset": "mnist", "fold": 0, **r} for r in records]
     arms = list(dict.fromkeys((r["model"], r["noise"], r["protocol"]) for r in rows))
     scales = sorted({float(r["scale"]) for r in rows})
     # Several seeds of a configuration: its cell is their mean and interval.
-    from skmnistnoise.experiment import SweepResults
-
     by = ("model", "noise", "protocol", "scale")
     by_key = {
         (a["model"], a["noise"], a["protocol"], float(a["scale"])): {
@@ -266,27 +271,27 @@ def render_notebooks(data, figures, reference):
     notebooks = [r for r in rows if r["protocol"] == "notebooks"]
     if notebooks:
         lines += figures.rst(
-            plot_accuracy_vs_scale(notebooks),
+            AccuracyScaleDisplay.from_results(notebooks).figure_,
             "notebooks_vs_scale",
             "The notebooks' arms against the scale as they swept it (MLP in "
             "standard deviations of the pixels, ConvNet in [0, 1] pixels): test "
             "solid, train dashed.",
         )
     lines += figures.rst(
-        plot_accuracy_vs_scale(labelled, x="pixel_scale"),
+        AccuracyScaleDisplay.from_results(labelled, x="pixel_scale").figure_,
         "all_vs_pixel_scale",
         "Every arm against the noise scale in [0, 1]-pixel units, where the "
         "models can be compared.",
     )
     if all(r.get("test_loss") is not None for r in rows):
         lines += figures.rst(
-            plot_model_comparison(labelled),
+            _model_comparison(labelled),
             "model_comparison",
             "Accuracy and test loss of every arm in [0, 1]-pixel units.",
         )
     if any(r.get("epoch_test_accuracy") for r in rows):
         lines += figures.rst(
-            plot_accuracy_vs_epoch(labelled),
+            EpochCurveDisplay.from_results(labelled).figure_,
             "per_epoch",
             "Train accuracy per epoch (Keras's running average, dropout on) and "
             "validation accuracy after every epoch, one line per scale.",
@@ -305,127 +310,114 @@ def render_notebooks(data, figures, reference):
 # beyond.json
 
 
-def _benchmark(name):
-    """``benchmarks/<name>.py`` of this repository: the owner of its records."""
-    import importlib.util
-    import sys
+def _evaluations(records):
+    """The runs of beyond.json as a result table: one row per run and evaluation.
 
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / f"{name}.py"
-    name = f"skmnistnoise_benchmarks_{name}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    A record holds one training run (``model``, ``recipe``, ``sigma``,
+    ``seed``) and its ``evaluations`` (``draws``, ``voting``,
+    ``test_accuracy``); the row puts them side by side, the sigma as the
+    table's ``scale``. Records written before ``n_test`` was kept were scored
+    on MNIST's 10,000 test images.
+    """
+    from skmnistnoise.experiment import SweepResults
+
+    return SweepResults(
+        [
+            {
+                "model": r["model"],
+                "recipe": r.get("recipe", "adam"),
+                "scale": float(r["sigma"]),
+                "seed": r.get("seed"),
+                "n_test": r.get("n_test", 10_000),
+                **e,
+            }
+            for r in records
+            for e in r["evaluations"]
+        ]
+    )
 
 
 def _smoothing_summary(records):
-    """Each model, recipe, sigma and vote over its seeds (``beyond.seed_summary``).
+    """Each model, recipe, sigma and vote over its seeds (``SweepResults.aggregate``).
 
     Keyed by ``(model, recipe, sigma)``, then ``(draws, voting)``: the mean,
     the t interval over the seeds (NaN for one seed) and how many seeds, as
-    the benchmark's own tables aggregate them.
+    ``benchmarks/beyond.py`` aggregates them for its tables.
     """
+    by = ("model", "recipe", "scale", "draws", "voting")
     summary = {}
-    for a in _benchmark("beyond").seed_summary(records):
-        ident = (a["model"], a["recipe"], float(a["scale"]))
+    for a in _evaluations(records).aggregate("test_accuracy", by=by):
+        ident = (a["model"], a["recipe"], a["scale"])
         summary.setdefault(ident, {})[a["draws"], a["voting"]] = a
     return summary
 
 
 def _smoothing_figure(records):
-    """Accuracy against the draws: a panel per model and sigma, a colour per recipe.
+    """Accuracy against the draws per test image, a panel per model and sigma.
 
-    Each panel holds the few curves of one model at one noise scale (a colour
-    per training recipe, the same in every panel; soft voting solid, hard
-    dashed), with one legend for the whole figure. A recipe run with several
-    seeds is drawn once, at the mean over them, with the t interval as bars.
-    Hard votes are drawn 8% to the right of their number of draws (one draw
-    excepted, where the two votes are one prediction) so that their bars do
-    not hide the soft votes'.
+    Each panel is an :class:`~skmnistnoise.plotting.AccuracyScaleDisplay` of
+    the runs of one model at one noise scale, with the number of draws as its
+    x: one line per training recipe and vote (the hard vote starts from the
+    one-draw prediction, where the two votes are one), the mean over the
+    seeds with a band of ± 1 standard deviation where several seeds ran.
+    The package has no Display of accuracy against the number of draws: the
+    panels are AccuracyScaleDisplays built from their curves.
     """
     import numpy as np
     from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
 
-    summary = _smoothing_summary(records)
-    models = list(dict.fromkeys(r["model"] for r in records))
-    sigmas = sorted({float(r["sigma"]) for r in records})
-    recipes = list(dict.fromkeys(r.get("recipe", "adam") for r in records))
-    colours = {recipe: f"C{i % 10}" for i, recipe in enumerate(recipes)}
-    draws = sorted({e["draws"] for r in records for e in r["evaluations"]})
+    from skmnistnoise.plotting import AccuracyScaleDisplay
+
+    table = _evaluations(records)
+    models = list(dict.fromkeys(r["model"] for r in table))
+    sigmas = table.unique("scale")
+    # The recipes run in most panels first: they keep their colours throughout.
+    panels = {(r["recipe"], r["model"], r["scale"]) for r in table}
+    recipes = sorted(
+        {recipe for recipe, _, _ in panels},
+        key=lambda recipe: (-sum(p[0] == recipe for p in panels), recipe),
+    )
     fig = Figure(
-        figsize=(3.6 * len(sigmas), 2.9 * len(models) + 0.9), layout="constrained"
+        figsize=(6.4 * len(sigmas), 3.9 * len(models) + 0.4), layout="constrained"
     )
-    axes = fig.subplots(
-        len(models), len(sigmas), squeeze=False, sharex=True, sharey="col"
-    )
-    several = False
+    axes = fig.subplots(len(models), len(sigmas), squeeze=False)
     for row, model in enumerate(models):
         for col, sigma in enumerate(sigmas):
-            ax = axes[row][col]
-            for recipe in recipes:
-                votes = summary.get((model, recipe, sigma))
-                if votes is None:
+            curves = []
+            for recipe, voting in ((r, v) for r in recipes for v in ("soft", "hard")):
+                runs = [
+                    r
+                    for r in table.select(model=model, recipe=recipe, scale=sigma)
+                    if r["voting"] == voting or r["draws"] == 1
+                ]
+                draws = sorted({r["draws"] for r in runs})
+                if len(draws) < 2:
                     continue
-                for voting, style in (("soft", "-"), ("hard", "--")):
-                    points = sorted(
-                        (k, a) for (k, v), a in votes.items() if v == voting or k == 1
-                    )
-                    if len(points) < 2:
-                        continue
-                    dodge = 1.08 if voting == "hard" else 1.0
-                    x = [k * dodge if k > 1 else k for k, _ in points]
-                    y = np.array([a["mean"] for _, a in points])
-                    low = np.array([a["ci_low"] for _, a in points])
-                    high = np.array([a["ci_high"] for _, a in points])
-                    bars = None
-                    if not np.all(np.isnan(low)):
-                        several = True
-                        bars = np.nan_to_num(np.vstack([y - low, high - y]))
-                    ax.errorbar(
-                        x,
-                        y,
-                        yerr=bars,
-                        linestyle=style,
-                        marker="o",
-                        markersize=4,
-                        capsize=3,
-                        color=colours[recipe],
-                    )
-            ax.set_xscale("log")
-            ax.set_xticks(draws, [str(k) for k in draws])
-            ax.minorticks_off()
-            ax.grid(True, alpha=0.3)
-            ax.set_title(
-                f"{MODEL_NAMES.get(model, model)}, sigma {sigma:g}", fontsize="medium"
-            )
-            if row == len(models) - 1:
-                ax.set_xlabel("noise draws per test image")
-            if col == 0:
-                ax.set_ylabel("test accuracy")
-    handles = [Line2D([], [], color=colours[r], marker="o", label=r) for r in recipes]
-    handles += [
-        Line2D([], [], color="0.3", linestyle="-", label="soft vote (probabilities)"),
-        Line2D(
-            [],
-            [],
-            color="0.3",
-            linestyle="--",
-            label="hard vote (counts), drawn right of k",
-        ),
-    ]
-    title = "training recipe, and how the draws are combined"
-    if several:
-        title += " (bars: 95% t interval over seeds)"
-    fig.legend(
-        handles=handles,
-        loc="outside lower center",
-        ncols=min(len(handles), 3),
-        title=title,
-        fontsize="small",
+                seeds = sorted({r["seed"] for r in runs}, key=str)
+                accuracy = {(r["draws"], r["seed"]): r["test_accuracy"] for r in runs}
+                curves.append(
+                    {
+                        "label": f"{recipe}, {voting} vote",
+                        "param_range": draws,
+                        "test_scores": [
+                            [accuracy.get((k, seed), np.nan) for seed in seeds]
+                            for k in draws
+                        ],
+                    }
+                )
+            ax = axes[row][col]
+            title = f"{MODEL_NAMES.get(model, model)}, sigma {sigma:g}"
+            if not curves:
+                ax.set_axis_off()
+                ax.set_title(f"{title}: not run", fontsize="medium")
+                continue
+            AccuracyScaleDisplay(
+                curves=curves, xlabel="noise draws per test image", title=title
+            ).plot(ax=ax)
+    fig.suptitle(
+        "Noise-averaged prediction on MNIST, models trained with fresh noise "
+        "(bands: ± 1 std over seeds)"
     )
-    fig.suptitle("Noise-averaged prediction on MNIST, models trained with fresh noise")
     return fig
 
 
@@ -436,7 +428,7 @@ def _constant(rows, key):
 
 
 def render_beyond(data, figures):
-    from skmnistnoise.plotting import plot_accuracy_vs_epoch
+    from skmnistnoise.plotting import EpochCurveDisplay
 
     lines = []
     smoothing = data.get("smoothing") or []
@@ -499,7 +491,8 @@ def render_beyond(data, figures):
                 "smoothing",
                 "Test accuracy against the number of noise draws per image "
                 "(k=1: a plain prediction on one noisy copy), one panel per model "
-                "and sigma.",
+                "and sigma; where several seeds ran, the line is their mean and "
+                "the band ± 1 standard deviation over them.",
             ),
         ]
     gap = data.get("per_epoch_gap") or []
@@ -556,7 +549,7 @@ def render_beyond(data, figures):
         ]
         if any(r["epoch_test_accuracy"] for r in rows):
             lines += figures.rst(
-                plot_accuracy_vs_epoch(rows),
+                EpochCurveDisplay.from_results(rows).figure_,
                 "per_epoch_gap",
                 "Per epoch: one fixed noise draw per image against fresh noise "
                 "every epoch.",
@@ -568,18 +561,23 @@ def render_beyond(data, figures):
 # certify.json
 
 
+#: The published baseline (``skmnistnoise.references``), in the page's words.
+REFERENCE_NAME = "Jeong and Shin (2020)"
+
+
 def render_certify(data, figures, folder):
-    """Certified accuracy at Cohen et al.'s radii, ours beside theirs; the curves."""
-    from skmnistnoise.experiment import COHEN_MNIST, COHEN_RADII, SweepResults
+    """Certified accuracy at the reference's radii, ours beside it; the curves."""
+    from skmnistnoise.experiment import SweepResults
     from skmnistnoise.plotting import CertifiedAccuracyDisplay
+    from skmnistnoise.references import GAUSSIAN_MNIST_500, PROTOCOL, RADII_500
 
     runs = data["runs"]
-    header = ["model", "sigma", *(f"r = {r:g}" for r in COHEN_RADII), "ACR"]
+    header = ["model", "sigma", *(f"r = {r:g}" for r in RADII_500), "ACR"]
     header += ["n", "epochs", "train + certify"]
     table = []
     for run in runs:
         cells = [MODEL_NAMES.get(run["model"], run["model"]), f"{run['sigma']:g}"]
-        cells += [_fmt(run["certified_accuracy"].get(f"{r:g}"), 3) for r in COHEN_RADII]
+        cells += [_fmt(run["certified_accuracy"].get(f"{r:g}"), 3) for r in RADII_500]
         cells += [
             _fmt(run["acr"], 3),
             f"{run['n']:,}",
@@ -587,10 +585,10 @@ def render_certify(data, figures, folder):
             f"{_fmt_seconds(run['fit_s'])} + {_fmt_seconds(run['certify_s'])}",
         ]
         table.append(cells)
-    for sigma, published in COHEN_MNIST.items():
-        cells = ["Cohen et al. (LeNet, 90 epochs)", f"{sigma:g}"]
-        cells += [_fmt(published.get(r), 3) or "-" for r in COHEN_RADII]
-        cells += ["", "100,000", "90", ""]
+    for sigma, published in GAUSSIAN_MNIST_500.items():
+        cells = [f"{PROTOCOL['model']}, {REFERENCE_NAME}", f"{sigma:g}"]
+        cells += [_fmt(published.get(r), 3) or r"\-" for r in RADII_500]
+        cells += ["", f"{PROTOCOL['n']:,}", str(PROTOCOL["epochs"]), ""]
         table.append(cells)
     images = sorted({run["n_images"] for run in runs})
     lines = [
@@ -598,7 +596,12 @@ def render_certify(data, figures, folder):
         f"{', '.join(map(str, images))} test images (index % 20 == 0) whose "
         "smoothed prediction is right and certified at L2 radius r or more "
         "(pixels in [0, 1]); ACR, the average certified radius. One run per "
-        "model and sigma, seed 0.",
+        "model and sigma, seed 0. The last rows are the published MNIST "
+        f"baseline: {REFERENCE_NAME}'s reproduction of Cohen et al.'s "
+        f"Gaussian-augmentation baseline, a {PROTOCOL['model']} trained "
+        f"{PROTOCOL['epochs']} epochs with Gaussian noise of the smoothing sigma, "
+        f"certified with n = {PROTOCOL['n']:,}, the mean of {PROTOCOL['seeds']} "
+        "seeds.",
         "",
         *_list_table(header, table),
     ]
@@ -608,14 +611,15 @@ def render_certify(data, figures, folder):
         sigmas = results.unique("scale")
         display = CertifiedAccuracyDisplay.from_results(
             results,
-            reference={s: p for s, p in COHEN_MNIST.items() if s in sigmas},
-            reference_label="Cohen et al. 2019",
+            reference={s: p for s, p in GAUSSIAN_MNIST_500.items() if s in sigmas},
+            reference_label=REFERENCE_NAME,
         )
         lines += figures.rst(
             display.figure_,
             "certified_accuracy",
             "Certified accuracy against the L2 radius, one curve per model and "
-            "sigma; crosses: Cohen et al.'s LeNet at the same sigma.",
+            f"sigma; crosses: {REFERENCE_NAME}'s {PROTOCOL['model']} (Cohen et "
+            "al.'s Gaussian baseline) at the same sigma.",
         )
     return lines
 
@@ -675,9 +679,7 @@ class StudyResults(Directive):
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
                 if kind == "notebooks":
-                    repo = Path(env.config.study_results_repo)
-                    reference = _notebook_reference(repo / script)
-                    lines = render_notebooks(data, figures, reference)
+                    lines = render_notebooks(data, figures, NOTEBOOKS_MNIST)
                 elif kind == "certify":
                     lines = render_certify(data, figures, folder)
                 else:

@@ -279,7 +279,7 @@ class CertifiedAccuracyDisplay:
 
     @classmethod
     def from_estimator(
-        cls, estimators, X, y, *, n0=100, n=10_000, alpha=0.001, ax=None, **kwargs
+        cls, estimators, X, y, *, n0=100, n=100_000, alpha=0.001, ax=None, **kwargs
     ):
         """Certify X with each smoothed classifier, then draw the curves.
 
@@ -293,8 +293,9 @@ class CertifiedAccuracyDisplay:
             Their true labels.
         n0 : int, default=100
             Selection draws per image, to ``certify``.
-        n : int, default=10_000
-            Estimation draws per image, to ``certify``; with ``alpha`` it
+        n : int, default=100_000
+            Estimation draws per image, to ``certify`` (its default, and
+            ``certify_study``'s); with ``alpha`` it
             sets the largest radius that can be certified, marked dotted.
         alpha : float, default=0.001
             The certificates' level, to ``certify``.

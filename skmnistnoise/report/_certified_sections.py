@@ -30,12 +30,12 @@ def split_certified(results):
 
 
 def published(certified):
-    """Cohen et al.'s MNIST table, where the runs are MNIST runs of its sigmas."""
-    from .._certify_study import COHEN_MNIST
+    """The reference MNIST table, where the runs are MNIST runs of its sigmas."""
+    from ..references import GAUSSIAN_MNIST_500 as table
 
     if set(certified.unique("dataset")) != {"mnist"}:
         return {}
-    return {s: COHEN_MNIST[s] for s in certified.unique("scale") if s in COHEN_MNIST}
+    return {s: table[s] for s in certified.unique("scale") if s in table}
 
 
 def certified_sections(certified):
@@ -109,9 +109,10 @@ def certified_notes(certified):
     ]
     if published(certified):
         notes.append(
-            "**Cohen et al.'s rows** are their Gaussian-trained LeNet on the 500 "
-            "MNIST test images with index % 20 == 0, n = 100,000, mean of 5 "
-            "seeds (REFERENCE.md); comparable where this run certified the same "
+            "**The reference rows** are Jeong and Shin (2020)'s reproduction of "
+            "Cohen et al.'s Gaussian-trained LeNet (90 epochs) on the 500 MNIST "
+            "test images with index % 20 == 0, n = 100,000, mean of 5 seeds "
+            "(`skmnistnoise.references`); comparable where this run certified the same "
             "images, with a smaller n costing certified radius at the top."
         )
     return notes
@@ -151,7 +152,7 @@ def _certified_table(certified):
             ]
             rows.append(cells)
     for sigma, points in published(certified).items():
-        cells = ["Cohen et al. 2019 (LeNet, 90 epochs)", fmt_scale(sigma)]
+        cells = ["Gaussian LeNet, Jeong and Shin 2020", fmt_scale(sigma)]
         cells += ["-" if points.get(r) is None else f"{points[r]:.3f}" for r in radii]
         cells += ["", "", "100,000 (100, alpha 0.001)", "5 (mean)", ""]
         rows.append(cells)

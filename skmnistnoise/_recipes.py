@@ -1,0 +1,80 @@
+"""Named training recipes: classifier parameters on the same architecture.
+
+A recipe changes how a network is trained, never what it is: the optimizer's
+schedule, the batch size, the dropout rates. ``recipe_params(name, ...)``
+gives the parameters to pass to :class:`~skmnistnoise.MLPClassifier` or
+:class:`~skmnistnoise.ConvNetClassifier` (or to ``make_smoother``), so that
+the command line, the benchmarks and a user's script train the same network
+the same way from one definition.
+"""
+
+import math
+
+__all__ = ["RECIPES", "recipe_params"]
+
+#: The recipes by name, with what each changes.
+RECIPES = {
+    "adam": "the notebooks' training: adam at a constant learning rate 1e-3",
+    "adam-cosine": "adam, the learning rate decayed to 0 over the epochs (cosine)",
+    "adam-cosine-b32": "adam-cosine in batches of 32: 4x the gradient steps",
+    "adam-no-dropout": "adam, the dropout layers kept at rate 0",
+    "adam-cosine-no-dropout": "adam-cosine with the dropout layers at rate 0",
+}
+
+
+def _cosine(epochs, batch_size, n_train):
+    import keras  # only where a network trains
+
+    steps = epochs * math.ceil(n_train / batch_size)
+    return keras.optimizers.schedules.CosineDecay(1e-3, decay_steps=steps)
+
+
+def recipe_params(recipe, *, model, epochs, n_train=60_000):
+    """Classifier parameters of a named training recipe.
+
+    Parameters
+    ----------
+    recipe : str
+        A key of :data:`RECIPES`.
+    model : {"mlp", "convnet"}
+        The network, for the shape of its dropout parameter.
+    epochs : int
+        The length of training, for the learning-rate schedules.
+    n_train : int, default=60_000
+        Training images per epoch, for the schedules' number of steps
+        (MNIST's 60,000).
+
+    Returns
+    -------
+    params : dict
+        Keyword arguments of the classifier; ``{}`` for ``"adam"``.
+
+    Examples
+    --------
+    >>> from skmnistnoise.experiment import recipe_params
+    >>> recipe_params("adam-no-dropout", model="convnet", epochs=12)
+    {'dropout': (0.0, 0.0)}
+    """
+    if recipe not in RECIPES:
+        raise ValueError(
+            f"The 'recipe' parameter must be one of {sorted(RECIPES)}. "
+            f"Got {recipe!r} instead."
+        )
+    if model not in ("mlp", "convnet"):
+        raise ValueError(
+            f"The 'model' parameter must be 'mlp' or 'convnet'. Got {model!r} instead."
+        )
+    no_dropout = {"dropout": (0.0, 0.0) if model == "convnet" else 0.0}
+    if recipe == "adam":
+        return {}
+    if recipe == "adam-cosine":
+        return {"optimizer__learning_rate": _cosine(epochs, 128, n_train)}
+    if recipe == "adam-cosine-b32":
+        return {
+            "batch_size": 32,
+            "predict__batch_size": 128,
+            "optimizer__learning_rate": _cosine(epochs, 32, n_train),
+        }
+    if recipe == "adam-no-dropout":
+        return no_dropout
+    return {**no_dropout, "optimizer__learning_rate": _cosine(epochs, 128, n_train)}
