@@ -25,6 +25,7 @@ DOCS = ROOT / "docs"
 EXAMPLES = sorted((ROOT / "examples").glob("plot_*.py"))
 PUBLIC_MODULES = (
     "skmnistnoise",
+    "skmnistnoise.corruptions",
     "skmnistnoise.datasets",
     "skmnistnoise.experiment",
     "skmnistnoise.metrics",
