@@ -254,3 +254,61 @@ def test_save_figures_draws_a_robustness_matrix_per_arm(tmp_path):
     assert (width, height) == (2 * 5.4 * 50, 3.5 * 50)
     text = write_report(rows, tmp_path, figures=paths).read_text()
     assert f"![{FIGURES['robustness_matrix']}](robustness_matrix.png)" in text
+
+
+def _robustness_rows(models):
+    return [
+        {"dataset": "d", "model": m, "noise": "additive", "protocol": "pixel",
+         "scale": s, "test_accuracy": a, "train_accuracy": a}
+        for m, accs in models.items()
+        for s, a in zip([0.0, 1.0, 2.0], accs)
+    ]  # fmt: skip
+
+
+def test_relative_corruption_errors_only_against_a_baseline_in_the_study(tmp_path):
+    from skmnistnoise.experiment import SweepResults
+    from skmnistnoise.report._sweep_sections import _robustness_table
+
+    alone = _robustness_table(SweepResults(_robustness_rows({"mlp": [0.9, 0.6, 0.3]})))
+    assert "CE vs" not in alone and "1.000" not in alone
+    without = _robustness_table(
+        SweepResults(_robustness_rows({"convnet": [0.95, 0.8, 0.5]}))
+    )
+    assert "CE vs" not in without
+    both = _robustness_table(
+        SweepResults(
+            _robustness_rows({"mlp": [0.9, 0.6, 0.3], "convnet": [0.95, 0.8, 0.5]})
+        )
+    )
+    assert "CE vs MLP (baseline)" in both and "AUC (linear scale axis)" in both
+
+
+def test_seeds_that_agree_get_the_test_sets_interval_not_a_zero_width_one(tmp_path):
+    from skmnistnoise.experiment import SweepResults
+
+    rows = [
+        {"dataset": "d", "model": "LogisticRegression", "noise": "additive",
+         "protocol": "pixel", "scale": s, "seed": seed, "fold": 0, "n_test": 500,
+         "test_accuracy": a, "train_accuracy": a}
+        for seed in (0, 1, 2)
+        for s, a in ((0.0, 0.9), (1.0, 0.6 + 0.01 * seed))
+    ]  # fmt: skip
+    write_report(SweepResults(rows), tmp_path, settings={"note": "x"})
+    text = (tmp_path / "report.md").read_text()
+    line = next(
+        r
+        for r in text.splitlines()
+        if r.startswith("| LogisticRegression | additive | 0 |")
+    )
+    assert (
+        "seeds agree" in line
+        and "[0.9, 0.9]" not in line
+        and "0.9000, 0.9000" not in line
+    )
+    assert "nothing random is left" in text
+    noisy = next(
+        r
+        for r in text.splitlines()
+        if r.startswith("| LogisticRegression | additive | 1 |")
+    )
+    assert "seeds agree" not in noisy

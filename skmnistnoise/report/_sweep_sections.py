@@ -14,7 +14,7 @@ from numbers import Real
 import numpy as np
 
 from .._results import markdown_table
-from ..metrics import corruption_scores
+from ..metrics import corruption_scores, wilson_interval
 from ._format import fmt_interval, fmt_scale, keyed, model_name
 
 _BY = ("dataset", "model", "noise", "protocol", "scale")
@@ -57,12 +57,15 @@ def sweep_sections(results):
             "",
             "Per model and noise, from the mean test accuracies above "
             "(Hendrycks and Dietterich, 2019): the clean error (scale 0), the "
-            "mean error over the noisy scales, the corruption error CE (sum of "
-            "errors over the noisy scales relative to the MLP's), the relative "
-            "CE (the errors the noise adds, relative to what it adds to the "
-            "MLP) and the area under accuracy against scale divided by the "
-            "scale range (1: the noise does not hurt). mCE and relative mCE "
-            "are the means of CE and relative CE over a model's noises.",
+            "mean error over the noisy scales, where the MLP is in the study "
+            "beside another model the corruption error CE (sum of errors over "
+            "the noisy scales relative to the MLP's) and the relative CE (the "
+            "errors the noise adds, relative to what it adds to the MLP), and "
+            "the area under accuracy against scale divided by the scale range "
+            "(1: the noise does not hurt), integrated on a linear scale axis "
+            "(the figure draws a symlog axis, whose area would weigh the small "
+            "scales more). mCE and relative mCE are the means of CE and "
+            "relative CE over a model's noises.",
             "",
             robustness,
             "",
@@ -83,7 +86,7 @@ def sweep_sections(results):
 
 def _score_section(results, name):
     """One scorer's section: heading, what the numbers are, the table."""
-    table, several, single, binomial = _results_table(results, name)
+    table, several, single, binomial, agree = _results_table(results, name)
     if name == "accuracy":
         n_classes = results.n_classes()
         chance = (
@@ -107,6 +110,15 @@ def _score_section(results, name):
             + " With one fit, the interval is the binomial (Wilson) 95% interval "
             "of its accuracy on its test images: how much the number could move "
             "on another test set of the same size, not across seeds."
+            + (
+                " Where every seed gave the same number (\"seeds agree\": a "
+                "deterministic model on data no seed changes, e.g. a linear model "
+                "at scale 0), nothing random is left to re-run; a seed interval "
+                "covers re-runs, not another test set, so the binomial interval "
+                "of one test set stands there instead."
+                if agree
+                else ""
+            )
         )
     else:
         heading = f"## `{name}` by model, noise and scale"
@@ -142,11 +154,24 @@ def _results_table(results, name="accuracy"):
     train = keyed(results, f"train_{name}", _BY)
     loss = keyed(results, "test_loss", _BY)
     pixel = keyed(results, "pixel_scale", _BY)
-    rows, several, single, binomial = [], False, False, False
+    rows, several, single, binomial, agree = [], False, False, False, False
     for entry in results.aggregate(f"test_{name}", by=_BY):
         key = tuple(entry[k] for k in _BY)
         several = several or entry["n"] > 1
-        if entry["n"] > 1:
+        if entry["n"] > 1 and entry["ci_low"] == entry["ci_high"]:
+            # Every seed gave the same number: nothing random is left (a
+            # deterministic model on fixed data). A t interval of width zero
+            # would read as certainty; one test set's binomial interval is the
+            # uncertainty left.
+            agree = True
+            n_test = [r.get("n_test") for r in results.select(**dict(zip(_BY, key)))]
+            interval = (
+                fmt_interval(*wilson_interval(entry["mean"], n_test[0]))
+                + " (binomial; seeds agree)"
+                if name == "accuracy" and n_test and n_test[0]
+                else "seeds agree"
+            )
+        elif entry["n"] > 1:
             interval = fmt_interval(entry["ci_low"], entry["ci_high"])
         else:
             single = True
@@ -180,7 +205,7 @@ def _results_table(results, name="accuracy"):
         "fits",
     )
     align = ["---", "---", "--:", "--:", "--:", "--:", "--:", "--:", "--:"]
-    return markdown_table(header, rows, align), several, single, binomial
+    return markdown_table(header, rows, align), several, single, binomial, agree
 
 
 def _replicate_words(entry):
@@ -188,39 +213,50 @@ def _replicate_words(entry):
     return f"{folds} fold{'s' * (folds > 1)} x {seeds} seed{'s' * (seeds > 1)}"
 
 
+#: The model the corruption errors are relative to, where it is in the study.
+BASELINE = "mlp"
+
+
 def _robustness_table(results):
-    """mCE, relative mCE and AUC per arm, if the table has clean and noisy scales."""
+    """Errors and AUC per arm, if the table has clean and noisy scales.
+
+    The corruption errors relative to a baseline (CE, relative CE) are shown
+    only when the baseline model is in the study beside another model, and the
+    header names it: a ratio of a model to itself, or to an absent model, says
+    nothing.
+    """
     scores = [
         s
-        for s in corruption_scores(results)
+        for s in corruption_scores(results, baseline=BASELINE)
         if len(s["scales"]) > 1 and math.isfinite(s["clean_error"])
     ]
     if not scores:
         return None
+    models = {s["model"] for s in scores}
+    relative = BASELINE in models and len(models) > 1
 
     def fmt(value, digits=3):
         return f"{value:.{digits}f}" if math.isfinite(value) else "n/a"
 
-    rows = [
-        (
+    rows = []
+    for s in scores:
+        cells = [
             model_name(s["model"]),
             s["noise"],
             fmt(s["clean_error"], 4),
             fmt(s["mean_error"], 4),
-            fmt(s["ce"]),
-            fmt(s["relative_ce"]),
-            fmt(s["auc"], 4),
-        )
-        for s in scores
-    ]
+        ]
+        if relative:
+            cells += [fmt(s["ce"]), fmt(s["relative_ce"])]
+        rows.append((*cells, fmt(s["auc"], 4)))
+    base = model_name(BASELINE)
     header = (
         "model",
         "noise",
         "clean error",
         "mean error, noisy scales",
-        "CE vs MLP",
-        "relative CE vs MLP",
-        "AUC",
+        *((f"CE vs {base} (baseline)", f"relative CE vs {base}") if relative else ()),
+        "AUC (linear scale axis)",
     )
     return markdown_table(header, rows)
 
