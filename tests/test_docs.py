@@ -296,7 +296,7 @@ def test_results_page_draws_the_smoothing_figure_over_seeds(tmp_path, monkeypatc
     results.mkdir()
     (results / "beyond.json").write_text(json.dumps({"smoothing": smoothing}))
     page, out = _build_results_page(tmp_path, results, monkeypatch)
-    assert "the band ± 1 standard deviation over them" in page
+    assert "the band Student's t 95% interval of that mean" in page
     image = out / "_images" / "beyond_smoothing.png"
     assert image.stat().st_size > 1000
 

@@ -130,11 +130,13 @@ def test_accuracy_vs_scale_bands_over_folds(results_cv2):
             assert folds.shape == (2, 2)
             line = lines[f"{name} {part}"]
             assert_allclose(line.get_ydata(), folds.mean(axis=1))
-            # The band spans mean +/- std at each scale, in the line's colour.
+            # The band is the 95% t interval of the mean at each scale (the
+            # tables' convention), in the line's colour: two fits, t(1) 12.71.
             band = bands[2 * i + j]
             ys = band.get_paths()[0].vertices[:, 1]
-            top = folds.mean(axis=1) + folds.std(axis=1)
-            bottom = folds.mean(axis=1) - folds.std(axis=1)
+            half = 12.7062047 * folds.std(axis=1, ddof=1) / np.sqrt(2)
+            top = folds.mean(axis=1) + half
+            bottom = folds.mean(axis=1) - half
             assert_allclose([ys.max(), ys.min()], [top.max(), bottom.min()], atol=1e-7)
             assert_allclose(band.get_facecolor()[0][:3], to_rgba(line.get_color())[:3])
     assert "2 folds" in ax.get_title()

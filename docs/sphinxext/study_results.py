@@ -359,7 +359,7 @@ def _smoothing_figure(records):
     the runs of one model at one noise scale, with the number of draws as its
     x: one line per training recipe and vote (the hard vote starts from the
     one-draw prediction, where the two votes are one), the mean over the
-    seeds with a band of ± 1 standard deviation where several seeds ran.
+    seeds with a band of its 95% t interval where several seeds ran.
     The package has no Display of accuracy against the number of draws: the
     panels are AccuracyScaleDisplays built from their curves.
     """
@@ -416,7 +416,7 @@ def _smoothing_figure(records):
             ).plot(ax=ax)
     fig.suptitle(
         "Noise-averaged prediction on MNIST, models trained with fresh noise "
-        "(bands: ± 1 std over seeds)"
+        "(bands: 95% t interval of the mean over seeds)"
     )
     return fig
 
@@ -492,7 +492,7 @@ def render_beyond(data, figures):
                 "Test accuracy against the number of noise draws per image "
                 "(k=1: a plain prediction on one noisy copy), one panel per model "
                 "and sigma; where several seeds ran, the line is their mean and "
-                "the band ± 1 standard deviation over them.",
+                "the band Student's t 95% interval of that mean.",
             ),
         ]
     gap = data.get("per_epoch_gap") or []

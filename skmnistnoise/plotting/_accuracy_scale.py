@@ -28,7 +28,7 @@ class AccuracyScaleDisplay:
 
     Test (validation) scores are solid, train scores dashed; with several
     replicate fits per scale (folds, seeds) each line is their mean with a
-    band of ± 1 standard deviation. Built like scikit-learn's
+    band of its 95% t interval. Built like scikit-learn's
     :class:`~sklearn.model_selection.ValidationCurveDisplay`, from its
     ``(n_values, n_folds)`` score arrays, one set per arm.
 
@@ -53,7 +53,7 @@ class AccuracyScaleDisplay:
     lines_ : dict of str to Line2D
         The lines by legend label.
     bands_ : list of PolyCollection
-        The ± 1 std bands, where a scale has several replicate fits.
+        The 95% t interval bands, where a scale has several replicate fits.
     chance_level_ : Line2D or None
 
     See Also
@@ -154,7 +154,11 @@ class AccuracyScaleDisplay:
         title = (
             f"{score.capitalize()} against noise scale{title_suffix(results)}\n"
             + parts[score_type]
-            + (f"; bands: mean ± 1 std over {replicates}" if replicates else "")
+            + (
+                f"; bands: 95% t interval of the mean over {replicates}"
+                if replicates
+                else ""
+            )
         )
         display = cls(
             curves=curves,
@@ -226,7 +230,7 @@ class AccuracyScaleDisplay:
                     xs,
                     scores.T,
                     color=colour,
-                    band_label=f"_{label} ± 1 std",
+                    band_label=f"_{label} 95% t interval",
                     label=label,
                     **style,
                 )

@@ -146,7 +146,11 @@ def legend_outside(ax, **kwargs):
 
 
 def plot_mean_and_band(ax, x, values, *, color, band_label=None, **line_kw):
-    """The mean of replicate curves, with a band of ± 1 std when there are several.
+    """The mean of replicate curves, with its 95% t interval when there are several.
+
+    The band is Student's t 95% interval of the mean over the replicates (the
+    convention of every table of the package: the spread a re-run with other
+    seeds would show), not ± 1 standard deviation.
 
     Parameters
     ----------
@@ -170,10 +174,19 @@ def plot_mean_and_band(ax, x, values, *, color, band_label=None, **line_kw):
     (line,) = ax.plot(x, mean, color=color, **line_kw)
     if len(values) < 2:
         return line, None
-    std = values.std(axis=0)
+    from scipy.stats import t
+
+    n = len(values)
+    half = t.ppf(0.975, n - 1) * values.std(axis=0, ddof=1) / np.sqrt(n)
     band_kw = {} if band_label is None else {"label": band_label}
     band = ax.fill_between(
-        x, mean - std, mean + std, color=color, alpha=BAND_ALPHA, linewidth=0, **band_kw
+        x,
+        mean - half,
+        mean + half,
+        color=color,
+        alpha=BAND_ALPHA,
+        linewidth=0,
+        **band_kw,
     )
     return line, band
 

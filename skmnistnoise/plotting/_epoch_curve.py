@@ -36,7 +36,7 @@ class EpochCurveDisplay:
     validation accuracy per epoch (the test set through the same noise step,
     a fresh draw). Both axes of a row share the y axis, so a gap between them
     (the model learning its one noise draw) shows at a glance. With several
-    replicate fits each line is their mean, with a band of ± 1 std. The
+    replicate fits each line is their mean, with its 95% t interval. The
     legend of the scales sits to the right of each row, off the curves.
 
     Parameters
@@ -122,7 +122,7 @@ class EpochCurveDisplay:
         replicates = describe_replicates(results)
         title = "Accuracy per epoch" + title_suffix(results)
         if replicates:
-            title += f"; mean ± 1 std over {replicates}"
+            title += f"; band: 95% t interval over {replicates}"
         display = cls(
             rows=rows, title=title, chance_level=chance(results, chance_level)
         )
