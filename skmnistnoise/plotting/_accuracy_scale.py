@@ -184,8 +184,30 @@ class AccuracyScaleDisplay:
     ):
         """Run :func:`~skmnistnoise.experiment.noise_sweep`, then draw it.
 
-        ``sweep_params`` go to the sweep (``scoring``, ``seeds``, ``store``,
-        ...). The table is kept as the display's ``results_``.
+        Parameters
+        ----------
+        estimator : estimator or Pipeline
+            Any classifier, usually after a noise step.
+        X : array-like of shape (n_samples, n_features)
+            The images.
+        y : array-like of shape (n_samples,)
+            Their labels.
+        param_name : str, default="noise__scale"
+            The parameter the sweep varies.
+        param_range : sequence of float, default=(0, .1, .5, 1, 2, 4)
+            Its values, one fit each per fold and seed.
+        cv : int, cross-validation generator, iterable or None, default=None
+            The splits, as for :func:`~sklearn.model_selection.validation_curve`.
+        ax : matplotlib Axes or None, default=None
+            Where to draw.
+        **sweep_params : dict
+            The other parameters of ``noise_sweep`` (``scoring``,
+            ``random_state``, ``store``, ``n_jobs``, ...).
+
+        Returns
+        -------
+        display : AccuracyScaleDisplay
+            With ``results_``, the computed table.
         """
         from .._sweep import noise_sweep
 

@@ -46,13 +46,18 @@ class EpochCurveDisplay:
         validation)`` with ``train`` and ``validation`` arrays of shape
         ``(n_replicates, n_epochs)`` (or None when not recorded).
     title : str or None, default=None
+        The figure's title; None draws none.
     chance_level : float or None, default=None
+        Accuracy of guessing, drawn as a dotted line; None draws none.
 
     Attributes
     ----------
     axes_ : ndarray of Axes, shape (n_arms, 2)
+        Per arm, the train and the validation panel.
     figure_ : matplotlib Figure
+        The figure of ``axes_``.
     lines_ : list of Line2D
+        The mean curves drawn.
 
     Examples
     --------
@@ -80,9 +85,12 @@ class EpochCurveDisplay:
         Parameters
         ----------
         results : SweepResults, list of dict or DataFrame
+            Rows of a sweep run with ``per_epoch=True``.
         model, noise : str, sequence of str or None, default=None
             The arms to draw; None draws all.
         chance_level : "auto", float or None, default="auto"
+            Accuracy of guessing, dotted; "auto" is one over the number of
+            classes of the dataset, None draws none.
         axes : array of Axes of shape (n_arms, 2) or None, default=None
             Where to draw; None makes a new figure.
 
@@ -129,7 +137,12 @@ class EpochCurveDisplay:
         return display.plot(axes=axes)
 
     def plot(self, axes=None):
-        """Draw the curves; ``axes`` of shape (n_arms, 2) or None (a new figure).
+        """Draw the curves.
+
+        Parameters
+        ----------
+        axes : array of Axes of shape (n_arms, 2) or None, default=None
+            Where to draw; None makes a new figure.
 
         Returns
         -------

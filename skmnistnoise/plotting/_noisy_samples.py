@@ -48,20 +48,26 @@ class NoisySamplesDisplay:
     Parameters
     ----------
     clean : ndarray of shape (n_images, height, width)
+        The images without noise, pixels in [0, 1].
     noisy : dict of str to list of (scale, ndarray)
         Per noise, the images at each scale.
     fields : ndarray of shape (2, height, width)
         Noisy minus clean of the first two images.
     field_noise : str
+        The noise whose fields are drawn.
     field_scale : float
+        The scale of the drawn fields.
     random_state : int or None
+        The seed the noise was drawn with, said in the title; None: unseeded.
 
     Attributes
     ----------
     axes_ : dict of str to ndarray of Axes
         Per noise, its grid of images.
     field_axes_ : ndarray of Axes
+        The two noise fields' panels.
     figure_ : matplotlib Figure
+        The figure drawn.
 
     Examples
     --------

@@ -20,16 +20,34 @@ class RobustnessMatrixDisplay:
     Parameters
     ----------
     accuracy : ndarray of shape (n_train_scales, n_test_scales)
+        Test accuracy of the model trained at each training scale (rows),
+        tested at each test scale (columns); the mean over folds and seeds.
     train_scales : array-like of shape (n_train_scales,)
+        The training noise scales, the rows' labels, in the units of the
+        noise step (pixels in [0, 1] for the study's pipelines).
     test_scales : array-like of shape (n_test_scales,)
+        The test noise scales, the columns' labels.
     title : str or None, default=None
+        The axes' title; None draws none.
 
     Attributes
     ----------
-    im_ : AxesImage
-    text_ : ndarray of Text, shape like ``accuracy``
+    im_ : matplotlib AxesImage
+        The heatmap.
+    text_ : ndarray of matplotlib Text, shape like ``accuracy``
+        The value written in each cell; the best training scale of each
+        column in bold.
     ax_ : matplotlib Axes
+        The axes drawn on.
     figure_ : matplotlib Figure
+        The figure of ``ax_``.
+    results_ : SweepResults
+        Only after :meth:`from_estimator`: the table it computed.
+
+    See Also
+    --------
+    skmnistnoise.experiment.robustness_matrix : Computes the table drawn.
+    AccuracyScaleDisplay : Accuracy against one noise scale for train and test.
 
     Examples
     --------
@@ -51,8 +69,20 @@ class RobustnessMatrixDisplay:
     def from_results(cls, results, *, ax=None, **where):
         """Draw the matrix of a :func:`~skmnistnoise.experiment.robustness_matrix` run.
 
-        ``where`` selects rows first (e.g. ``model="convnet"``) when the table
-        holds several matrices.
+        Parameters
+        ----------
+        results : SweepResults or iterable of dict
+            Rows of :func:`~skmnistnoise.experiment.robustness_matrix`, with
+            ``test_accuracy_at``.
+        ax : matplotlib Axes or None, default=None
+            Where to draw; None makes a figure of a fitting size.
+        **where : dict
+            Selects rows first (e.g. ``model="convnet"``) when the table
+            holds several matrices.
+
+        Returns
+        -------
+        display : RobustnessMatrixDisplay
         """
         results = SweepResults.coerce(results)
         check_not_empty(results, "RobustnessMatrixDisplay")
@@ -79,7 +109,31 @@ class RobustnessMatrixDisplay:
         ax=None,
         **matrix_params,
     ):
-        """Run :func:`~skmnistnoise.experiment.robustness_matrix`, then draw it."""
+        """Run :func:`~skmnistnoise.experiment.robustness_matrix`, then draw it.
+
+        Parameters
+        ----------
+        estimator : estimator or Pipeline
+            A classifier after a noise step, as for ``robustness_matrix``.
+        X : array-like of shape (n_samples, n_features)
+            The images.
+        y : array-like of shape (n_samples,)
+            Their labels.
+        train_scales : sequence of float, default=(0, .1, .5, 1, 2, 4)
+            The training noise scales (one fit each per fold and seed).
+        test_scales : sequence of float, default=(0, .1, .5, 1, 2, 4)
+            The test noise scales (predictions only).
+        ax : matplotlib Axes or None, default=None
+            Where to draw.
+        **matrix_params : dict
+            The other parameters of ``robustness_matrix`` (``cv``, ``store``,
+            ``random_state``, ``n_jobs``, ...).
+
+        Returns
+        -------
+        display : RobustnessMatrixDisplay
+            With ``results_``, the computed table.
+        """
         from .._sweep import robustness_matrix
 
         results = robustness_matrix(
@@ -100,9 +154,13 @@ class RobustnessMatrixDisplay:
         Parameters
         ----------
         ax : matplotlib Axes or None, default=None
-        cmap : str, default="viridis"
+            Where to draw; None makes a figure sized to the matrix.
+        cmap : str or Colormap, default="viridis"
+            The colours of accuracy from 0 to 1.
         values_format : str, default=".3f"
+            The format of the value written in each cell.
         colorbar : bool, default=True
+            Whether to add a colour bar labelled "test accuracy".
 
         Returns
         -------
