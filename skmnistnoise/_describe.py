@@ -235,6 +235,11 @@ def _sort_key(description):
     return json.dumps(description, sort_keys=True)
 
 
+def _same_value(value, default):
+    """Whether a parameter holds its pre-existing default (type and value)."""
+    return type(value) is type(default) and value == default
+
+
 def canonical(obj):
     """A JSON-able, order-independent description of a value or an estimator.
 
@@ -309,12 +314,18 @@ def _canonical(obj, path):
         return _describe_callable(obj, path)
     if isinstance(obj, BaseEstimator) or hasattr(obj, "get_params"):
         params = obj.get_params(deep=False)
+        # Parameters a class gained after results were stored under its keys
+        # are left out of the description while they hold the value that
+        # reproduces the old computation (``_KEY_DEFAULTS``): the stored
+        # records keep their keys; any other value is part of the key.
+        added = getattr(type(obj), "_KEY_DEFAULTS", {})
         return {
             "class": _class_name(type(obj)),
             "params": {
                 k: _canonical(v, (*path, k))
                 for k, v in sorted(params.items())
                 if k not in _NOT_IN_KEY
+                and not (k in added and _same_value(v, added[k]))
             },
         }
     if isinstance(obj, np.random.RandomState | np.random.Generator):

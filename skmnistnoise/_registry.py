@@ -1,20 +1,23 @@
 """The study's names: its models, noises, protocols and scales, and their pipelines.
 
-:func:`make_noise` turns a noise name into its transformer and
-:func:`make_study_pipeline` builds the pipeline of one arm of the study. This
-module imports no Keras: the classifier classes are imported when a pipeline
-is built, so naming things (the command line's choices, the figures' labels)
-loads no TensorFlow.
+:func:`make_noise` turns a noise name, or the name of one of MNIST-C's
+corruptions, into its transformer and :func:`make_study_pipeline` builds the
+pipeline of one arm of the study. This module imports no Keras: the
+classifier classes are imported when a pipeline is built, so naming things
+(the command line's choices, the figures' labels) loads no TensorFlow.
 """
 
 import numpy as np
 from sklearn.pipeline import Pipeline
 
+from ._corruptions import SCALABLE, SEVERITY_BOUNDS
 from ._keras_runtime import is_keras_estimator
 from ._noise import GaussianNoise, ImpulseNoise, ShotNoise, _BaseNoise
 from ._preprocessing import GlobalStandardScaler
+from .corruptions import CORRUPTIONS, MNISTCorruption
 
 __all__ = [
+    "CORRUPTIONS",
     "DATASET_CLASSES",
     "MODEL_NAMES",
     "MODELS",
@@ -96,35 +99,51 @@ def make_noise(
     severity=None,
     clip=None,
     random_state=None,
-    apply_to="both",
+    apply_to=None,
 ):
-    """The noise transformer of a named noise model.
+    """The noise transformer of a named noise model or MNIST-C corruption.
 
     Parameters
     ----------
-    noise : {"additive", "multiplicative", "speckle", "impulse", "shot"}
-        ``"additive"``: ``x + N(0, s)``. ``"multiplicative"``: the ConvNet
-        notebook's ``x * N(0, s)``. ``"speckle"``: ``x * N(1, s)``.
-        ``"impulse"``: salt-and-pepper with amount ``s``. ``"shot"``: Poisson
-        noise with ``1 / s`` photons (so larger is noisier, as for the others;
-        ``s = 0`` is the identity).
+    noise : str, default="additive"
+        A noise model of :data:`NOISES`: ``"additive"``: ``x + N(0, s)``.
+        ``"multiplicative"``: the ConvNet notebook's ``x * N(0, s)``.
+        ``"speckle"``: ``x * N(1, s)``. ``"impulse"``: salt-and-pepper with
+        amount ``s``. ``"shot"``: Poisson noise with ``1 / s`` photons (so
+        larger is noisier, as for the others; ``s = 0`` is the identity).
+        Or one of MNIST-C's fifteen corruptions,
+        :data:`~skmnistnoise.corruptions.CORRUPTIONS` (``"fog"``,
+        ``"glass_blur"``, ...), on 28 x 28 digits with pixels in [0, 1]:
+        an :class:`~skmnistnoise.corruptions.MNISTCorruption` whose
+        ``scale`` is its severity (see ``scale``).
     scale : float, default=0.0
         The severity, in the noise's own units (ignored with ``severity``).
+        For a corruption, the multiplier of its magnitude: 1 is MNIST-C's own
+        setting, 0 no corruption (the clean baseline of a sweep), 2 twice
+        MNIST-C's magnitude. The corruptions without a magnitude
+        (``glass_blur``, ``stripe``, ``spatter``, ``dotted_line``,
+        ``zigzag``, ``canny_edges``) apply MNIST-C's setting at any scale
+        above 0: sweep them over ``[0, 1]``.
     severity : {1, 2, 3, 4, 5} or None, default=None
         ImageNet-C's severity instead of a scale (:data:`SEVERITIES`; not for
-        ``"multiplicative"``, which no benchmark defines). As those
-        benchmarks do, the images are taken as pixels in [0, 1] and the noisy
-        ones are clipped to [0, 1] unless ``clip`` says otherwise.
+        ``"multiplicative"``, which no benchmark defines, nor for MNIST-C's
+        corruptions, which have one setting each). As those benchmarks do,
+        the images are taken as pixels in [0, 1] and the noisy ones are
+        clipped to [0, 1] unless ``clip`` says otherwise.
     clip : (low, high) or None, default=None
         Clip the noisy images; None: no clipping, or (0, 1) with ``severity``.
+        A corruption always clips to [0, 1]: it takes only None or (0, 1).
     random_state : int or None, default=None
         Seed of the noise.
-    apply_to : {"both", "train", "test"}, default="both"
-        Which data get the noise.
+    apply_to : {"both", "train", "test"} or None, default=None
+        Which data get the noise. None: ``"both"`` for a noise model (the
+        notebooks noised the training and the test images) and ``"test"``
+        for a corruption (MNIST-C's protocol: a model trained on clean
+        digits, tested on corrupted ones).
 
     Returns
     -------
-    transformer : GaussianNoise, ImpulseNoise or ShotNoise
+    transformer : GaussianNoise, ImpulseNoise, ShotNoise or MNISTCorruption
 
     Examples
     --------
@@ -132,10 +151,19 @@ def make_noise(
     GaussianNoise(mode='multiplicative', scale=0.5)
     >>> make_noise("additive", severity=5)
     GaussianNoise(clip=(0.0, 1.0), scale=0.38)
+
+    A corruption's scale is its severity; it corrupts the test data only:
+
+    >>> fog = make_noise("fog", 1.0, random_state=0)
+    >>> fog.corruption, fog.scale, fog.apply_to
+    ('fog', 1.0, 'test')
     """
+    if noise in CORRUPTIONS:
+        return _make_corruption(noise, scale, severity, clip, random_state, apply_to)
     if severity is not None:
         scale = severity_scale(noise, severity)
         clip = (0.0, 1.0) if clip is None else clip
+    apply_to = "both" if apply_to is None else apply_to
     common = {"clip": clip, "random_state": random_state, "apply_to": apply_to}
     if noise == "additive":
         return GaussianNoise(scale=scale, **common)
@@ -147,7 +175,32 @@ def make_noise(
         return ImpulseNoise(amount=scale, **common)
     if noise == "shot":
         return _ShotScale(scale=scale, **common)
-    raise ValueError(f"The 'noise' parameter must be one of {NOISES}; got {noise!r}.")
+    raise ValueError(
+        f"The 'noise' parameter must be one of {NOISES} or of MNIST-C's "
+        f"corruptions {CORRUPTIONS}; got {noise!r}."
+    )
+
+
+def _make_corruption(corruption, scale, severity, clip, random_state, apply_to):
+    """The :class:`_CorruptionScale` of :func:`make_noise`, its arguments checked."""
+    if severity is not None:
+        raise ValueError(
+            f"The 'severity' parameter takes ImageNet-C's severities of a noise "
+            f"({', '.join(SEVERITIES)}); MNIST-C's corruption {corruption!r} has "
+            f"one setting, scale=1 (a scale multiplies its magnitude). Got "
+            f"severity={severity!r}."
+        )
+    if clip is not None and tuple(clip) != (0.0, 1.0):
+        raise ValueError(
+            f"MNIST-C's corruption {corruption!r} always clips to [0, 1]: the "
+            f"'clip' parameter must be None or (0, 1); got {clip!r}."
+        )
+    return _CorruptionScale(
+        corruption,
+        scale=scale,
+        random_state=random_state,
+        apply_to="test" if apply_to is None else apply_to,
+    )
 
 
 class _ShotScale(ShotNoise):
@@ -174,6 +227,52 @@ class _ShotScale(ShotNoise):
         return self.scale == 0
 
 
+class _CorruptionScale(MNISTCorruption):
+    """MNISTCorruption parametrised by ``scale``, its severity (0: none), for sweeps.
+
+    ``scale`` multiplies the corruption's magnitude (1: MNIST-C's setting);
+    a corruption without a magnitude applies MNIST-C's setting at any scale
+    above 0. ``noise__scale`` is what the sweeps vary, as for the noises.
+    """
+
+    _parameter_constraints: dict = {
+        k: v
+        for k, v in MNISTCorruption._parameter_constraints.items()
+        if k != "severity"
+    }
+    _parameter_constraints["scale"] = list(
+        GaussianNoise._parameter_constraints["scale"]
+    )
+
+    def __init__(
+        self, corruption="shot_noise", *, scale=1.0, random_state=None, apply_to="test"
+    ):
+        self.corruption = corruption
+        self.scale = scale
+        self.random_state = random_state
+        self.apply_to = apply_to
+
+    @property
+    def severity(self):
+        """MNISTCorruption's severity: the scale where the corruption has one."""
+        if not self.scale or self.corruption not in SCALABLE:
+            return None
+        return float(self.scale)
+
+    def _validate_severity(self):
+        severity = self.severity
+        if severity is not None and self.corruption in SEVERITY_BOUNDS:
+            within, bound = SEVERITY_BOUNDS[self.corruption]
+            if not within(severity):
+                raise ValueError(
+                    f"The 'scale' parameter is {self.scale!r} for corruption "
+                    f"{self.corruption!r}, its severity: {bound}."
+                )
+
+    def _apply(self, X, *, draw, active):
+        return super()._apply(X, draw=draw, active=active and self.scale > 0)
+
+
 def make_study_pipeline(
     model="convnet",
     noise="additive",
@@ -182,7 +281,7 @@ def make_study_pipeline(
     protocol="pixel",
     epochs=None,
     random_state=None,
-    apply_to="both",
+    apply_to=None,
     clip=None,
     **classifier_params,
 ):
@@ -194,22 +293,28 @@ def make_study_pipeline(
         :class:`MLPClassifier` or :class:`ConvNetClassifier`, with the
         notebooks' defaults.
     noise : str, default="additive"
-        See :func:`make_noise`.
+        A noise model or one of MNIST-C's corruptions; see :func:`make_noise`.
     scale : float, default=0.0
-        Noise scale (swept by :func:`noise_sweep` as ``noise__scale``).
+        Noise scale (swept by :func:`noise_sweep` as ``noise__scale``); for
+        a corruption its severity (1: MNIST-C's setting, 0: clean).
     protocol : {"pixel", "notebooks", "notebooks-reused"}, default="pixel"
         ``"pixel"``: noise on [0, 1] pixels for both models, so their scales
         agree. ``"notebooks"``: as the notebooks did, the MLP standardises its
         input (:class:`GlobalStandardScaler`) before the noise, so its scale is
         in standard deviations of the pixels. ``"notebooks-reused"`` builds
         the same pipeline (the re-use of one model is the sweep's:
-        ``run_study(protocol="notebooks-reused")``).
+        ``run_study(protocol="notebooks-reused")``). A corruption acts on
+        [0, 1] pixels under every protocol: with the notebooks' MLP it comes
+        before the scaler (steps ``"noise", "scale", "clf"``), which
+        standardises the corrupted test images with the clean training
+        images' mean and standard deviation.
     epochs : int or None, default=None
         Training epochs; None keeps the model's default (MLP 20, ConvNet 12).
     random_state : int or None, default=None
         Seed of the noise and of the classifier.
-    apply_to : {"both", "train", "test"}, default="both"
-        Which data get the noise.
+    apply_to : {"both", "train", "test"} or None, default=None
+        Which data get the noise; None: ``"both"`` for a noise model,
+        ``"test"`` for a corruption (see :func:`make_noise`).
     clip : (low, high) or None, default=None
         Clip the noisy images (e.g. ``(0, 1)``, as ImageNet-C and MNIST-C do).
     **classifier_params : dict
@@ -218,13 +323,17 @@ def make_study_pipeline(
     Returns
     -------
     pipeline : sklearn.pipeline.Pipeline
-        Steps ``["scale"], "noise", "clf"``.
+        Steps ``["scale"], "noise", "clf"`` (``"noise", ["scale"], "clf"``
+        for a corruption).
 
     Examples
     --------
     >>> pipe = make_study_pipeline("mlp", protocol="notebooks", epochs=2)
     >>> [name for name, _ in pipe.steps], pipe["clf"].epochs
     (['scale', 'noise', 'clf'], 2)
+    >>> pipe = make_study_pipeline("mlp", "fog", scale=1, protocol="notebooks")
+    >>> [name for name, _ in pipe.steps], pipe["noise"].apply_to
+    (['noise', 'scale', 'clf'], 'test')
     """
     if model not in MODELS:
         raise ValueError(
@@ -242,17 +351,15 @@ def make_study_pipeline(
     if epochs is not None:
         classifier_params["epochs"] = epochs
     clf = cls(random_state=random_state, **classifier_params)
-    steps = []
-    if model == "mlp" and protocol.startswith("notebooks"):
-        steps.append(("scale", GlobalStandardScaler()))
-    steps.append(
-        (
-            "noise",
-            make_noise(
-                noise, scale, clip=clip, random_state=random_state, apply_to=apply_to
-            ),
-        )
+    noisy = make_noise(
+        noise, scale, clip=clip, random_state=random_state, apply_to=apply_to
     )
+    steps = [("noise", noisy)]
+    if model == "mlp" and protocol.startswith("notebooks"):
+        # Noise after the standardisation, as the notebook; a corruption
+        # takes [0, 1] pixels, so it comes first.
+        scaler = ("scale", GlobalStandardScaler())
+        steps = [*steps, scaler] if noise in CORRUPTIONS else [scaler, *steps]
     steps.append(("clf", clf))
     return Pipeline(steps)
 
@@ -302,10 +409,13 @@ def make_smoother(model, **params):
 
 
 def noise_step(estimator):
-    """(index, transformer) of the first noise step of a pipeline, or (None, None)."""
+    """(index, transformer) of the first noise step of a pipeline, or (None, None).
+
+    A noise step is a noise transformer or an MNIST-C corruption.
+    """
     if isinstance(estimator, Pipeline):
         for i, (_, step) in enumerate(estimator.steps):
-            if isinstance(step, _BaseNoise):
+            if isinstance(step, _BaseNoise | MNISTCorruption):
                 return i, step
     return None, None
 
@@ -314,6 +424,8 @@ def describe_noise(transformer):
     """The study's name of a noise transformer (see :func:`make_noise`)."""
     if transformer is None:
         return "none"
+    if isinstance(transformer, MNISTCorruption):
+        return transformer.corruption
     if isinstance(transformer, GaussianNoise):
         if transformer.mode == "additive":
             return "additive"
@@ -330,6 +442,8 @@ def noise_scale(transformer):
     for name in ("scale", "amount"):
         if hasattr(transformer, name):
             return float(getattr(transformer, name))
+    if isinstance(transformer, MNISTCorruption):  # severity None: MNIST-C's, 1
+        return 1.0 if transformer.severity is None else float(transformer.severity)
     return float("nan")
 
 

@@ -16,6 +16,13 @@ corrupted scales ``s > 0`` (Hendrycks and Dietterich, 2019):
 
 ``mCE`` and relative ``mCE`` are the means of ``ce`` and ``relative_ce`` over
 the noises of a model.
+
+MNIST-C's corruptions (Mu and Gilmer, 2019) have one setting each: a sweep
+over them at scales ``[0, 1]`` (``make_noise(corruption, scale)``, scale 1
+MNIST-C's setting) has one corrupted scale per corruption, so the sums hold
+one term: ``ce = E_1 / E_1(baseline)`` and ``relative_ce = (E_1 - E_0) /
+(E_1(baseline) - E_0(baseline))``, ImageNet-C's definitions with a single
+severity, and ``mCE`` is their mean over the corruptions.
 """
 
 import numpy as np
@@ -138,6 +145,20 @@ def mean_corruption_errors(scores):
     ...      "relative_ce": 1.0, "mean_error": 0.2, "auc": 0.8}
     ...     for n, ce in [("additive", 0.5), ("speckle", 0.7)]])[0]["mCE"]
     0.6
+
+    MNIST-C's corruptions, one severity each (scale 1) beside the clean
+    scale 0, against the MLP:
+
+    >>> errors = {"mlp": {"fog": 0.4, "shear": 0.2},
+    ...           "convnet": {"fog": 0.2, "shear": 0.05}}
+    >>> rows = [{"dataset": "mnist", "model": m, "noise": c, "protocol": "pixel",
+    ...          "scale": s, "test_accuracy": 1 - (e if s else 0.02)}
+    ...         for m, per in errors.items() for c, e in per.items() for s in (0, 1)]
+    >>> convnet = mean_corruption_errors(corruption_scores(rows, baseline="mlp"))[0]
+    >>> convnet["model"], round(convnet["mCE"], 3)  # (0.2/0.4 + 0.05/0.2) / 2
+    ('convnet', 0.375)
+    >>> round(convnet["relative_mCE"], 3)  # (0.18/0.38 + 0.03/0.18) / 2
+    0.32
     """
     out = {}
     for s in scores:

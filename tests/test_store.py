@@ -619,3 +619,25 @@ def test_the_store_re_exports_the_descriptions_it_keys_on():
         "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_parameter_added_later_keeps_old_keys_at_its_default():
+    from sklearn.base import BaseEstimator
+
+    class Before(BaseEstimator):
+        def __init__(self, a=1):
+            self.a = a
+
+    class After(BaseEstimator):
+        _KEY_DEFAULTS = {"precision": "float32"}
+
+        def __init__(self, a=1, precision="float32"):
+            self.a, self.precision = a, precision
+
+    old, new = canonical(Before())["params"], canonical(After())["params"]
+    assert old == new == {"a": 1}
+    # Any other value is part of the key.
+    assert canonical(After(precision="bfloat16"))["params"] == {
+        "a": 1,
+        "precision": "bfloat16",
+    }

@@ -13,6 +13,7 @@ ORDER = (
     "plot_grid_search_train_noise.py",
     "plot_noise_averaged_prediction.py",
     "plot_robustness_matrix.py",
+    "plot_mnist_c.py",
 )
 
 

@@ -33,6 +33,9 @@ Displays
   accuracy against the L2 radius, with the largest radius ``n`` draws can
   certify; from certificates or the table of
   :func:`~skmnistnoise.experiment.certify_study`.
+* :class:`CorruptionErrorDisplay`: test error under each of MNIST-C's
+  corruptions, one bar per model, clean error marked, mCE in the legend;
+  from the table of a sweep over corruptions.
 
 The ``plot_*`` functions, shortcuts that return a display's figure, are
 deprecated in 0.3 and removed in 0.4: each warns with the ``from_*`` call
@@ -55,6 +58,7 @@ Examples
 
 from ._accuracy_scale import AccuracyScaleDisplay
 from ._certified_accuracy import CertifiedAccuracyDisplay
+from ._corruption_error import CorruptionErrorDisplay
 from ._epoch_curve import EpochCurveDisplay
 from ._noisy_samples import NoisySamplesDisplay
 from ._robustness_matrix import RobustnessMatrixDisplay
@@ -69,6 +73,7 @@ from ._shortcuts import (
 __all__ = [
     "AccuracyScaleDisplay",
     "CertifiedAccuracyDisplay",
+    "CorruptionErrorDisplay",
     "EpochCurveDisplay",
     "NoisySamplesDisplay",
     "RobustnessMatrixDisplay",
