@@ -93,10 +93,10 @@ def summarise(row, recipe):
     """
     from skmnistnoise.references import GAUSSIAN_MNIST_500
 
-    published = GAUSSIAN_MNIST_500.get(row["scale"])
+    published = GAUSSIAN_MNIST_500.get(row["sigma"])
     return {
         "model": row["model"],
-        "sigma": row["scale"],
+        "sigma": row["sigma"],
         "recipe": recipe,
         "epochs": row["epochs"],
         "seed": row["seed"],
@@ -104,7 +104,7 @@ def summarise(row, recipe):
         "n": row["n"],
         "alpha": row["alpha"],
         "n_train": row["n_train"],
-        "n_images": row["n_test"],
+        "n_images": row["n_images"],
         "certified_accuracy": {
             f"{r:g}": a
             for r, a in zip(row["certified_radii"], row["certified_accuracy_at"])
@@ -253,12 +253,16 @@ def merged(runs, path):
 
 
 def merged_table(results, path):
-    """These rows, and the rows of the table at ``path`` that they do not replace."""
+    """These rows, and the rows of the table at ``path`` that they do not replace.
+
+    The table's rows are read in this version's columns (``sigma``), however
+    old the file.
+    """
     from skmnistnoise.experiment import SweepResults
 
     if not path.exists():
         return results
-    ident = ("model", "scale", "recipe", "epochs", "seed", "n", "n0", "alpha")
+    ident = ("model", "sigma", "recipe", "epochs", "seed", "n", "n0", "alpha")
     new = {tuple(r.get(k) for k in ident) for r in results}
     kept = [
         r
@@ -305,7 +309,7 @@ def run_study(args):
     out.write_text(json.dumps({"runs": runs}, indent=1) + "\n")
     results = merged_table(results, args.results_dir / "certify-results.json")
     results.to_json(args.results_dir / "certify-results.json")
-    sigmas = results.unique("scale")
+    sigmas = results.unique("sigma")
     display = CertifiedAccuracyDisplay.from_results(
         results,
         reference={s: p for s, p in GAUSSIAN_MNIST_500.items() if s in sigmas},

@@ -75,12 +75,10 @@ def run(data_home, arms, scales, seeds=None):
             or protocol == "notebooks-reused"  # the chain starts at 0
         ]
         part = run_study(
-            models=[model],
-            noises=[noise],
+            arms=[(model, noise)],
             scales=arm_scales,
             protocol=protocol,
-            random_state=SEED,
-            seeds=seeds,
+            random_state=list(seeds) if seeds else SEED,
             store=RESULTS / "store",
             verbose=True,
             data=data,

@@ -33,7 +33,7 @@ EPOCHS = 5  # the notebooks trained 20 (MLP) and 12 (ConvNet); None keeps those
 # embedded digits and with fewer epochs; ``dataset="mnist", epochs=None``
 # runs the notebooks' settings on MNIST.
 results = run_study(
-    models=("mlp", "convnet"),
+    arms=[("mlp", "additive"), ("convnet", "additive")],
     scales=NOTEBOOK_SCALES,
     protocol="pixel",
     dataset="digits",
@@ -76,7 +76,7 @@ for s in corruption_scores(results, baseline="mlp"):
 # above; against ``pixel_scale`` its curve lands on the pixel-protocol curve,
 # shifted left by the factor: the difference was the units, not the model.
 notebooks_mlp = run_study(
-    models=("mlp",),
+    arms=[("mlp", "additive")],
     scales=NOTEBOOK_SCALES,
     protocol="notebooks",
     dataset="digits",

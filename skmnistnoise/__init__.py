@@ -27,6 +27,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 _PUBLIC = {
     "ConvNetClassifier": "._classifiers",
     "cpu_description": "._environment",
+    "cpu_flags": "._environment",
     "library_versions": "._environment",
     "show_versions": "._environment",
     "GaussianNoise": "._noise",

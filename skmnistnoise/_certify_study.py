@@ -3,38 +3,59 @@
 :func:`certify_study` trains one :class:`NoiseAveragedClassifier` per
 smoothing sigma and seed (the noise of training set to the same sigma, so a
 network sees fresh noise of that sigma every epoch), certifies the test images
-with Cohen et al.'s CERTIFY, and returns one row of the study's result table
-(:class:`~skmnistnoise.experiment.SweepResults`) per run: certified accuracy
-at the requested radii, the average certified radius, the fraction abstained,
-and the per-image certificates from which any radius can be read later.
+with Cohen et al.'s CERTIFY, and returns one row per run in the certification
+columns (:data:`~skmnistnoise._results.CERTIFY_COLUMNS`: ``sigma``, ``n``,
+``n0``, ``alpha``, certified accuracy at the requested radii, the average
+certified radius, the fraction abstained) with the per-image certificates
+from which any radius can be read later.
 
-Certifying is the long part (millions of forward passes), so it is done in
-chunks of test images, each kept in the result store as soon as it is done;
-the trained classifier is kept beside them. A killed run loses at most the
-chunk it was computing, and the same call resumes from there. A chunk is used
-only if it was computed by exactly this computation: its key holds the
-classifier's definition, the training data, a digest of the trained weights,
-the images, ``n0``, ``n``, ``alpha``, the batch size and TensorFlow's oneDNN
-setting; a trained classifier file is used only if it matches the checksum in
-its record.
+It runs on the sweeps' machinery: the trainings (one per seed and sigma), then
+the chunks of images to certify (millions of forward passes: the long part),
+go through joblib as a sweep's fits do (:func:`~skmnistnoise._plan.run_plans`:
+one at a time, local processes, or the workers of a Dask cluster inside
+``joblib.parallel_config(backend="dask")``), each Keras one under the
+process's fit lock. Every trained classifier and every certified chunk is
+kept in the result store as soon as it is done, where it was computed (and
+again by this process, if it does not find it there), so a killed run loses
+at most the chunks it was computing (one, run one at a time), and the same
+call resumes from there. A chunk is used only if it was computed by exactly
+this computation: its key holds the classifier's definition, the training
+data, a digest of the trained weights, the images, ``n0``, ``n``, ``alpha``,
+the batch size and TensorFlow's oneDNN setting; a trained classifier file is
+used only if it matches the checksum in its record. A chunk's certificate
+depends only on the trained weights and its images, so the order in which
+the chunks run, and where, changes no number.
 """
 
 import math
 import os
 import pickle
+import sys
 import time
+from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
+from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import HasMethods, Interval
 
-from ._checks import STORE_CONSTRAINTS, check_Xy, resolve_seeds, seeded, validated
-from ._fit import cpu
-from ._progress import Progress, format_seconds
+from ._checks import (
+    RANDOM_STATE_CONSTRAINTS,
+    STORE_CONSTRAINTS,
+    check_Xy,
+    plan_seeds,
+    seeded,
+    shared_docs,
+    undeprecated_seeds,
+    validated,
+)
+from ._fit import _fit_lock, cpu, final_step
+from ._plan import _fits_in_parallel
+from ._progress import Progress
 from ._registry import describe_model
-from ._results import SweepResults
+from ._results import CERTIFY_COLUMNS, SweepResults
 from ._store import NotReproducibleError, ResultStore, canonical, digest_arrays
 from .references import RADII_500
 
@@ -96,6 +117,42 @@ def smoothing_param_names(smoother):
     return names
 
 
+# --------------------------------------------------------------------------
+# The work, as joblib (and so a Dask worker) runs it
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One seed and sigma of a study: the smoother to train, and its record."""
+
+    index: int
+    seed: int
+    sigma: float
+    estimator: object  # seeded, set to sigma, unfitted
+    label: str
+    store: ResultStore | None = None
+    key: str | None = None
+    spec: dict | None = None
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """Images of the test set to certify with one run's smoother, and the record."""
+
+    run: int  # the index of its run
+    number: int
+    certify: dict  # n0, n, alpha, batch_size
+    store: ResultStore | None = None
+    key: str | None = None
+    spec: dict | None = None
+
+
+def _keras_part(smoother):
+    """The classifier inside a smoother, which decides whether to take the
+    fit lock (a Keras one: SciKeras seeds process-global state)."""
+    return final_step(getattr(smoother, "estimator", smoother))
+
+
 def _weights_digest(fitted):
     """A digest of what a fitted smoother learned: its networks' weights (Keras
     models pickle with a time stamp), else the pickled steps."""
@@ -111,59 +168,208 @@ def _weights_digest(fitted):
     return digest_arrays(*arrays)
 
 
+def _keep_fitted(run, fitted, record):
+    """Keep a trained smoother (without pickle, checksummed) and its record."""
+    try:
+        record["sha256"] = run.store.put_fitted(run.key, fitted)
+    except NotReproducibleError:
+        # A smoother that cannot be kept without pickle is not kept: the
+        # record holds no checksum, so a resumed run trains it again (and,
+        # with the same weights, reads the chunks certified with them).
+        record["sha256"] = None
+    run.store.put(run.key, record, run.spec)
+
+
+# What a study hands to joblib per seed and sigma, under this name (the Dask
+# task keys show it: "batch_of__train_smoother_3_calls").
+def _train_smoother(run, X, y):
+    """Train one run's smoother, keep it in the store; (run, fitted, record)."""
+    with _fit_lock(_keras_part(run.estimator)):
+        start = time.perf_counter()
+        fitted = clone(run.estimator).fit(X, y)
+        fit_time = time.perf_counter() - start
+    record = {"sha256": None, "weights": _weights_digest(fitted), "fit_time": fit_time}
+    if run.store is not None:
+        _keep_fitted(run, fitted, record)
+    return run, fitted, record
+
+
+# What a study hands to joblib per chunk of images.
+def _certify_chunk(chunk, fitted, X):
+    """Certify one chunk, keep its certificates in the store; (chunk, result)."""
+    with _fit_lock(_keras_part(fitted)):  # the wait is not certifying time
+        start = time.perf_counter()
+        cert = fitted.certify(X, **chunk.certify)
+        result = {name: np.asarray(cert[name]).tolist() for name in _CHUNK_FIELDS[:-1]}
+        result["seconds"] = time.perf_counter() - start
+    if chunk.store is not None:
+        chunk.store.put(chunk.key, result, chunk.spec)
+    return chunk, result
+
+
+def _run_calls(function, calls, n_jobs):
+    """``function(*call)`` for every call: here, in order, or through joblib.
+
+    As :func:`~skmnistnoise._plan.run_plans` runs a sweep's fits: joblib only
+    where ``n_jobs`` and the active backend ask for it
+    (:func:`~skmnistnoise._plan._fits_in_parallel`), the arrays and trained
+    smoothers copied to every worker of a Dask cluster first
+    (:func:`~skmnistnoise.cluster.on_every_worker`), the results as they
+    finish.
+    """
+    if not _fits_in_parallel(n_jobs, len(calls)):
+        return (function(*call) for call in calls)
+    if "joblib._dask" in sys.modules:  # the Dask backend may be active
+        from .cluster import on_every_worker
+
+        calls = on_every_worker(calls)
+    return Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
+        delayed(function)(*call) for call in calls
+    )
+
+
+def _missing(job, required):
+    """Whether a finished job's record is missing from this process's store:
+    a worker on another machine writes to its own disk when the store is not
+    on a shared filesystem, and this process then keeps the store complete."""
+    return job.store is not None and job.store.get(job.key, required) is None
+
+
 def _say(progress, text):
     """A progress line, if there are progress lines."""
     if progress is not None:
         progress.line(text)
 
 
-def _fitted(est, X, y, *, store, spec, progress, label):
-    """The trained smoother of a run (loaded from the store, or trained and
-    kept), its fit time and its weights' digest."""
-    key = None
-    if store is not None:
-        key = ResultStore.key(spec)
-        record = store.get(key, required=_FIT_FIELDS)
-        if record is not None:
-            fitted = store.get_fitted(key, record["sha256"], est)
-            if fitted is not None:
-                _say(progress, f"{label}: trained classifier read from {store.path}")
-                return fitted, record["fit_time"], record["weights"]
-    _say(progress, f"{label}: training")
-    start = time.perf_counter()
-    fitted = clone(est).fit(X, y)
-    fit_time = time.perf_counter() - start
-    weights = _weights_digest(fitted)
-    if store is not None:
-        try:
-            sha256 = store.put_fitted(key, fitted)
-        except NotReproducibleError:
-            # A smoother that cannot be kept without pickle is not kept: the
-            # record holds no checksum, so a resumed run trains it again (and,
-            # with the same weights, reads the chunks certified with them).
-            sha256 = None
-        result = {"sha256": sha256, "weights": weights, "fit_time": fit_time}
-        store.put(key, result, spec)
-    _say(progress, f"{label}: trained in {fit_time:.0f} s")
-    return fitted, fit_time, weights
+# --------------------------------------------------------------------------
+# The study
 
 
-def _chunk(fitted, X, *, store, spec, n0, n, alpha, batch_size):
-    """The certificate of a chunk of images: read from the store, or computed
-    and kept; and whether it was computed."""
-    key = None
-    if store is not None:
-        key = ResultStore.key(spec)
-        stored = store.get(key, required=_CHUNK_FIELDS)
-        if stored is not None and len(stored["radius"]) == len(X):
-            return stored, False
-    start = time.perf_counter()
-    cert = fitted.certify(X, n0=n0, n=n, alpha=alpha, batch_size=batch_size)
-    result = {name: np.asarray(cert[name]).tolist() for name in _CHUNK_FIELDS[:-1]}
-    result["seconds"] = time.perf_counter() - start
-    if store is not None:
-        store.put(key, result, spec)
-    return result, True
+def _run_seeds(random_state, seeds, smoother, store):
+    """The seeds of the runs (the study functions' convention), checked."""
+    random_state = undeprecated_seeds(random_state, seeds, "certify_study", helpers=1)
+    run_seeds = plan_seeds(random_state, "certify_study")
+    if run_seeds == [None] and store is not None:
+        unseeded = [
+            name
+            for name, value in smoother.get_params(deep=True).items()
+            if name.split("__")[-1] == "random_state" and value is None
+        ]
+        if unseeded or smoother.get_params().get("random_state") is None:
+            raise ValueError(
+                "certify_study with a store needs seeded runs: pass random_state "
+                "(an int or a sequence of ints), or seed the smoother's steps "
+                f"({', '.join(unseeded) or 'random_state'} is None); an unseeded "
+                "run cannot be found again in the store."
+            )
+    return run_seeds
+
+
+def _plan_runs(smoother, names, sigmas, seeds, *, store, data_digest, label):
+    """One :class:`_Run` per seed and sigma, in that order."""
+    runs = []
+    for seed in seeds:
+        for sigma in sigmas:
+            est = clone(smoother)
+            if seed is not None:  # None: the smoother's own seeds, as given
+                est = seeded(est, seed, nested=True)
+            est = est.set_params(**dict.fromkeys(names, sigma))
+            key = spec = None
+            if store is not None:
+                spec = {
+                    "kind": "smoothed classifier",
+                    "estimator": canonical(est),
+                    "data": data_digest,
+                }
+                key = ResultStore.key(spec)
+            text = f"{label} sigma {sigma:g} seed {seed}"
+            runs.append(_Run(len(runs), seed, sigma, est, text, store, key, spec))
+    return runs
+
+
+def _stored_fit(run):
+    """(fitted, record) of a run whose trained smoother the store holds, or None."""
+    if run.store is None:
+        return None
+    record = run.store.get(run.key, required=_FIT_FIELDS)
+    if record is None:
+        return None
+    fitted = run.store.get_fitted(run.key, record["sha256"], run.estimator)
+    return None if fitted is None else (fitted, record)
+
+
+def _trained(runs, X, y, n_jobs, progress):
+    """Every run's (fitted smoother, record): read from the store, or trained."""
+    fits, calls = {}, []
+    for run in runs:
+        stored = _stored_fit(run)
+        if stored is None:
+            calls.append((run, X, y))
+        else:
+            fits[run.index] = stored
+            where = run.store.path
+            _say(progress, f"{run.label}: trained classifier read from {where}")
+    if calls:
+        _say(progress, f"training {len(calls)} smoothed classifier(s)")
+    for run, fitted, record in _run_calls(_train_smoother, calls, n_jobs):
+        if _missing(run, _FIT_FIELDS):
+            _keep_fitted(run, fitted, dict(record))
+        fits[run.index] = (fitted, record)
+        _say(progress, f"{run.label}: trained in {record['fit_time']:.0f} s")
+    return fits
+
+
+def _certified(runs, fits, X, y, slices, certify, n_jobs, verbose):
+    """Every run's chunks of certificates, read from the store or certified;
+    and the runs that certified any."""
+    parts, calls = {}, []
+    for run in runs:
+        fitted, record = fits[run.index]
+        for number, rows in enumerate(slices):
+            chunk = _Chunk(run.index, number, certify)
+            if run.store is not None:
+                spec = {
+                    "kind": "certificate",
+                    "fit": run.key,
+                    "weights": record["weights"],
+                    "images": digest_arrays(X[rows]),
+                    **certify,
+                    # TensorFlow's oneDNN kernels round differently.
+                    "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS"),
+                }
+                key = ResultStore.key(spec)
+                chunk = _Chunk(run.index, number, certify, run.store, key, spec)
+                stored = run.store.get(key, required=_CHUNK_FIELDS)
+                if stored is not None and len(stored["radius"]) == len(X[rows]):
+                    parts[run.index, number] = stored
+                    continue
+            calls.append((chunk, fitted, X[rows]))
+    progress = Progress(len(calls)) if verbose and calls else None
+    if calls:
+        _say(
+            progress,
+            f"certifying {len(calls)} chunk(s) of up to {slices[0].stop} images, "
+            f"{len(parts)} read from the store",
+        )
+    computed = set()
+    for chunk, result in _run_calls(_certify_chunk, calls, n_jobs):
+        if _missing(chunk, _CHUNK_FIELDS):
+            chunk.store.put(chunk.key, result, chunk.spec)
+        parts[chunk.run, chunk.number] = result
+        computed.add(chunk.run)
+        if progress is not None:
+            passes = len(result["radius"]) * (certify["n0"] + certify["n"])
+            rate = passes / max(result["seconds"], 1e-9)
+            # The smoothed accuracy on the chunk (abstentions wrong).
+            right = np.equal(result["prediction"], y[slices[chunk.number]])
+            accuracy = float(np.mean(right & ~np.asarray(result["abstained"], bool)))
+            progress.fit_done(
+                f"{runs[chunk.run].label}: chunk {chunk.number + 1}/{len(slices)}, "
+                f"{rate:.0f} noisy passes/s",
+                {"fit_time": result["seconds"], "test_accuracy": accuracy},
+                1,
+            )
+    return parts, computed
 
 
 _PARAMS = {
@@ -180,7 +386,8 @@ _PARAMS = {
     "batch_size": [Interval(Integral, 1, None, closed="left"), None],
     "radii": ["array-like"],
     "chunk_size": [Interval(Integral, 1, None, closed="left")],
-    "random_state": [Interval(Integral, 0, None, closed="left")],
+    "n_jobs": [Integral, None],
+    "random_state": RANDOM_STATE_CONSTRAINTS,
     "seeds": ["array-like", None],
     "store": STORE_CONSTRAINTS,
     "dataset": [str],
@@ -215,6 +422,7 @@ def _check_radii(radii):
 
 
 @validated(_PARAMS)
+@shared_docs
 def certify_study(
     smoother,
     X_train,
@@ -230,7 +438,8 @@ def certify_study(
     batch_size=None,
     radii=RADII_500,
     chunk_size=20,
-    random_state=0,
+    n_jobs=None,
+    random_state=None,
     seeds=None,
     store=None,
     dataset="custom",
@@ -270,38 +479,55 @@ def certify_study(
         Radii at which the rows give the certified accuracy; the per-image
         certificates in the rows give any other.
     chunk_size : int, default=20
-        Images certified and stored at a time: a killed run loses at most one
-        chunk.
-    random_state : int, default=0
-        The seed of every step when ``seeds`` is None.
-    seeds : sequence of int or None, default=None
-        One run per seed and sigma (overrides ``random_state``).
+        Images certified and stored at a time: a killed run loses at most the
+        chunks it was certifying.
+    n_jobs : int or None, default=None
+        The trainings (one per seed and sigma), then the chunks, run in
+        parallel through joblib, as a sweep's fits do: local processes, or
+        the workers of a Dask cluster inside
+        ``joblib.parallel_config(backend="dask")``. None means what joblib's
+        active configuration says: one at a time by default, all workers of
+        the cluster under the Dask backend. Every job writes its record to
+        ``store`` from where it runs, so the store belongs on a filesystem
+        every worker shares; this process also writes any record it does not
+        find there. The certificates are the same whatever ``n_jobs``.
+    %(random_state)s
+        Here a run is one trained and certified smoother per seed and sigma;
+        None takes the smoother's own seeds, which a ``store`` needs to be
+        ints.
+    %(seeds)s
     store : ResultStore, str, path-like or None, default=None
         Where the trained classifiers (``fitted/<key>.zip``, without pickle,
         checksummed; see
         :meth:`~skmnistnoise.experiment.ResultStore.put_fitted`) and the
         certificates' chunks are kept; the same call again trains and
         certifies nothing, an interrupted one resumes.
-    dataset : str, default="custom"
-        The data's name, for the rows.
+    %(dataset)s
     labels : dict or None, default=None
-        Columns to set on every row (e.g. ``{"model": "convnet"}``).
+        Columns to set on every row (e.g. ``{"recipe": "adam"}``).
     verbose : bool, default=False
-        Progress lines on standard error, one per trained classifier and
-        certified chunk.
+        Progress lines on standard error: the classifiers trained or read,
+        and every certified chunk with the time left.
 
     Returns
     -------
     results : SweepResults
-        One row per seed and sigma: ``model``, ``noise`` ("additive"),
-        ``protocol`` ("smoothing"), ``scale`` (sigma), ``seed``,
-        ``test_accuracy`` (certified accuracy at radius 0: CERTIFY's
-        predictions, abstentions counted wrong), ``certified_radii`` and
-        ``certified_accuracy_at`` (lists), ``acr``, ``abstained`` (fraction),
-        ``n0``, ``n``, ``alpha``, ``n_test``, ``fit_time``, ``score_time``
-        (seconds certifying), and the per-image ``certificate_label``,
-        ``certificate_prediction``, ``certificate_radius`` and
-        ``certificate_abstained``.
+        One row per seed and sigma, in that order, in the certification
+        columns (``skmnistnoise.experiment.CERTIFY_COLUMNS``): ``dataset``,
+        ``model``, ``sigma``, ``seed``, ``n0``, ``n``, ``alpha``,
+        ``batch_size``, ``test_accuracy`` (certified accuracy at radius 0:
+        CERTIFY's predictions, abstentions counted wrong), ``acr``,
+        ``abstained`` (fraction), ``epochs``, ``fit_time``, ``score_time``
+        (seconds certifying), ``n_train``, ``n_images``, ``n_classes`` and
+        ``key``; and ``sigma_params`` (what was set to sigma), the lists
+        ``certified_radii`` and ``certified_accuracy_at``, and the per-image
+        ``certificate_label``, ``certificate_prediction``,
+        ``certificate_radius`` and ``certificate_abstained``.
+
+    See Also
+    --------
+    SweepResults.certified : The table of certified accuracy per radius.
+    skmnistnoise.plotting.CertifiedAccuracyDisplay.from_results : Its curves.
 
     Examples
     --------
@@ -316,7 +542,7 @@ def certify_study(
     >>> results = certify_study(smoother, X[:1000], y[:1000], X[1000:1020],
     ...                         y[1000:1020], sigmas=[0.25], n=200)
     >>> row = results.rows[0]
-    >>> row["scale"], len(row["certificate_radius"]), 0 <= row["acr"]
+    >>> row["sigma"], len(row["certificate_radius"]), 0 <= row["acr"]
     (0.25, 20, True)
     """
     from ._certify import average_certified_radius, certified_accuracy
@@ -337,132 +563,73 @@ def certify_study(
         )
     if isinstance(store, str) or hasattr(store, "__fspath__"):
         store = ResultStore(store)
-    data_digest = digest_arrays(X_train, y_train) if store is not None else None
     model = describe_model(smoother.estimator)
-    chunks = [slice(i, i + chunk_size) for i in range(0, len(X_test), chunk_size)]
-    seeds = resolve_seeds(seeds, random_state)
-    # Progress lines: one per trained classifier and per certified chunk.
-    progress = Progress(len(seeds) * len(sigmas) * len(chunks)) if verbose else None
-    start_all = time.perf_counter()
-    rows, n_computed, n_cached = [], 0, 0
-    for seed in seeds:
-        for sigma in sigmas:
-            est = seeded(clone(smoother), seed, nested=True).set_params(
-                **dict.fromkeys(names, sigma)
-            )
-            label = f"{(labels or {}).get('model', model)} sigma {sigma:g} seed {seed}"
-            spec = None
-            if store is not None:
-                spec = {
-                    "kind": "smoothed classifier",
-                    "estimator": canonical(est),
-                    "data": data_digest,
-                }
-            fitted, fit_time, weights = _fitted(
-                est,
-                X_train,
-                y_train,
-                store=store,
-                spec=spec,
-                progress=progress,
-                label=label,
-            )
-            parts, seconds, done = [], 0.0, 0
-            computed_any = False
-            for number, rows_ in enumerate(chunks):
-                chunk_spec = None
-                if store is not None:
-                    chunk_spec = {
-                        "kind": "certificate",
-                        "fit": ResultStore.key(spec),
-                        "weights": weights,
-                        "images": digest_arrays(X_test[rows_]),
-                        "n0": n0,
-                        "n": n,
-                        "alpha": alpha,
-                        "batch_size": batch_size,
-                        # TensorFlow's oneDNN kernels round differently.
-                        "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS"),
-                    }
-                part, computed = _chunk(
-                    fitted,
-                    X_test[rows_],
-                    store=store,
-                    spec=chunk_spec,
-                    n0=n0,
-                    n=n,
-                    alpha=alpha,
-                    batch_size=batch_size,
-                )
-                parts.append(part)
-                seconds += part["seconds"]
-                computed_any |= computed
-                done += len(part["radius"])
-                if computed:
-                    images = len(part["radius"])
-                    rate = images * (n0 + n) / max(part["seconds"], 1e-9)
-                    left = part["seconds"] * (len(chunks) - number - 1)
-                    _say(
-                        progress,
-                        f"{label}: chunk {number + 1}/{len(chunks)} "
-                        f"({done}/{len(X_test)} images) certified in "
-                        f"{part['seconds']:.0f} s, {rate:.0f} noisy passes/s, "
-                        f"left ~{format_seconds(left)}",
-                    )
-            certificate = {
-                name: np.concatenate([np.asarray(p[name]) for p in parts])
-                for name in ("prediction", "radius", "abstained")
+    start = time.perf_counter()
+    runs = _plan_runs(
+        smoother,
+        names,
+        sigmas,
+        _run_seeds(random_state, seeds, smoother, store),
+        store=store,
+        data_digest=None if store is None else digest_arrays(X_train, y_train),
+        label=(labels or {}).get("model", model),
+    )
+    lines = Progress(0) if verbose else None  # the lines of the trainings
+    fits = _trained(runs, X_train, y_train, n_jobs, lines)
+    slices = [slice(i, i + chunk_size) for i in range(0, len(X_test), chunk_size)]
+    certify = {"n0": n0, "n": n, "alpha": alpha, "batch_size": batch_size}
+    parts, computed = _certified(
+        runs, fits, X_test, y_test, slices, certify, n_jobs, verbose
+    )
+    rows = []
+    for run in runs:
+        fitted, record = fits[run.index]
+        chunks = [parts[run.index, number] for number in range(len(slices))]
+        certificate = {
+            name: np.concatenate([np.asarray(p[name]) for p in chunks])
+            for name in ("prediction", "radius", "abstained")
+        }
+        certificate["prediction"] = certificate["prediction"].astype(
+            np.asarray(fitted.classes_).dtype
+        )
+        certificate["abstained"] = certificate["abstained"].astype(bool)
+        if run.index not in computed:
+            _say(lines, f"{run.label}: certificates read from {store.path}")
+        accuracy = certified_accuracy(y_test, certificate, radii)
+        columns = {
+            "dataset": dataset,
+            "model": model,
+            "sigma": run.sigma,
+            "seed": run.seed,
+            **certify,
+            "test_accuracy": float(certified_accuracy(y_test, certificate, 0.0)),
+            "acr": average_certified_radius(y_test, certificate),
+            "abstained": float(certificate["abstained"].mean()),
+            "epochs": params.get("estimator__epochs"),
+            "fit_time": record["fit_time"],
+            "score_time": sum(p["seconds"] for p in chunks),
+            "n_train": len(X_train),
+            "n_images": len(X_test),
+            "n_classes": len(fitted.classes_),
+            "key": run.key,
+        }
+        rows.append(
+            {
+                **{column: columns[column] for column in CERTIFY_COLUMNS},
+                "cpu": cpu(),
+                "sigma_params": names,
+                **(labels or {}),
+                "certified_radii": radii,
+                "certified_accuracy_at": [float(a) for a in accuracy],
+                "certificate_label": np.asarray(y_test).tolist(),
+                "certificate_prediction": certificate["prediction"].tolist(),
+                "certificate_radius": certificate["radius"].tolist(),
+                "certificate_abstained": certificate["abstained"].tolist(),
             }
-            certificate["prediction"] = certificate["prediction"].astype(
-                np.asarray(fitted.classes_).dtype
-            )
-            certificate["abstained"] = certificate["abstained"].astype(bool)
-            if computed_any:
-                n_computed += 1
-            else:
-                n_cached += 1
-                _say(progress, f"{label}: certificates read from {store.path}")
-            accuracy = certified_accuracy(y_test, certificate, radii)
-            rows.append(
-                {
-                    "dataset": dataset,
-                    "model": model,
-                    "noise": "additive",
-                    "protocol": "smoothing",
-                    "scale": sigma,
-                    "pixel_scale": sigma,
-                    "fold": 0,
-                    "seed": seed,
-                    "test_accuracy": float(
-                        certified_accuracy(y_test, certificate, 0.0)
-                    ),
-                    "acr": average_certified_radius(y_test, certificate),
-                    "abstained": float(certificate["abstained"].mean()),
-                    "n0": n0,
-                    "n": n,
-                    "alpha": alpha,
-                    "batch_size": batch_size,
-                    "fit_time": fit_time,
-                    "score_time": seconds,
-                    "epochs": params.get("estimator__epochs"),
-                    "sigma_params": names,
-                    "n_train": len(X_train),
-                    "n_test": len(X_test),
-                    "n_classes": len(fitted.classes_),
-                    "key": None if spec is None else ResultStore.key(spec),
-                    "cpu": cpu(),
-                    **(labels or {}),
-                    "certified_radii": radii,
-                    "certified_accuracy_at": [float(a) for a in accuracy],
-                    "certificate_label": np.asarray(y_test).tolist(),
-                    "certificate_prediction": certificate["prediction"].tolist(),
-                    "certificate_radius": certificate["radius"].tolist(),
-                    "certificate_abstained": certificate["abstained"].tolist(),
-                }
-            )
+        )
     return SweepResults(
         rows,
-        n_computed=n_computed,
-        n_cached=n_cached,
-        wall_time=time.perf_counter() - start_all,
+        n_computed=len(computed),
+        n_cached=len(runs) - len(computed),
+        wall_time=time.perf_counter() - start,
     )

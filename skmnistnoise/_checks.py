@@ -12,12 +12,14 @@ names X, y or the parameter, says what was received and what to do.
   shared constraints (:data:`SEED_CONSTRAINTS`, :data:`SCORING_CONSTRAINTS`,
   :data:`STORE_CONSTRAINTS`) and :func:`validated`, which checks a function's
   arguments against them;
-* seeds: :func:`resolve_seeds`, :func:`seeded`, :func:`step_seeds`.
+* seeds: :func:`plan_seeds` (the study functions' ``random_state``),
+  :func:`seeded`, :func:`step_seeds`.
 """
 
 import functools
 import inspect
 import os
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -47,7 +49,6 @@ __all__ = [
     "check_rates",
     "check_same_length",
     "check_two_classes",
-    "resolve_seeds",
     "seeded",
     "step_seeds",
     "validated",
@@ -445,30 +446,6 @@ def validated(constraints):
 # Seeds
 
 
-def resolve_seeds(seeds, random_state):
-    """The seeds of a study: ``seeds`` checked, else ``[random_state]``.
-
-    Examples
-    --------
-    >>> resolve_seeds(None, 0), resolve_seeds((2, 1), None)
-    ([0], [2, 1])
-    """
-    if seeds is None:
-        return [random_state]
-    seeds = list(seeds)
-    if not seeds or len(set(seeds)) != len(seeds):
-        raise InvalidParameterError(
-            f"The 'seeds' parameter must be a non-empty sequence of distinct ints; "
-            f"got {seeds!r}."
-        )
-    for seed in seeds:
-        if not isinstance(seed, Integral) or isinstance(seed, bool) or seed < 0:
-            raise InvalidParameterError(
-                f"The 'seeds' parameter must hold ints >= 0; got {seed!r}."
-            )
-    return [int(s) for s in seeds]
-
-
 def seeded(estimator, seed, *, nested=False):
     """``estimator`` with every step's own ``random_state`` set to ``seed``.
 
@@ -533,3 +510,94 @@ def step_seeds(estimator):
     steps = estimator.steps if isinstance(estimator, Pipeline) else [("", estimator)]
     params = [step.get_params(deep=False) for _, step in steps]
     return [p["random_state"] for p in params if "random_state" in p]
+
+
+# --------------------------------------------------------------------------
+# Seeds of the study functions, one convention (noise_sweep, run_study,
+# robustness_matrix, certify_study)
+
+RANDOM_STATE_CONSTRAINTS = [*SEED_CONSTRAINTS, "array-like"]
+
+#: Parameter descriptions written once, put into each function's docstring
+#: where it says ``%(name)s`` (numpydoc's shared text).
+SHARED_DOCS = {
+    "random_state": """random_state : int, sequence of int or None, default=None
+        The seeds, as scikit-learn's ``random_state``, with replicates. None:
+        the estimators' own ``random_state`` parameters, as given, so that
+        :func:`noise_sweep`'s scores equal ``validation_curve``'s
+        (:func:`run_study` builds its pipelines seeded 0). An int: every
+        step's ``random_state`` set to it. A sequence of distinct ints: one
+        fit per seed (replicates), every step's ``random_state`` set to it,
+        each row with its ``seed``; :meth:`SweepResults.aggregate` gives the
+        mean and its interval over them. A ``store`` keeps a fit only when
+        every step is seeded.""",
+    "seeds": """seeds : sequence of int or None, default=None
+        One fit per seed.
+
+        .. deprecated:: 0.3
+           ``seeds`` is deprecated in 0.3 and will be removed in 0.4; use
+           ``random_state=[...]`` instead.""",
+    "dataset": """dataset : str, default="custom"
+        The dataset's name, recorded in the rows' ``dataset`` column.""",
+}
+
+
+def shared_docs(func):
+    """Put the shared parameter descriptions into ``func``'s docstring."""
+    for name, text in SHARED_DOCS.items():
+        func.__doc__ = func.__doc__.replace(f"%({name})s", text)
+    return func
+
+
+def deprecated(owner, old, new, *, helpers=0):
+    """Warn that ``old`` of ``owner`` is deprecated for ``new``.
+
+    The warning names the line that called ``owner``, ``helpers`` frames
+    (functions of this module called by ``owner``) above this one.
+    """
+    warnings.warn(
+        f"The {old} of {owner} {'are' if ' and ' in old else 'is'} deprecated in "
+        f"0.3 and will be removed in 0.4; use {new} instead.",
+        FutureWarning,
+        # this function, the helpers, the function, its validating wrapper
+        stacklevel=4 + helpers,
+    )
+
+
+def seed_list(values, name, owner):
+    """A sequence of seeds checked: distinct ints >= 0, at least one."""
+    seeds = list(values)
+    for seed in seeds:
+        if not isinstance(seed, Integral) or isinstance(seed, bool) or seed < 0:
+            raise InvalidParameterError(
+                f"The '{name}' parameter of {owner} must hold ints >= 0; got {seed!r}."
+            )
+    seeds = [int(s) for s in seeds]
+    if not seeds or len(set(seeds)) != len(seeds):
+        raise InvalidParameterError(
+            f"The '{name}' parameter of {owner} must be an int, None or a "
+            f"non-empty sequence of distinct ints; got {values!r}."
+        )
+    return seeds
+
+
+def plan_seeds(random_state, owner):
+    """The seeds of a sweep's fits: ``[None]`` (the steps' own), ``[k]``, or several."""
+    if random_state is None or isinstance(random_state, Integral):
+        return [random_state]
+    return seed_list(random_state, "random_state", owner)
+
+
+def undeprecated_seeds(random_state, seeds, owner, *, helpers=0):
+    """``random_state``, or the deprecated ``seeds`` (which overrides it), warning.
+
+    ``helpers``: functions between ``owner`` and this one, for the warning to
+    name the caller's line.
+    """
+    if seeds is None:
+        return random_state
+    seeds = seed_list(seeds, "seeds", owner)
+    deprecated(
+        owner, "'seeds' parameter", f"random_state={seeds!r}", helpers=1 + helpers
+    )
+    return seeds

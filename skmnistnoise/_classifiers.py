@@ -1,6 +1,5 @@
 """SciKeras classifiers whose defaults are the notebooks' networks and training."""
 
-import math
 from numbers import Integral, Real
 
 import keras
@@ -34,6 +33,16 @@ from ._checks import (
 from ._keras_runtime import RETRACING_FILTER, tf_determinism_restored
 from ._models import build_convnet, build_mlp
 from ._noise import _check_noise_estimator
+from ._training import (
+    KERAS_BATCH_SIZE,
+    KEY_NEUTRAL_PARAMS,
+    PRECISIONS,
+    ConsistencySequential,
+    FreshNoiseEpochs,
+    check_consistency,
+    mlp_steps_per_execution,
+    warn_if_bfloat16_is_emulated,
+)
 
 __all__ = ["MLPClassifier", "ConvNetClassifier"]
 
@@ -47,27 +56,6 @@ __all__ = ["MLPClassifier", "ConvNetClassifier"]
 # has too; batches of one row differ more, see _prediction_batch_size. Tests
 # check the probabilities to float32 rounding.
 PREDICT_BATCH_SIZE = 512
-_KERAS_BATCH_SIZE = 32  # Keras's own default, for batch_size=None
-
-# The MLP's training steps per call of Keras's compiled function
-# (``steps_per_execution``) on data of at least _MULTI_STEP_MIN_BATCHES
-# batches. An MLP step is short and Keras's own cost per call is about 10% of
-# its CPU time on two cores; running 16 steps per call saves most of it and
-# changes no number (the same steps in the same order; tests check
-# bit-identity). Tracing the multi-step function costs about 0.3 s once per
-# fit, so small fits keep one step per call; the ConvNet's steps are ten times
-# longer and gain nothing. Per-batch callbacks then run every 16 steps.
-STEPS_PER_EXECUTION = 16
-_MULTI_STEP_MIN_BATCHES = 64
-
-
-def _mlp_steps_per_execution(n_samples, batch_size):
-    """``STEPS_PER_EXECUTION`` for fits of many batches, else 1."""
-    if batch_size == -1:  # SciKeras: the whole data in one batch
-        return 1
-    n_batches = math.ceil(n_samples / (batch_size or _KERAS_BATCH_SIZE))
-    return STEPS_PER_EXECUTION if n_batches >= _MULTI_STEP_MIN_BATCHES else 1
-
 
 def _prediction_batch_size(batch_size, n_samples):
     """The batch size for predicting ``n_samples`` rows.
@@ -81,7 +69,7 @@ def _prediction_batch_size(batch_size, n_samples):
     """
     if batch_size == -1:
         return batch_size
-    batch_size = batch_size or _KERAS_BATCH_SIZE
+    batch_size = batch_size or KERAS_BATCH_SIZE
     fast = max(batch_size, PREDICT_BATCH_SIZE)
     if (n_samples % fast == 1) != (n_samples % batch_size == 1):
         return batch_size
@@ -114,58 +102,6 @@ class _OneHotLabelEncoder(ClassifierLabelEncoder):
         return self
 
 
-class _FreshNoiseEpochs(keras.utils.PyDataset):
-    """Training batches with new noise every epoch (augmentation).
-
-    Epoch ``e`` sees draw ``e`` of the fitted noise transformer, so the whole
-    sequence follows from its seed; the samples are shuffled per epoch with a
-    generator seeded from the classifier's seed. ``first_epoch`` continues the
-    sequence (``partial_fit``, warm starts) instead of repeating it.
-    """
-
-    def __init__(
-        self, X, y, sample_weight, noise, batch_size, shuffle, seed, first_epoch=0
-    ):
-        super().__init__()
-        self.sample_shape = X.shape[1:]
-        self.X = X.reshape(len(X), -1)
-        self.y, self.sample_weight = y, sample_weight
-        self.noise, self.batch_size, self.shuffle = noise, batch_size, shuffle
-        self._rng = np.random.default_rng([seed, first_epoch])
-        self._epoch = first_epoch
-        self._epochs_begun = first_epoch
-        self._drawn_epoch = None
-        self._X_noisy = np.empty_like(self.X)
-
-    def __len__(self):
-        return math.ceil(len(self.X) / self.batch_size)
-
-    def _draw(self):
-        self.noise._apply(self.X, draw=self._epoch, active=True, out=self._X_noisy)
-        n = len(self.X)
-        self._order = self._rng.permutation(n) if self.shuffle else np.arange(n)
-        self._drawn_epoch = self._epoch
-
-    def __getitem__(self, i):
-        if self._drawn_epoch != self._epoch:
-            self._draw()
-        rows = np.sort(self._order[i * self.batch_size : (i + 1) * self.batch_size])
-        batch = (self._X_noisy[rows].reshape(-1, *self.sample_shape), self.y[rows])
-        if self.sample_weight is not None:
-            batch += (self.sample_weight[rows],)
-        return batch
-
-    def on_epoch_begin(self):
-        # Keras peeks at the first batches (drawing epoch 0) and then calls
-        # on_epoch_end once before training starts; counting the epochs that
-        # begin keeps epoch e on draw e and reuses the peeked draw.
-        self._epoch = self._epochs_begun
-        self._epochs_begun += 1
-
-    def on_epoch_end(self):
-        self._epoch += 1
-
-
 #: Constraints of the parameters every classifier shares. SciKeras's own
 #: Keras objects (model, loss, metrics, callbacks, ...) are Keras's to check.
 _COMMON_CONSTRAINTS = {
@@ -191,6 +127,10 @@ _COMMON_CONSTRAINTS = {
     "class_weight": [dict, StrOptions({"balanced"}), None],
     "train_noise": "no_validation",  # _check_noise_estimator, at fit
     "jit_compile": ["boolean", StrOptions({"auto"})],
+    "precision": [StrOptions(set(PRECISIONS))],
+    "consistency_m": [Interval(Integral, 1, None, closed="left")],
+    "consistency_lambda": [Interval(Real, 0, None, closed="left")],
+    "consistency_eta": [Interval(Real, 0, None, closed="left")],
 }
 #: Constraints of the parameters both networks have.
 _NETWORK_CONSTRAINTS = {**_COMMON_CONSTRAINTS, "activation": [str, callable]}
@@ -216,6 +156,8 @@ class _NoiseStudyClassifier(KerasClassifier):
     """
 
     _parameter_constraints: dict = dict(_COMMON_CONSTRAINTS)
+    # Left out of store keys at these values (committed results keep theirs).
+    _KEY_DEFAULTS = KEY_NEUTRAL_PARAMS
 
     def __init__(
         self,
@@ -225,6 +167,10 @@ class _NoiseStudyClassifier(KerasClassifier):
         batch_size=128,
         epochs=1,
         train_noise=None,
+        consistency_m=1,
+        consistency_lambda=0.0,
+        consistency_eta=0.0,
+        precision="float32",
         jit_compile=False,
         random_state=None,
         verbose=0,
@@ -240,6 +186,10 @@ class _NoiseStudyClassifier(KerasClassifier):
             **kwargs,
         )
         self.train_noise = train_noise
+        self.consistency_m = consistency_m
+        self.consistency_lambda = consistency_lambda
+        self.consistency_eta = consistency_eta
+        self.precision = precision
         self.jit_compile = jit_compile
 
     @property
@@ -339,6 +289,21 @@ class _NoiseStudyClassifier(KerasClassifier):
         """Refuse bad parameters before any work, naming them."""
         self._validate_params()
         self._check_architecture()
+        check_consistency(type(self).__name__, self._consistency(), self.train_noise)
+
+    def _consistency(self):
+        """``(m, lambda, eta)`` of the consistency loss; ``(1, 0.0, 0.0)``: off."""
+        return (
+            int(self.consistency_m),
+            float(self.consistency_lambda),
+            float(self.consistency_eta),
+        )
+
+    def _build_kwargs(self):
+        """The builders' precision and consistency arguments, warning on bfloat16."""
+        if self.precision == "bfloat16":
+            warn_if_bfloat16_is_emulated(type(self).__name__)
+        return {"precision": self.precision, "consistency": self._consistency()}
 
     def _check_architecture(self):
         """Check the network's parameters beyond their types (subclasses)."""
@@ -417,6 +382,7 @@ class _NoiseStudyClassifier(KerasClassifier):
             X_val = self.feature_encoder_.transform(np.asarray(X_val, dtype=X.dtype))
             kwargs["validation_data"] = (X_val, self.target_encoder_.transform(y_val))
         noise = _check_noise_estimator(self.train_noise, "train_noise")
+        self._set_consistency()
         if noise is not None:
             X = self._fresh_noise_epochs(X, y, sample_weight, noise, initial_epoch)
             y = sample_weight = None
@@ -433,6 +399,18 @@ class _NoiseStudyClassifier(KerasClassifier):
         finally:
             self._fit_callbacks = own_callbacks
 
+    def _set_consistency(self):
+        """Give the network this fit's consistency loss (a warm start may change it)."""
+        consistency = self._consistency()
+        if isinstance(self.model_, ConsistencySequential):
+            self.model_.consistency = consistency
+        elif consistency != (1, 0.0, 0.0):
+            raise ValueError(
+                f"{type(self).__name__}'s network was built without consistency "
+                "regularisation, and a warm start or partial_fit cannot add it: "
+                "fit it afresh (warm_start=False)."
+            )
+
     def _fresh_noise_epochs(self, X, y, sample_weight, noise, initial_epoch):
         rng = check_random_state(self.random_state)
         seed = int(rng.randint(np.iinfo(np.int32).max))
@@ -441,7 +419,7 @@ class _NoiseStudyClassifier(KerasClassifier):
             noise.set_params(random_state=seed)
         noise.set_params(apply_to="both")
         noise.fit(X.reshape(len(X), -1))
-        return _FreshNoiseEpochs(
+        return FreshNoiseEpochs(
             X,
             y,
             sample_weight,
@@ -450,6 +428,7 @@ class _NoiseStudyClassifier(KerasClassifier):
             self.shuffle,
             seed,
             first_epoch=initial_epoch,
+            copies=self.consistency_m,
         )
 
 
@@ -483,6 +462,25 @@ class MLPClassifier(_NoiseStudyClassifier):
         If given, e.g. ``GaussianNoise(scale=1.0)``, the training data get new
         noise from it every epoch (augmentation with per-epoch redraws), seeded
         from ``random_state`` when the transformer has no seed of its own.
+    consistency_m : int, default=1
+        Noisy copies of each training image per step (Jeong and Shin 2020's
+        m; needs ``train_noise``). A step takes ``batch_size // m`` images in
+        m copies each, so it costs what a plain step costs and an epoch has m
+        times the steps. The loss is the mean cross-entropy over the copies,
+        plus ``consistency_lambda`` times the mean over copies of
+        KL(mean prediction || copy's prediction), plus ``consistency_eta``
+        times the entropy of the mean prediction. 1 with both weights 0 (the
+        defaults): plain training. ``recipe_params("consistency", ...)``
+        gives the paper's MNIST setting.
+    consistency_lambda : float, default=0.0
+        Weight of the KL term (needs ``consistency_m >= 2``).
+    consistency_eta : float, default=0.0
+        Weight of the entropy term.
+    precision : {"float32", "bfloat16"}, default="float32"
+        ``"bfloat16"``: Keras's ``mixed_bfloat16`` policy on this network's
+        layers only (bfloat16 arithmetic; weights, loss and softmax in
+        float32, so ``predict_proba`` is float32). Faster only where the
+        hardware has bfloat16 units; elsewhere a warning, once per process.
     jit_compile : bool or "auto", default=False
         XLA compilation. Off by default: a seeded fit turns on TF op
         determinism, under which Keras does not compile with XLA anyway, and
@@ -569,6 +567,10 @@ class MLPClassifier(_NoiseStudyClassifier):
         batch_size=128,
         epochs=20,
         train_noise=None,
+        consistency_m=1,
+        consistency_lambda=0.0,
+        consistency_eta=0.0,
+        precision="float32",
         jit_compile=False,
         random_state=None,
         verbose=0,
@@ -580,6 +582,10 @@ class MLPClassifier(_NoiseStudyClassifier):
             batch_size=batch_size,
             epochs=epochs,
             train_noise=train_noise,
+            consistency_m=consistency_m,
+            consistency_lambda=consistency_lambda,
+            consistency_eta=consistency_eta,
+            precision=precision,
             jit_compile=jit_compile,
             random_state=random_state,
             verbose=verbose,
@@ -605,9 +611,10 @@ class MLPClassifier(_NoiseStudyClassifier):
             activation=self.activation,
             dropout=self.dropout,
             jit_compile=self.jit_compile,
-            steps_per_execution=_mlp_steps_per_execution(
+            steps_per_execution=mlp_steps_per_execution(
                 meta["X_shape_"][0], self.batch_size
             ),
+            **self._build_kwargs(),
         )
 
 
@@ -649,6 +656,12 @@ class ConvNetClassifier(_NoiseStudyClassifier):
         Passes over the training data.
     train_noise : noise transformer or None, default=None
         Fresh noise on the training data every epoch; see :class:`MLPClassifier`.
+    consistency_m : int, default=1
+        Noisy copies per training image; see :class:`MLPClassifier`.
+    consistency_lambda, consistency_eta : float, default=0.0
+        Weights of the consistency loss; see :class:`MLPClassifier`.
+    precision : {"float32", "bfloat16"}, default="float32"
+        Arithmetic of the layers; see :class:`MLPClassifier`.
     jit_compile : bool or "auto", default=False
         XLA compilation. Off by default: a seeded fit turns on TF op
         determinism, under which Keras does not compile with XLA anyway, and
@@ -725,6 +738,10 @@ class ConvNetClassifier(_NoiseStudyClassifier):
         batch_size=128,
         epochs=12,
         train_noise=None,
+        consistency_m=1,
+        consistency_lambda=0.0,
+        consistency_eta=0.0,
+        precision="float32",
         jit_compile=False,
         random_state=None,
         verbose=0,
@@ -736,6 +753,10 @@ class ConvNetClassifier(_NoiseStudyClassifier):
             batch_size=batch_size,
             epochs=epochs,
             train_noise=train_noise,
+            consistency_m=consistency_m,
+            consistency_lambda=consistency_lambda,
+            consistency_eta=consistency_eta,
+            precision=precision,
             jit_compile=jit_compile,
             random_state=random_state,
             verbose=verbose,
@@ -773,4 +794,5 @@ class ConvNetClassifier(_NoiseStudyClassifier):
             dropout=self.dropout,
             activation=self.activation,
             jit_compile=self.jit_compile,
+            **self._build_kwargs(),
         )

@@ -84,6 +84,12 @@ def cpu_flags():
     flags : frozenset of str
         E.g. ``{"avx2", "avx512f", "amx_bf16", ...}``; empty where the system
         does not say (not Linux).
+
+    Examples
+    --------
+    >>> from skmnistnoise import cpu_flags
+    >>> isinstance(cpu_flags(), frozenset)
+    True
     """
     try:
         with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:

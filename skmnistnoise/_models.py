@@ -9,6 +9,8 @@ import math
 
 import keras
 
+from ._training import ConsistencySequential, layer_dtype
+
 __all__ = ["build_mlp", "build_convnet", "resolve_image_shape"]
 
 
@@ -76,6 +78,28 @@ def resolve_image_shape(input_shape, image_shape=None):
     return shape
 
 
+def _softmax_output(n_classes, dtype):
+    """The output layers: Dense softmax, its softmax in float32 when mixed.
+
+    In a mixed policy the Dense layer computes bfloat16 logits and a float32
+    softmax follows (Keras's advice: the probabilities and the loss stay
+    float32); in float32 it is the one Dense softmax layer it always was.
+    """
+    if dtype is None:
+        return [keras.layers.Dense(n_classes, activation="softmax")]
+    return [
+        keras.layers.Dense(n_classes, dtype=dtype),
+        keras.layers.Activation("softmax", dtype="float32"),
+    ]
+
+
+def _sequential(layers, name, consistency):
+    """A ``keras.Sequential``, or a :class:`ConsistencySequential` if regularised."""
+    if consistency is None or tuple(consistency) == (1, 0.0, 0.0):
+        return keras.Sequential(layers, name=name)
+    return ConsistencySequential(layers, name=name, consistency=consistency)
+
+
 def _compile(model, compile_kwargs, jit_compile, steps_per_execution=1):
     kwargs = dict(compile_kwargs)
     if not kwargs.get("metrics"):
@@ -96,6 +120,8 @@ def build_mlp(
     dropout=0.2,
     jit_compile=False,
     steps_per_execution=1,
+    precision="float32",
+    consistency=None,
 ):
     """Build the MLP notebook's network: Dense-Dropout blocks and a softmax.
 
@@ -120,6 +146,14 @@ def build_mlp(
         Training steps per call of Keras's compiled function; more cut the
         per-step cost of Keras without changing any number (the PyTorch
         backend takes only 1).
+    precision : {"float32", "bfloat16"}, default="float32"
+        ``"bfloat16"``: every layer in Keras's ``mixed_bfloat16`` policy
+        (bfloat16 arithmetic, float32 weights) and the softmax in float32.
+        Set on the layers, never as Keras's global policy.
+    consistency : (int, float, float) or None, default=None
+        ``(m, lambda, eta)`` of Jeong and Shin's consistency loss (a
+        :class:`~skmnistnoise._training.ConsistencySequential`); None or
+        ``(1, 0, 0)``: a plain ``keras.Sequential``.
 
     Returns
     -------
@@ -133,17 +167,18 @@ def build_mlp(
     >>> model.count_params()
     669706
     """
+    dtype = layer_dtype(precision)
     input_shape = tuple(meta["X_shape_"][1:])
     layers = [keras.Input(shape=input_shape)]
     if len(input_shape) > 1:
-        layers.append(keras.layers.Flatten())
+        layers.append(keras.layers.Flatten(dtype=dtype))
     for units in hidden_layer_sizes:
-        layers.append(keras.layers.Dense(units, activation=activation))
+        layers.append(keras.layers.Dense(units, activation=activation, dtype=dtype))
         if dropout:
-            layers.append(keras.layers.Dropout(dropout))
-    layers.append(keras.layers.Dense(meta["n_classes_"], activation="softmax"))
+            layers.append(keras.layers.Dropout(dropout, dtype=dtype))
+    layers += _softmax_output(meta["n_classes_"], dtype)
     return _compile(
-        keras.Sequential(layers, name="mlp"),
+        _sequential(layers, "mlp", consistency),
         compile_kwargs,
         jit_compile,
         steps_per_execution,
@@ -162,6 +197,8 @@ def build_convnet(
     dropout=(0.25, 0.5),
     activation="relu",
     jit_compile=False,
+    precision="float32",
+    consistency=None,
 ):
     """Build the ConvNet notebook's network (Keras's ``mnist_cnn``).
 
@@ -192,6 +229,14 @@ def build_convnet(
         Activation of the hidden layers.
     jit_compile : bool, default=False
         XLA compilation (slower on CPU, see benchmarks/README.md).
+    precision : {"float32", "bfloat16"}, default="float32"
+        ``"bfloat16"``: every layer in Keras's ``mixed_bfloat16`` policy
+        (bfloat16 arithmetic, float32 weights) and the softmax in float32.
+        Set on the layers, never as Keras's global policy.
+    consistency : (int, float, float) or None, default=None
+        ``(m, lambda, eta)`` of Jeong and Shin's consistency loss (a
+        :class:`~skmnistnoise._training.ConsistencySequential`); None or
+        ``(1, 0, 0)``: a plain ``keras.Sequential``.
 
     Returns
     -------
@@ -205,24 +250,27 @@ def build_convnet(
     >>> model.count_params()
     1199882
     """
+    dtype = layer_dtype(precision)
     input_shape = tuple(meta["X_shape_"][1:])
     shape = resolve_image_shape(input_shape, image_shape)
     layers = [keras.Input(shape=input_shape)]
     if input_shape != shape:
-        layers.append(keras.layers.Reshape(shape))
+        layers.append(keras.layers.Reshape(shape, dtype=dtype))
     for n_filters in filters:
         layers.append(
-            keras.layers.Conv2D(n_filters, kernel_size, activation=activation)
+            keras.layers.Conv2D(
+                n_filters, kernel_size, activation=activation, dtype=dtype
+            )
         )
-    layers.append(keras.layers.MaxPooling2D(pool_size))
+    layers.append(keras.layers.MaxPooling2D(pool_size, dtype=dtype))
     first_dropout, second_dropout = dropout
     if first_dropout:
-        layers.append(keras.layers.Dropout(first_dropout))
-    layers.append(keras.layers.Flatten())
-    layers.append(keras.layers.Dense(dense_units, activation=activation))
+        layers.append(keras.layers.Dropout(first_dropout, dtype=dtype))
+    layers.append(keras.layers.Flatten(dtype=dtype))
+    layers.append(keras.layers.Dense(dense_units, activation=activation, dtype=dtype))
     if second_dropout:
-        layers.append(keras.layers.Dropout(second_dropout))
-    layers.append(keras.layers.Dense(meta["n_classes_"], activation="softmax"))
+        layers.append(keras.layers.Dropout(second_dropout, dtype=dtype))
+    layers += _softmax_output(meta["n_classes_"], dtype)
     return _compile(
-        keras.Sequential(layers, name="convnet"), compile_kwargs, jit_compile
+        _sequential(layers, "convnet", consistency), compile_kwargs, jit_compile
     )

@@ -151,7 +151,7 @@ def plan_sweep(
     """List a sweep's fits, reading those done from the store.
 
     The arguments are :func:`~skmnistnoise._sweep.noise_sweep`'s, ``seeds``
-    resolved (:func:`~skmnistnoise._checks.resolve_seeds`). Everything is
+    resolved (:func:`~skmnistnoise._checks.plan_seeds`). Everything is
     checked here, before any fit. With ``reuse`` every fit is listed, its
     stored row (if any) attached: a chain of fits of one model is resumed
     from its last stored state. ``warn_level`` is the ``stacklevel`` of the
@@ -198,7 +198,7 @@ def plan_sweep(
             warnings.warn(
                 "Results are not stored: some steps have random_state=None, so a "
                 "re-run would not give the same numbers. Seed them, or pass "
-                "random_state (or seeds) to the sweep.",
+                "random_state to the sweep.",
                 stacklevel=warn_level,
             )
             keep = None

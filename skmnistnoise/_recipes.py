@@ -1,7 +1,7 @@
 """Named training recipes: classifier parameters on the same architecture.
 
 A recipe changes how a network is trained, never what it is: the optimizer's
-schedule, the batch size, the dropout rates. ``recipe_params(name, ...)``
+schedule, the batch size, the dropout rates, the loss. ``recipe_params(name, ...)``
 gives the parameters to pass to :class:`~skmnistnoise.MLPClassifier` or
 :class:`~skmnistnoise.ConvNetClassifier` (or to ``make_smoother``), so that
 the command line, the benchmarks and a user's script train the same network
@@ -19,7 +19,15 @@ RECIPES = {
     "adam-cosine-b32": "adam-cosine in batches of 32: 4x the gradient steps",
     "adam-no-dropout": "adam, the dropout layers kept at rate 0",
     "adam-cosine-no-dropout": "adam-cosine with the dropout layers at rate 0",
+    "consistency": "adam with Jeong and Shin's (2020) consistency loss as on MNIST "
+    "at sigma 0.25: m=2 noisy copies, lambda=10, eta=0.5 (needs train_noise)",
+    "consistency-lambda5": "consistency with lambda=5, their MNIST setting at "
+    "sigma 0.5 and 1",
 }
+
+# Jeong and Shin's MNIST runs (their EXPERIMENTS.MD): two noisy copies, the
+# entropy weight 0.5, the KL weight 10 at sigma 0.25 and 5 at 0.5 and 1.
+_CONSISTENCY = {"consistency_m": 2, "consistency_eta": 0.5}
 
 
 def _cosine(epochs, batch_size, n_train):
@@ -54,6 +62,8 @@ def recipe_params(recipe, *, model, epochs, n_train=60_000):
     >>> from skmnistnoise.experiment import recipe_params
     >>> recipe_params("adam-no-dropout", model="convnet", epochs=12)
     {'dropout': (0.0, 0.0)}
+    >>> recipe_params("consistency", model="mlp", epochs=20)
+    {'consistency_m': 2, 'consistency_eta': 0.5, 'consistency_lambda': 10.0}
     """
     if recipe not in RECIPES:
         raise ValueError(
@@ -77,4 +87,7 @@ def recipe_params(recipe, *, model, epochs, n_train=60_000):
         }
     if recipe == "adam-no-dropout":
         return no_dropout
+    if recipe.startswith("consistency"):
+        lam = 5.0 if recipe == "consistency-lambda5" else 10.0
+        return {**_CONSISTENCY, "consistency_lambda": lam}
     return {**no_dropout, "optimizer__learning_rate": _cosine(epochs, 128, n_train)}

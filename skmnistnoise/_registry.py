@@ -448,17 +448,22 @@ def noise_scale(transformer):
 
 
 def describe_model(estimator):
-    """The study's name of a pipeline's classifier: "mlp", "convnet" or its class."""
+    """The study's name of a pipeline's classifier: "mlp", "convnet" or its class.
+
+    A network trained in bfloat16 is named with a ``-bf16`` suffix
+    ("convnet-bf16"), so that two precisions in one table stay two models.
+    """
     final = estimator[-1] if isinstance(estimator, Pipeline) else estimator
     # Only a SciKeras estimator can be one of the study's networks; Keras is
     # loaded by then, and the classifiers' module costs nothing more.
     if is_keras_estimator(final):
         from ._classifiers import ConvNetClassifier, MLPClassifier
 
+        suffix = "-bf16" if getattr(final, "precision", None) == "bfloat16" else ""
         if type(final) is MLPClassifier:
-            return "mlp"
+            return "mlp" + suffix
         if type(final) is ConvNetClassifier:
-            return "convnet"
+            return "convnet" + suffix
     return type(final).__name__
 
 

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._files import atomic_write
-from ._registry import DATASET_CLASSES, MODELS, NOISES
+from ._registry import CORRUPTIONS, DATASET_CLASSES, MODELS, NOISES
 
 __all__ = [
+    "CERTIFY_COLUMNS",
     "COLUMNS",
     "EPOCH_COLUMNS",
     "SweepResults",
@@ -60,6 +61,37 @@ EPOCH_COLUMNS = (
 )
 #: What makes an arm: rows that differ only in scale, fold and seed.
 ARM = ("dataset", "model", "noise", "protocol")
+#: Columns of a certification run's row (``certify_study``), in order;
+#: results.json adds what was set to sigma (``sigma_params``), the radii
+#: (``certified_radii``), the certified accuracy at each
+#: (``certified_accuracy_at``) and the per-image certificates
+#: (``certificate_label``, ``_prediction``, ``_radius``, ``_abstained``).
+CERTIFY_COLUMNS = (
+    "dataset",
+    "model",
+    "sigma",
+    "seed",
+    "n0",
+    "n",
+    "alpha",
+    "batch_size",
+    "test_accuracy",
+    "acr",
+    "abstained",
+    "epochs",
+    "fit_time",
+    "score_time",
+    "n_train",
+    "n_images",
+    "n_classes",
+    "key",
+)
+#: Certification rows written before 0.3 kept sigma and the images in the
+#: sweep's columns: the old name of a column, and its name now.
+_OLD_CERTIFY_NAMES = {"scale": "sigma", "n_test": "n_images"}
+#: ... and sweep columns with nothing to say about a certification run
+#: (``noise="additive"``, ``protocol="smoothing"``, ``pixel_scale``, ``fold=0``).
+_OLD_CERTIFY_DROPPED = ("noise", "protocol", "pixel_scale", "fold")
 
 
 def markdown_table(header, rows, align=None):
@@ -163,13 +195,47 @@ def _order(value, names):
     return (names.index(value) if value in names else len(names), str(value))
 
 
+def is_certification(row):
+    """Whether a row is a certification run's (``certify_study``)."""
+    return "certified_accuracy_at" in row
+
+
+def upgraded(row):
+    """A row in this version's columns: the one place old rows are upgraded.
+
+    Certification rows written before 0.3 held sigma in the sweep's
+    ``scale`` and the certified images in ``n_test``, beside
+    ``noise="additive"``, ``protocol="smoothing"``, ``pixel_scale`` and
+    ``fold``; they come back as ``sigma`` and ``n_images``, without the
+    others. Every other row is returned as it is.
+
+    Examples
+    --------
+    >>> old = {"model": "mlp", "noise": "additive", "protocol": "smoothing",
+    ...        "scale": 0.5, "pixel_scale": 0.5, "fold": 0, "n_test": 500,
+    ...        "certified_accuracy_at": [0.9]}
+    >>> upgraded(old)
+    {'model': 'mlp', 'certified_accuracy_at': [0.9], 'sigma': 0.5, 'n_images': 500}
+    """
+    if not is_certification(row) or "sigma" in row:
+        return row
+    new = {k: v for k, v in row.items() if k not in _OLD_CERTIFY_DROPPED}
+    for old, name in _OLD_CERTIFY_NAMES.items():
+        if old in new:
+            new[name] = new.pop(old)
+    return new
+
+
 def _row_order(r):
+    scale = r.get("scale")
+    if scale is None:  # a certification row: its sigma
+        scale = r.get("sigma")
     return (
         str(r.get("dataset")),
         _order(r.get("model"), MODELS),
-        _order(r.get("noise"), NOISES),
+        _order(r.get("noise"), (*NOISES, *CORRUPTIONS)),
         str(r.get("protocol")),
-        float(r.get("scale", 0.0)),
+        float(0.0 if scale is None else scale),
         int(r.get("fold", 0)),
         str(r.get("seed")),
     )
@@ -183,6 +249,10 @@ class SweepResults:
     ``test_<name>`` for other ``scoring`` names); rows of Keras classifiers
     also hold the per-epoch curves (``epoch_train_accuracy``,
     ``epoch_test_accuracy``, ``epoch_train_loss``, ``epoch_test_loss``).
+    The rows of a certification study have their own columns,
+    ``CERTIFY_COLUMNS`` (``sigma``, ``n``, ``n0``, ``alpha``, ...); rows of
+    that study written before 0.3 (sigma as ``scale``) are upgraded to them
+    when the table is made.
 
     Parameters
     ----------
@@ -225,6 +295,12 @@ class SweepResults:
     n_cached: int = 0
     wall_time: float = 0.0
     settings: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        # Rows of an older version (results.json, a list, a DataFrame) in
+        # this version's columns; a table of current rows keeps its list.
+        if any(upgraded(r) is not r for r in self.rows):
+            self.rows = [upgraded(r) for r in self.rows]
 
     def __len__(self):
         return len(self.rows)
@@ -284,7 +360,8 @@ class SweepResults:
             for r in self.rows
             if wanted(r.get("model"), model) and wanted(r.get("noise"), noise)
         }
-        return sorted(arms, key=lambda a: (_order(a[0], MODELS), _order(a[1], NOISES)))
+        noises = (*NOISES, *CORRUPTIONS)
+        return sorted(arms, key=lambda a: (_order(a[0], MODELS), _order(a[1], noises)))
 
     def n_classes(self):
         """Classes of the table's classification task, or None if unknown."""
@@ -419,12 +496,14 @@ class SweepResults:
 
         From the rows of :func:`~skmnistnoise.experiment.certify_study`: each
         becomes one row per radius of its ``certified_radii``, holding
-        ``radius`` and ``certified_accuracy`` beside the run's model, sigma
-        (``scale``), seed and ``n_test``, so that :meth:`aggregate` gives the
-        mean and interval over seeds at every radius::
+        ``radius`` and ``certified_accuracy`` beside the run's dataset, model,
+        ``sigma``, seed, ``n``, ``n0`` and ``alpha``, and its ``n_images`` as
+        ``n_test`` (the images behind each accuracy, whose binomial interval
+        :meth:`aggregate` gives), so that :meth:`aggregate` gives the mean
+        and interval over seeds at every radius::
 
             results.certified().aggregate(
-                "certified_accuracy", by=(*ARM, "scale", "radius"))
+                "certified_accuracy", by=("dataset", "model", "sigma", "radius"))
 
         Parameters
         ----------
@@ -436,12 +515,13 @@ class SweepResults:
         table : SweepResults
             Empty if no row holds certificates.
         """
-        keep = (*ARM, "scale", "seed", "fold", "n_test", "n", "n0", "alpha")
+        keep = ("dataset", "model", "sigma", "seed", "n", "n0", "alpha")
         out = []
         for r in self.select(**where):
-            if "certified_accuracy_at" not in r:
+            if not is_certification(r):
                 continue
             base = {k: r.get(k) for k in keep}
+            base["n_test"] = r.get("n_images")
             for radius, accuracy in zip(
                 r["certified_radii"], r["certified_accuracy_at"], strict=True
             ):
@@ -452,16 +532,24 @@ class SweepResults:
     def to_csv(self, path):
         """Write the scalar columns (and any extra scalar ones) as CSV.
 
+        ``COLUMNS`` first, or for the rows of a certification study
+        ``CERTIFY_COLUMNS`` (both, sweep's first, for a table of both).
+
         Like :meth:`to_json`, the file is written under a temporary name and
         renamed: a killed run leaves the previous file or none, never half a
         table.
         """
+        certification = sum(map(is_certification, self.rows))
+        only_certification = certification and certification == len(self.rows)
+        first = [] if only_certification else list(COLUMNS)
+        if certification:
+            first += [c for c in CERTIFY_COLUMNS if c not in first]
         extra = sorted(
             {k for r in self.rows for k, v in r.items() if not isinstance(v, list)}
-            - set(COLUMNS)
+            - set(first)
         )
         with atomic_write(path) as f:
-            writer = csv.DictWriter(f, [*COLUMNS, *extra], extrasaction="ignore")
+            writer = csv.DictWriter(f, [*first, *extra], extrasaction="ignore")
             writer.writeheader()
             writer.writerows(self.rows)
 

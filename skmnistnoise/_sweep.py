@@ -24,7 +24,8 @@ import time
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import clone
+from sklearn.base import clone, is_classifier, is_regressor
+from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
@@ -32,13 +33,16 @@ from sklearn.utils._param_validation import (
     StrOptions,
 )
 
+from ._checks import RANDOM_STATE_CONSTRAINTS as _RANDOM_STATE
 from ._checks import (
     SCORING_CONSTRAINTS,
-    SEED_CONSTRAINTS,
     STORE_CONSTRAINTS,
-    resolve_seeds,
     validated,
 )
+from ._checks import deprecated as _deprecated
+from ._checks import plan_seeds as _plan_seeds
+from ._checks import shared_docs as _shared_docs
+from ._checks import undeprecated_seeds as _undeprecated_seeds
 from ._plan import (
     check_reusable,
     plan_sweep,
@@ -49,11 +53,13 @@ from ._plan import (
 )
 from ._progress import Progress
 from ._registry import (
+    CORRUPTIONS,
     MODELS,
     NOISES,
     NOTEBOOK_SCALES,
     PROTOCOLS,
     SEVERITIES,
+    describe_model,
     describe_noise,
     make_noise,
     make_study_pipeline,
@@ -65,7 +71,10 @@ from .datasets import DATASETS, load_dataset
 
 __all__ = ["noise_sweep", "robustness_matrix", "run_study"]
 
+# --------------------------------------------------------------------------
+# What the three functions share: their seeds, their docs, their deprecations
 
+#: A sweep's ``random_state``: one seed, or a sequence of them (replicates).
 #: The constraints of noise_sweep's arguments; robustness_matrix shares them.
 _SWEEP_PARAMS = {
     "estimator": [HasMethods(["fit", "predict"])],
@@ -78,7 +87,7 @@ _SWEEP_PARAMS = {
     "per_epoch": ["boolean"],
     "store": STORE_CONSTRAINTS,
     "n_jobs": [Integral, None],
-    "random_state": SEED_CONSTRAINTS,
+    "random_state": _RANDOM_STATE,
     "seeds": ["array-like", None],
     "dataset": [str],
     "labels": [dict, None],
@@ -90,6 +99,7 @@ _SWEEP_PARAMS = {
 
 
 @validated(_SWEEP_PARAMS)
+@_shared_docs
 def noise_sweep(
     estimator,
     X,
@@ -112,6 +122,10 @@ def noise_sweep(
     reuse=False,
 ):
     """Train and score a fresh clone of ``estimator`` for every value, seed and fold.
+
+    ``noise_sweep``, :func:`run_study` and :func:`robustness_matrix` share
+    their ``random_state`` and ``dataset``: one seed or several, and the name
+    the rows record.
 
     Parameters
     ----------
@@ -146,8 +160,8 @@ def noise_sweep(
         no epochs: their rows have empty curves.
     store : ResultStore, str, path or None, default=None
         Where finished fits are kept; fits found there are not recomputed.
-        Needs every step seeded (``random_state``), or ``random_state`` or
-        ``seeds`` given here.
+        Needs every step seeded (``random_state``), or ``random_state`` given
+        here.
     n_jobs : int or None, default=None
         Fits run in parallel through joblib, whose backend decides where:
         local processes, or the workers of a Dask cluster inside
@@ -157,15 +171,9 @@ def noise_sweep(
         writes its record to ``store`` from where it runs, so the store
         belongs on a filesystem every worker shares; this process also writes
         any record it does not find there.
-    random_state : int or None, default=None
-        If given, sets every step's ``random_state``.
-    seeds : sequence of int or None, default=None
-        Repeat every fit once per seed (every step's ``random_state`` set to
-        it): each a row with its ``seed``, stored and resumed like every fit;
-        :meth:`SweepResults.aggregate` gives mean and interval over them.
-        Overrides ``random_state``.
-    dataset : str, default="custom"
-        Name for the ``dataset`` column.
+    %(random_state)s
+    %(seeds)s
+    %(dataset)s
     labels : dict or None, default=None
         Extra columns for every row (e.g. ``{"protocol": "notebooks"}``);
         ``model`` and ``noise`` are filled in from the pipeline unless given.
@@ -216,6 +224,7 @@ def noise_sweep(
     >>> [(row["scale"], round(row["test_accuracy"], 2)) for row in results]
     [(0.0, 0.97), (1.0, 0.38)]
     """
+    random_state = _undeprecated_seeds(random_state, seeds, "noise_sweep")
     start = time.perf_counter()
     plan = plan_sweep(
         estimator,
@@ -227,7 +236,7 @@ def noise_sweep(
         scoring=scoring,
         per_epoch=per_epoch,
         store=store,
-        seeds=resolve_seeds(seeds, random_state),
+        seeds=_plan_seeds(random_state, "noise_sweep"),
         dataset=dataset,
         labels=labels,
         test_noise=test_noise,
@@ -240,79 +249,187 @@ def noise_sweep(
     return run_plans([plan], n_jobs, progress_for(verbose, [plan]), start)
 
 
+def _what(model):
+    """What a model of an arm is, for a message refusing it."""
+    if isinstance(model, type):
+        return f"the class {model.__name__} (pass an instance: {model.__name__}())"
+    if not hasattr(model, "fit"):
+        return f"{model!r}, not an estimator"
+    kind = (
+        "a regressor"
+        if is_regressor(model)
+        else "a transformer"
+        if hasattr(model, "transform")
+        else "an estimator"
+    )
+    return f"{type(model).__name__}, {kind}, not a classifier"
+
+
+def _study_arms(arms):
+    """The arms as (label, model, noise), each checked before any fit."""
+    resolved = []
+    for arm in arms:
+        if not isinstance(arm, tuple | list) or len(arm) not in (2, 3):
+            raise InvalidParameterError(
+                f"The 'arms' parameter of run_study must hold (model, noise) "
+                f"pairs or (name, model, noise) triples; got {arm!r}."
+            )
+        *name, model, noise = arm
+        if isinstance(model, str) and model not in MODELS:
+            raise InvalidParameterError(
+                f"The 'arms' parameter of run_study needs models of {MODELS} or "
+                f"scikit-learn classifiers; got {model!r} in the arm {arm!r}."
+            )
+        if not isinstance(model, str) and (
+            isinstance(model, type)
+            or not hasattr(model, "predict")
+            or not is_classifier(model)
+        ):
+            raise InvalidParameterError(
+                f"The 'arms' parameter of run_study needs models of {MODELS} or "
+                f"scikit-learn classifiers (alone or ending a Pipeline); got "
+                f"{_what(model)}, in the arm {arm!r}."
+            )
+        if isinstance(model, Pipeline) and (
+            noise_step(model)[1] is not None or "noise" in model.named_steps
+        ):
+            raise InvalidParameterError(
+                f"The 'arms' parameter of run_study got a Pipeline with a noise "
+                f"step, in the arm {arm!r}: run_study puts the arm's noise first "
+                f"itself; give the pipeline without it."
+            )
+        if not isinstance(noise, str) or noise not in (*NOISES, *CORRUPTIONS):
+            raise InvalidParameterError(
+                f"The 'arms' parameter of run_study needs a noise of {NOISES} or "
+                f"a corruption of MNIST-C {CORRUPTIONS}; got {noise!r} in the arm "
+                f"{arm!r}."
+            )
+        if name and not isinstance(name[0], str):
+            raise InvalidParameterError(
+                f"The 'arms' parameter of run_study names a model with a str; got "
+                f"{name[0]!r} in the arm {arm!r}."
+            )
+        label = name[0] if name else model if isinstance(model, str) else None
+        resolved.append((label or describe_model(model), model, noise))
+    seen = [(label, noise) for label, _, noise in resolved]
+    twice = sorted({arm for arm in seen if seen.count(arm) > 1})
+    if twice:
+        raise InvalidParameterError(
+            f"The 'arms' parameter of run_study has the arm(s) {twice} more than "
+            f"once: their rows could not be told apart. Give each model its own "
+            f"name, as (name, model, noise)."
+        )
+    return resolved
+
+
+def _arm_pipeline(model, noise, *, protocol, epochs, clip, classifier_params):
+    """The pipeline of one arm: the study's (seeded 0), or the arm's noise first."""
+    if isinstance(model, str):
+        return make_study_pipeline(
+            model,
+            noise,
+            protocol=protocol,
+            epochs=epochs,
+            random_state=0,
+            clip=clip,
+            **classifier_params,
+        )
+    step = ("noise", make_noise(noise, clip=clip, random_state=0))
+    if isinstance(model, Pipeline):
+        pipe = clone(model)
+        return pipe.set_params(steps=[step, *pipe.steps])
+    return Pipeline([step, ("clf", clone(model))])
+
+
+def _noise_param(pipe):
+    """The parameter an arm's scales set: its noise step's scale (or amount)."""
+    return "noise__" + ("scale" if "scale" in pipe["noise"].get_params() else "amount")
+
+
 @validated(
     {
-        "models": ["array-like"],
-        "noises": ["array-like"],
         "arms": ["array-like", None],
-        "scales": ["array-like"],
-        "dataset": [StrOptions(set(DATASETS))],
+        "scales": ["array-like", StrOptions({"severities"})],
+        "dataset": [str, None],
         "data_home": [str, os.PathLike, None],
         "protocol": [StrOptions(set(PROTOCOLS))],
         "epochs": [Interval(Integral, 1, None, closed="left"), None],
-        "random_state": SEED_CONSTRAINTS,
-        "seeds": ["array-like", None],
+        "random_state": _RANDOM_STATE,
         "store": STORE_CONSTRAINTS,
         "n_jobs": [Integral, None],
         "per_epoch": ["boolean"],
         "verbose": ["boolean"],
         "data": [object, None],
         "cv": ["cv_object"],
-        "severities": ["array-like", None],
         "clip": [tuple, list, None],
+        "models": ["array-like", None],
+        "noises": ["array-like", None],
+        "seeds": ["array-like", None],
+        "severities": ["array-like", None],
     }
 )
+@_shared_docs
 def run_study(
     *,
-    models=MODELS,
-    noises=("additive",),
     arms=None,
     scales=NOTEBOOK_SCALES,
-    dataset="digits",
+    dataset=None,
     data_home=None,
     protocol="pixel",
     epochs=None,
-    random_state=0,
-    seeds=None,
+    random_state=None,
     store=None,
     n_jobs=None,
     per_epoch=True,
     verbose=False,
     data=None,
     cv=None,
-    severities=None,
     clip=None,
+    models=None,
+    noises=None,
+    seeds=None,
+    severities=None,
     **classifier_params,
 ):
-    """Run the noise study: every model against every noise over the scales.
+    """Run the noise study: every arm, a model and a noise, over the scales.
 
     Parameters
     ----------
-    models : sequence of {"mlp", "convnet"}, default=("mlp", "convnet")
-        The classifiers.
-    noises : sequence of str, default=("additive",)
-        Noise models, see :func:`make_noise`.
     arms : sequence of (model, noise) or None, default=None
-        The pairs to run, e.g. the notebooks' ``[("mlp", "additive"),
-        ("convnet", "additive"), ("convnet", "multiplicative")]``; None: every
-        model with every noise.
-    scales : sequence of float, default=(0, .1, .5, 1, 2, 4)
-        Noise scales; 0 is the no-noise baseline.
-    dataset : {"digits", "mnist", "fashion-mnist"}, default="digits"
-        The data, with its official train/test split.
+        What to run, one sweep over ``scales`` each. ``model`` is ``"mlp"`` or
+        ``"convnet"``, the notebooks' networks (:func:`make_study_pipeline`
+        with ``protocol``, ``epochs`` and ``**classifier_params``), or any
+        scikit-learn classifier, alone or ending a Pipeline (e.g. a scaler
+        and a classifier), taken as given: cloned, the arm's noise put first
+        (on the pixels), its rows' ``model`` the classifier's class name. An
+        arm ``(name, model, noise)`` gives its rows that ``model`` name
+        instead (two arms of one class need it). ``noise`` is a name of
+        :data:`NOISES`. None: every model of :data:`MODELS` with
+        ``"additive"`` noise. The notebooks' arms: ``[("mlp", "additive"),
+        ("convnet", "additive"), ("convnet", "multiplicative")]``.
+    scales : sequence of float or "severities", default=(0, .1, .5, 1, 2, 4)
+        Noise scales; 0 is the no-noise baseline. ``"severities"``:
+        ImageNet-C's five severities of each arm's noise, at its own published
+        scales (:data:`~skmnistnoise.experiment.SEVERITIES`), plus the clean
+        baseline, the noisy images clipped to [0, 1] unless ``clip`` says
+        otherwise; every row gets its ``severity`` (0: clean).
+    dataset : str or None, default=None
+        The dataset's name, recorded in the rows' ``dataset`` column. Without
+        ``data``, it is loaded: one of ``"digits"`` (None), ``"mnist"`` or
+        ``"fashion-mnist"``, with its official train/test split. With
+        ``data``, None takes the name of ``data``.
     data_home : str or path-like, default=None
         Folder of the MNIST files.
     protocol : {"pixel", "notebooks", "notebooks-reused"}, default="pixel"
         See :func:`make_study_pipeline`; ``"notebooks-reused"`` is the
         notebooks' pipelines with one model per arm, seed and fold trained on
         through ``scales`` in the order given, as the ConvNet notebook did
-        (:func:`noise_sweep`'s ``reuse=True``).
+        (:func:`noise_sweep`'s ``reuse=True``). A classifier object of
+        ``arms`` gets its noise first whatever the protocol.
     epochs : int or None, default=None
-        Training epochs; None keeps the notebooks' 20 (MLP) and 12 (ConvNet).
-    random_state : int or None, default=0
-        Seed of every noise draw and every network.
-    seeds : sequence of int or None, default=None
-        One fit per seed, model, noise and scale (overrides ``random_state``).
+        Training epochs of the named models; None keeps the notebooks' 20
+        (MLP) and 12 (ConvNet).
+    %(random_state)s
     store : ResultStore, str, path or None, default=None
         Finished fits are kept there and never recomputed.
     n_jobs : int or None, default=None
@@ -323,19 +440,33 @@ def run_study(
     verbose : bool, default=False
         Progress lines on standard error.
     data : Bunch or None, default=None
-        Already loaded data (``data``, ``target``, ``cv``, ``name``) instead of
-        ``dataset``.
+        Already loaded data (``data``, ``target``, ``cv``, ``name``) instead
+        of loading ``dataset``.
     cv : int, splitter or None, default=None
         Cross-validation; None: the dataset's official train/test split.
-    severities : sequence of {1, 2, 3, 4, 5} or None, default=None
-        ImageNet-C's severities instead of ``scales``: each noise at its own
-        published scales (:data:`~skmnistnoise.experiment.SEVERITIES`), plus
-        the clean baseline, with the noisy images clipped to [0, 1] unless
-        ``clip`` says otherwise; every row gets its ``severity`` (0: clean).
     clip : (low, high) or None, default=None
         Clip the noisy images, e.g. ``(0, 1)``.
+    models : sequence of {"mlp", "convnet"} or None, default=None
+        The models, each with every noise of ``noises``.
+
+        .. deprecated:: 0.3
+           ``models`` and ``noises`` are deprecated in 0.3 and will be removed
+           in 0.4; use ``arms=[(model, noise), ...]`` instead.
+    noises : sequence of str or None, default=None
+        The noises, each with every model of ``models``.
+
+        .. deprecated:: 0.3
+           See ``models``.
+    %(seeds)s
+    severities : sequence of {1, 2, 3, 4, 5} or None, default=None
+        Some of ImageNet-C's severities instead of ``scales``.
+
+        .. deprecated:: 0.3
+           ``severities`` is deprecated in 0.3 and will be removed in 0.4;
+           use ``scales="severities"`` instead (all five).
     **classifier_params : dict
-        More classifier parameters (e.g. ``batch_size``).
+        More parameters of the named models' classifiers (e.g.
+        ``batch_size``).
 
     Returns
     -------
@@ -349,76 +480,114 @@ def run_study(
 
     Examples
     --------
+    >>> from sklearn.linear_model import LogisticRegression
     >>> from skmnistnoise.experiment import run_study
-    >>> results = run_study(models=["mlp"], noises=["additive", "speckle"],
-    ...                     scales=[0, 1], epochs=1, hidden_layer_sizes=(16,),
-    ...                     random_state=0)
+    >>> results = run_study(arms=[("mlp", "additive"), ("mlp", "speckle")],
+    ...                     scales=[0, 1], epochs=1, hidden_layer_sizes=(16,))
     >>> len(results), results.unique("noise"), results.unique("dataset")
     (4, ['additive', 'speckle'], ['digits'])
+    >>> results = run_study(arms=[(LogisticRegression(max_iter=200), "additive")],
+    ...                     scales=[0, 1], random_state=[0, 1])
+    >>> results.unique("model"), results.unique("seed"), len(results)
+    (['LogisticRegression'], [0, 1], 4)
     """
-    bunch = data if data is not None else load_dataset(dataset, data_home=data_home)
-    name = getattr(bunch, "name", dataset)
+    random_state = _undeprecated_seeds(random_state, seeds, "run_study")
+    plan_seeds = _plan_seeds(random_state, "run_study")
+    if models is not None or noises is not None:
+        written = [
+            (m, n)
+            for m in (MODELS if models is None else models)
+            for n in (("additive",) if noises is None else noises)
+        ]
+        _deprecated(
+            "run_study", "'models' and 'noises' parameters", f"arms={written!r}"
+        )
+        arms = written if arms is None else arms  # arms wins, as it did
+    if arms is None:
+        arms = [(m, "additive") for m in MODELS]
+    arms = _study_arms(arms)
+    levels = [1, 2, 3, 4, 5] if isinstance(scales, str) else None
+    if severities is not None:
+        levels = list(severities)
+        _deprecated("run_study", "'severities' parameter", "scales='severities'")
+    if data is None and (dataset or "digits") not in DATASETS:
+        raise InvalidParameterError(
+            f"The 'dataset' parameter of run_study must be a str among "
+            f"{sorted(DATASETS)} to be loaded, or the name of the data given as "
+            f"data=; got {dataset!r}."
+        )
+    if levels is not None:
+        clip = (0.0, 1.0) if clip is None else clip
+        for _, _, noise in arms:
+            for k in levels:
+                severity_scale(noise, k)  # refuse a bad one before any fit
+    pipelines = [
+        _arm_pipeline(
+            model,
+            noise,
+            protocol=protocol,
+            epochs=epochs,
+            clip=None if clip is None else tuple(clip),
+            classifier_params=classifier_params,
+        )
+        for _, model, noise in arms
+    ]
+    if protocol == "notebooks-reused":
+        for pipe in pipelines:
+            check_reusable(pipe)
+    if data is None:
+        bunch = load_dataset(dataset or "digits", data_home=data_home)
+    else:
+        bunch = data
+    name = dataset or getattr(bunch, "name", None) or "custom"
     if isinstance(store, str | os.PathLike):
         store = ResultStore(store)
-    arms = [(m, n) for m in models for n in noises] if arms is None else list(arms)
-    for model, noise in arms:
-        if model not in MODELS or noise not in NOISES:
-            raise InvalidParameterError(
-                f"The 'arms' parameter must pair a model of {MODELS} with a noise "
-                f"of {NOISES}; got {(model, noise)!r}."
-            )
     cv = bunch.cv if cv is None else cv
-    if severities is not None:
-        severities = list(severities)
-        clip = (0.0, 1.0) if clip is None else clip
-        for _, noise in arms:
-            for k in severities:
-                severity_scale(noise, k)  # refuse a bad one before any fit
     start = time.perf_counter()
 
     def arm_scales(noise):
-        if severities is None:
+        if levels is None:
             return scales
-        return [0.0, *(severity_scale(noise, k) for k in severities)]
+        return [0.0, *(severity_scale(noise, k) for k in levels)]
 
     plans = [
         plan_sweep(
-            make_study_pipeline(
-                model,
-                noise,
-                protocol=protocol,
-                epochs=epochs,
-                random_state=random_state,
-                clip=None if clip is None else tuple(clip),
-                **classifier_params,
-            ),
+            pipe,
             bunch.data,
             bunch.target,
-            param_name="noise__scale",
+            param_name=_noise_param(pipe),
             param_range=arm_scales(noise),
             cv=cv,
             scoring=None,
             per_epoch=per_epoch,
             store=store,
-            seeds=resolve_seeds(seeds, None),
+            seeds=plan_seeds,
             dataset=name,
-            labels={"protocol": protocol, "noise": noise},
+            labels={"protocol": protocol, "model": label, "noise": noise},
             reuse=protocol == "notebooks-reused",
         )
-        for model, noise in arms
+        for pipe, (label, _, noise) in zip(pipelines, arms)
     ]
     if protocol == "notebooks-reused":  # chains, one model each, in order
         progress = progress_for(verbose, plans)
-        parts = [run_reused(plan, "noise__scale", progress, start) for plan in plans]
+        parts = [
+            run_reused(plan, _noise_param(pipe), progress, start)
+            for plan, pipe in zip(plans, pipelines)
+        ]
         results = sum(parts[1:], parts[0])
     else:
         # All arms' fits in one joblib call: on a cluster no arm waits for another.
         results = run_plans(plans, n_jobs, progress_for(verbose, plans), start)
-    if severities is not None:
+    if levels is not None:
         for row in results:
-            levels = SEVERITIES.get(row["noise"], ())
+            levels_of_noise = SEVERITIES.get(row["noise"], ())
             row["severity"] = next(
-                (k for k, v in enumerate(levels, 1) if np.isclose(v, row["scale"])), 0
+                (
+                    k
+                    for k, v in enumerate(levels_of_noise, 1)
+                    if np.isclose(v, row["scale"])
+                ),
+                0,
             )
     return results
 
@@ -433,6 +602,7 @@ def run_study(
         "train_scales": ["array-like"],
     }
 )
+@_shared_docs
 def robustness_matrix(
     estimator,
     X,
@@ -475,8 +645,12 @@ def robustness_matrix(
         The parameter that sets the training noise.
     test_noise : noise transformer or None, default=None
         The test noise; None: the same kind as the pipeline's noise step (or
-        additive Gaussian), seeded like the sweep.
-    cv, store, n_jobs, random_state, seeds, dataset, labels, per_epoch, verbose
+        additive Gaussian), seeded with ``random_state`` where it is one int,
+        else with the pipeline noise step's own ``random_state``.
+    %(random_state)s
+    %(seeds)s
+    %(dataset)s
+    cv, store, n_jobs, labels, per_epoch, verbose
         As in :func:`noise_sweep`.
 
     Returns
@@ -498,6 +672,8 @@ def robustness_matrix(
     >>> accuracy.shape
     (2, 3)
     """
+    random_state = _undeprecated_seeds(random_state, seeds, "robustness_matrix")
+    _plan_seeds(random_state, "robustness_matrix")  # a bad seed: before any fit
     for value in train_scales:
         with_param(estimator, param_name, value, argument="train_scales")
     estimator = clone(estimator)
@@ -509,7 +685,7 @@ def robustness_matrix(
             describe_noise(noise) if noise is not None else "additive"
         )
     test_noise = clone(test_noise)
-    seed = random_state
+    seed = random_state if isinstance(random_state, Integral) else None
     if seed is None and noise is not None:
         seed = noise.random_state
     if seed is not None:
@@ -525,7 +701,6 @@ def robustness_matrix(
         store=store,
         n_jobs=n_jobs,
         random_state=random_state,
-        seeds=seeds,
         dataset=dataset,
         labels={"experiment": "matrix", **(labels or {})},
         verbose=verbose,

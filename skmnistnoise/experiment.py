@@ -47,17 +47,21 @@ PROTOCOLS = _registry.PROTOCOLS
 NOTEBOOK_SCALES = _registry.NOTEBOOK_SCALES
 #: ImageNet-C's five severities per noise, as scales on pixels in [0, 1]
 #: (Gaussian and speckle sigma, salt-and-pepper amount, 1 / photons for shot
-#: noise); ``make_noise(noise, severity=k)`` and ``run_study(severities=...)``.
+#: noise); ``make_noise(noise, severity=k)`` and
+#: ``run_study(scales="severities")``.
 SEVERITIES = _registry.SEVERITIES
 #: Named training recipes (optimizer schedule, batch size, dropout) of
 #: :func:`recipe_params`, with what each changes.
 RECIPES = RECIPES
 #: Columns of results.csv, in order (other ``scoring`` names add theirs).
 COLUMNS = _results.COLUMNS
+#: Columns of a certification run's row (:func:`certify_study`), in order.
+CERTIFY_COLUMNS = _results.CERTIFY_COLUMNS
 #: The per-epoch curves of a Keras classifier's row, one value an epoch.
 EPOCH_COLUMNS = _results.EPOCH_COLUMNS
 
 __all__ = [
+    "CERTIFY_COLUMNS",
     "COLUMNS",
     "CorruptRecordWarning",
     "EPOCH_COLUMNS",

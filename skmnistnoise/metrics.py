@@ -77,9 +77,10 @@ def corruption_scores(results, *, baseline="mlp", x="scale"):
     (0.667, 0.7625)
     """
     curves = {}
-    for entry in SweepResults.coerce(results).aggregate(
-        "test_accuracy", by=(*_GROUP, x)
-    ):
+    # A row without x (a certification run's: a sigma, no noise scale) is on
+    # no curve of accuracy against the noise.
+    rows = [r for r in SweepResults.coerce(results) if r.get(x) is not None]
+    for entry in SweepResults(rows).aggregate("test_accuracy", by=(*_GROUP, x)):
         scales, acc = curves.setdefault(tuple(entry[k] for k in _GROUP), ([], []))
         scales.append(float(entry[x]))
         acc.append(entry["mean"])

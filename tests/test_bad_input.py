@@ -23,6 +23,8 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skmnistnoise import (
@@ -658,7 +660,82 @@ API_CASES = [
         "study-dataset-unknown",
         lambda ctx: run_study(dataset="cifar", store=ctx.store),
         InvalidParameterError,
-        r"'dataset' parameter of run_study must be a str among .* Got 'cifar'",
+        r"'dataset' parameter of run_study must be a str among \['digits', "
+        r"'fashion-mnist', 'mnist'\] to be loaded, or the name of the data given "
+        r"as data=; got 'cifar'",
+    ),
+    # -- a study's arms, seeds and scales, refused before any data is loaded
+    (
+        "study-arm-not-a-classifier",
+        lambda ctx: run_study(arms=[(StandardScaler(), "additive")], store=ctx.store),
+        InvalidParameterError,
+        r"'arms' parameter of run_study needs models of \('mlp', 'convnet'\) or "
+        r"scikit-learn classifiers \(alone or ending a Pipeline\); got "
+        r"StandardScaler, a transformer, not a classifier, in the arm "
+        r"\(StandardScaler\(\), 'additive'\)",
+    ),
+    (
+        "study-arm-regressor",
+        lambda ctx: run_study(arms=[(LinearRegression(), "shot")], store=ctx.store),
+        InvalidParameterError,
+        r"got LinearRegression, a regressor, not a classifier",
+    ),
+    (
+        "study-arm-a-class",
+        lambda ctx: run_study(arms=[(LogisticRegression, "shot")], store=ctx.store),
+        InvalidParameterError,
+        r"got the class LogisticRegression \(pass an instance: "
+        r"LogisticRegression\(\)\)",
+    ),
+    (
+        "study-arm-model-unknown",
+        lambda ctx: run_study(arms=[("resnet", "additive")], store=ctx.store),
+        InvalidParameterError,
+        r"needs models of \('mlp', 'convnet'\) or scikit-learn classifiers; "
+        r"got 'resnet' in the arm \('resnet', 'additive'\)",
+    ),
+    (
+        "study-arm-noise-unknown",
+        lambda ctx: run_study(arms=[("mlp", "gauss")], store=ctx.store),
+        InvalidParameterError,
+        r"needs a noise of \('additive', .*\) or a corruption of MNIST-C .*; "
+        r"got 'gauss' in the arm",
+    ),
+    (
+        "study-arm-not-a-pair",
+        lambda ctx: run_study(arms=["mlp"], store=ctx.store),
+        InvalidParameterError,
+        r"must hold \(model, noise\) pairs or \(name, model, noise\) triples; "
+        r"got 'mlp'",
+    ),
+    (
+        "study-arm-twice",
+        lambda ctx: run_study(
+            arms=[("mlp", "additive"), ("mlp", "additive")], store=ctx.store
+        ),
+        InvalidParameterError,
+        r"has the arm\(s\) \[\('mlp', 'additive'\)\] more than once.* as "
+        r"\(name, model, noise\)",
+    ),
+    (
+        "study-random-state-repeated",
+        lambda ctx: run_study(random_state=[0, 0], store=ctx.store),
+        InvalidParameterError,
+        r"'random_state' parameter of run_study must be an int, None or a "
+        r"non-empty sequence of distinct ints; got \[0, 0\]",
+    ),
+    (
+        "study-random-state-negative",
+        lambda ctx: run_study(random_state=[1, -1], store=ctx.store),
+        InvalidParameterError,
+        r"'random_state' parameter of run_study must hold ints >= 0; got -1",
+    ),
+    (
+        "study-scales-misspelt",
+        lambda ctx: run_study(scales="severity", store=ctx.store),
+        InvalidParameterError,
+        r"'scales' parameter of run_study must be an array-like or a str among "
+        r"\{'severities'\}",
     ),
     # -- data files (the fifth entry writes them, or cuts the network, first)
     (
@@ -881,6 +958,22 @@ CLI_CASES = [
         "cli-seed-negative",
         ["sweep", "--seed", "-1"],
         r"argument --seed: must be an integer from 0 to 2\*\*32 - 1, got -1",
+    ),
+    (
+        "cli-seed-negative-among-several",
+        ["matrix", "--seed", "0", "-1"],
+        r"argument --seed: must be an integer from 0 to 2\*\*32 - 1, got -1",
+    ),
+    (
+        "cli-scales-severities-and-numbers",
+        ["sweep", "--scales", "0", "severities"],
+        r"argument --scales: 'severities' stands alone, without numbers",
+    ),
+    (
+        "cli-scales-word-unknown",
+        ["sweep", "--scales", "high"],
+        r"argument --scales: must be finite numbers >= 0 or the word severities, "
+        r"got 'high'",
     ),
     (
         "cli-out-under-a-file",

@@ -141,8 +141,8 @@ def test_certify_script_summarises_against_the_published_baseline(scripts):
     indices = certify.certified_images(500)
     assert len(indices) == 500 and np.all(indices % 20 == 0) and indices[-1] == 9980
     row = {
-        "model": "convnet", "scale": 0.5, "epochs": 12, "seed": 0, "n0": 100,
-        "n": 10_000, "alpha": 0.001, "n_train": 60_000, "n_test": 4,
+        "model": "convnet", "sigma": 0.5, "epochs": 12, "seed": 0, "n0": 100,
+        "n": 10_000, "alpha": 0.001, "n_train": 60_000, "n_images": 4,
         "certified_radii": [0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0],
         "certified_accuracy_at": [0.5, 0.5, 0.25, 0.25, 0.25, 0.0, 0.0],
         "acr": 0.375, "abstained": 0.25, "fit_time": 10.0, "score_time": 20.0,

@@ -6,9 +6,13 @@ resumption, table, report, figure) does not depend on the classifier, and a
 Keras classifier gets one end-to-end test through the command line.
 """
 
+import csv
 import json
+import threading
 import warnings
+from pathlib import Path
 
+import joblib
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
@@ -19,6 +23,7 @@ from skmnistnoise import GaussianNoise, NoiseAveragedClassifier
 from skmnistnoise._store import NotReproducibleError
 from skmnistnoise.cli import main
 from skmnistnoise.experiment import (
+    CERTIFY_COLUMNS,
     CorruptRecordWarning,
     ResultStore,
     SweepResults,
@@ -49,13 +54,14 @@ def _smoother():
 
 def _study(data, **kwargs):
     X_train, y_train, X_test, y_test = data
-    params = {"sigmas": [0.25, 0.5], "n": 300, "chunk_size": 7, **kwargs}
+    params = {"sigmas": [0.25, 0.5], "n": 300, "chunk_size": 7, "random_state": 0}
+    params.update(kwargs)
     return certify_study(_smoother(), X_train, y_train, X_test, y_test, **params)
 
 
 def _certificates(results):
     return [
-        (r["scale"], r["seed"], r["certificate_prediction"], r["certificate_radius"])
+        (r["sigma"], r["seed"], r["certificate_prediction"], r["certificate_radius"])
         for r in results
     ]
 
@@ -70,7 +76,7 @@ def test_param_names_set_the_smoothing_and_the_training_noise():
 def test_a_row_per_sigma_and_seed_that_matches_certify(data):
     X_train, y_train, X_test, y_test = data
     results = _study(data, seeds=[0, 1])
-    assert [(r["scale"], r["seed"]) for r in results] == [
+    assert [(r["sigma"], r["seed"]) for r in results] == [
         (0.25, 0),
         (0.5, 0),
         (0.25, 1),
@@ -78,7 +84,7 @@ def test_a_row_per_sigma_and_seed_that_matches_certify(data):
     ]
     row = results.rows[0]
     assert row["sigma_params"] == ["noise__scale", "estimator__gaussiannoise__scale"]
-    assert row["protocol"] == "smoothing" and row["n_test"] == len(X_test)
+    assert row["n_images"] == len(X_test) and (row["n"], row["n0"]) == (300, 100)
     # The same smoother, fitted and certified directly, gives the row's numbers.
     smoother = _smoother().set_params(
         noise__scale=0.25,
@@ -94,6 +100,58 @@ def test_a_row_per_sigma_and_seed_that_matches_certify(data):
     expected = certified_accuracy(y_test, cert, row["certified_radii"])
     assert np.array_equal(row["certified_accuracy_at"], expected)
     assert row["test_accuracy"] == expected[0]
+
+
+def test_a_row_holds_the_certification_columns_not_the_sweeps(data, tmp_path):
+    results = _study(data, sigmas=[0.5])
+    (row,) = results.rows
+    assert list(row)[: len(CERTIFY_COLUMNS)] == list(CERTIFY_COLUMNS)
+    assert (row["sigma"], row["n"], row["n0"], row["alpha"]) == (0.5, 300, 100, 0.001)
+    # No sweep column pretends to be what it is not (sigma is not a "scale"
+    # of a swept noise, the smoothing noise not an "additive" arm).
+    assert not {"scale", "pixel_scale", "noise", "protocol", "fold"} & set(row)
+    results.to_csv(tmp_path / "results.csv")
+    with open(tmp_path / "results.csv", newline="") as f:
+        header = next(csv.reader(f))
+    assert header[: len(CERTIFY_COLUMNS)] == list(CERTIFY_COLUMNS)
+
+
+def test_n_jobs_gives_the_same_certificates_and_records(data, tmp_path):
+    one = _study(data, seeds=[0, 1], store=tmp_path / "one", n_jobs=1)
+    two = _study(data, seeds=[0, 1], store=tmp_path / "two", n_jobs=2)
+    assert _certificates(two) == _certificates(one)
+    assert [r["key"] for r in two] == [r["key"] for r in one]
+    assert ResultStore(tmp_path / "two").keys() == ResultStore(tmp_path / "one").keys()
+    assert (two.n_computed, two.n_cached) == (4, 0)
+    # What the workers kept is read back: nothing is trained or certified again.
+    again = _study(data, seeds=[0, 1], store=tmp_path / "two", n_jobs=1)
+    assert (again.n_computed, again.n_cached) == (0, 4)
+    assert _certificates(again) == _certificates(one)
+
+
+def test_the_active_joblib_backend_runs_the_trainings_and_the_chunks(data, monkeypatch):
+    # n_jobs=None follows joblib's configuration, as a sweep's fits do: inside
+    # parallel_config(backend="dask") the cluster's workers run them.
+    where = {"fit": set(), "certify": set()}
+    fit, certify = NoiseAveragedClassifier.fit, NoiseAveragedClassifier.certify
+
+    def fit_where(self, X, y, **kwargs):
+        where["fit"].add(threading.get_ident())
+        return fit(self, X, y, **kwargs)
+
+    def certify_where(self, X, **kwargs):
+        where["certify"].add(threading.get_ident())
+        return certify(self, X, **kwargs)
+
+    whole = _study(data)
+    monkeypatch.setattr(NoiseAveragedClassifier, "fit", fit_where)
+    monkeypatch.setattr(NoiseAveragedClassifier, "certify", certify_where)
+    with joblib.parallel_config(backend="threading", n_jobs=2):
+        results = _study(data)
+    here = threading.get_ident()
+    assert where["fit"] and here not in where["fit"]
+    assert where["certify"] and here not in where["certify"]
+    assert _certificates(results) == _certificates(whole)
 
 
 def test_the_store_resumes_chunk_by_chunk_bit_for_bit(data, tmp_path, monkeypatch):
@@ -232,12 +290,52 @@ def test_the_table_aggregates_certified_accuracy_over_seeds(data):
     }  # fmt: skip
     (at_half,) = [
         a
-        for a in table.aggregate("certified_accuracy", by=("model", "scale", "radius"))
+        for a in table.aggregate("certified_accuracy", by=("model", "sigma", "radius"))
         if a["radius"] == 0.5
     ]
     per_seed = [r["certified_accuracy_at"][2] for r in results]
     assert at_half["n"] == 3 and at_half["mean"] == pytest.approx(np.mean(per_seed))
     assert at_half["ci_low"] <= at_half["mean"] <= at_half["ci_high"]
+
+
+def test_rows_of_the_old_shape_are_read_in_the_certification_columns(data, tmp_path):
+    new = _study(data, seeds=[0, 1])
+    # As certify_study wrote its rows before 0.3: sigma in the sweep's scale,
+    # the images in n_test, beside noise, protocol, pixel_scale and fold.
+    old = []
+    for row in new:
+        row = dict(row)
+        sigma, n_images = row.pop("sigma"), row.pop("n_images")
+        old.append(
+            {
+                **row,
+                "noise": "additive",
+                "protocol": "smoothing",
+                "scale": sigma,
+                "pixel_scale": sigma,
+                "fold": 0,
+                "n_test": n_images,
+            }
+        )
+    (tmp_path / "results.json").write_text(json.dumps({"rows": old}))
+    read = SweepResults.from_json(tmp_path / "results.json")
+    assert read.rows == new.rows
+    # So every reader reads them as it reads new ones.
+    display = CertifiedAccuracyDisplay.from_results(read, sigma=0.5)
+    assert display.curves[0]["label"] == "LogisticRegression, sigma 0.5, 2 seeds"
+
+
+def test_the_committed_benchmark_rows_of_the_old_shape_are_read():
+    path = Path(__file__).parents[1] / "benchmarks/results/certify-results.json"
+    results = SweepResults.from_json(path)
+    assert results.unique("sigma") == [0.25, 0.5, 1.0]
+    assert results.unique("n_images") == [500] and not results.unique("scale")
+    table = results.certified().aggregate(
+        "certified_accuracy", by=("model", "sigma", "radius")
+    )
+    assert {(a["model"], a["sigma"]) for a in table} == {
+        (m, s) for m in ("convnet", "mlp") for s in (0.25, 0.5, 1.0)
+    }
 
 
 def test_report_figure_and_round_trip_through_results_json(data, tmp_path):
@@ -261,9 +359,9 @@ def test_report_figure_and_round_trip_through_results_json(data, tmp_path):
     ]
     # Pooled over seeds, the curve at Cohen's radii is the mean of the rows'.
     curve = CertifiedAccuracyDisplay.from_results(
-        again, radii=[0.0, 0.25, 0.5], scale=0.5
+        again, radii=[0.0, 0.25, 0.5], sigma=0.5
     ).curves[0]
-    rows = again.select(scale=0.5)
+    rows = again.select(sigma=0.5)
     assert np.allclose(
         curve["accuracy"], np.mean([r["certified_accuracy_at"][:3] for r in rows], 0)
     )
@@ -283,7 +381,7 @@ def test_cli_certify_trains_per_sigma_certifies_and_resumes(tmp_path, capsys):
     out = tmp_path / "out"
     argv = ["certify", "--model", "mlp", "--sigmas", "0.25", "--n", "200",
             "--images", "9", "--chunk", "4", "--epochs", "1", "--out", str(out),
-            "--quiet"]  # fmt: skip
+            "--n-jobs", "1", "--quiet"]  # fmt: skip
     assert main(argv) == 0
     printed = capsys.readouterr().out
     assert "1 runs: 1 computed" in printed
@@ -297,7 +395,9 @@ def test_cli_certify_trains_per_sigma_certifies_and_resumes(tmp_path, capsys):
     assert len(row["certificate_radius"]) == 9 and row["n"] == 200
     assert (out / "certified_accuracy.png").stat().st_size > 0
     assert (out / "samples.png").stat().st_size > 0  # the images at each sigma
-    assert "9 of 450, every 50" in (out / "report.md").read_text()
+    report = (out / "report.md").read_text()
+    assert "9 of 450, every 50" in report
+    assert "| parallel fits (n_jobs) | 1 |" in report
     assert main(argv) == 0
     assert "1 runs: 0 computed, 1 read from" in capsys.readouterr().out
     assert (
@@ -331,3 +431,16 @@ def test_runs_of_another_n_are_not_pooled_as_seeds(data, tmp_path):
         "LogisticRegression, sigma 0.5, n=300",
         "LogisticRegression, sigma 0.5, n=400",
     ]
+
+
+def test_random_state_takes_the_seeds_as_the_sweeps_do(data, tmp_path):
+    # One convention with noise_sweep and run_study: a sequence of seeds is one
+    # run per seed; seeds= is its deprecated spelling; None is the smoother's
+    # own seeds, which a store refuses when they are None.
+    several = _study(data, random_state=[0, 1])
+    with pytest.warns(FutureWarning, match=r"use random_state=\[0, 1\]"):
+        old = _study(data, seeds=[0, 1])
+    assert _certificates(several) == _certificates(old)
+    assert several.unique("seed") == [0, 1]
+    with pytest.raises(ValueError, match="needs seeded runs"):
+        _study(data, random_state=None, store=tmp_path / "store")

@@ -22,8 +22,9 @@ from sklearn.model_selection import (
 from sklearn.pipeline import make_pipeline
 
 import skmnistnoise._classifiers as classifiers_module
+import skmnistnoise._training as training_module
 from skmnistnoise import ConvNetClassifier, GaussianNoise, MLPClassifier
-from skmnistnoise._classifiers import _FreshNoiseEpochs
+from skmnistnoise._training import FreshNoiseEpochs as _FreshNoiseEpochs
 
 # Tiny networks: these tests are about behaviour, not accuracy.
 TINY_MLP = dict(hidden_layer_sizes=(16,), epochs=2, random_state=0)
@@ -144,11 +145,11 @@ def test_speed_settings_change_no_number_of_a_seeded_fit(
     # steps per call on five batches also ends on a partial call.
     X, y = small_digits
     # Multi-step calls even on these few batches (the default waits for 64).
-    monkeypatch.setattr(classifiers_module, "_MULTI_STEP_MIN_BATCHES", 2)
-    monkeypatch.setattr(classifiers_module, "STEPS_PER_EXECUTION", 3)
+    monkeypatch.setattr(training_module, "_MULTI_STEP_MIN_BATCHES", 2)
+    monkeypatch.setattr(training_module, "STEPS_PER_EXECUTION", 3)
     fast = _fit_and_predict(cls, params, X, y)
     assert classifiers_module.PREDICT_BATCH_SIZE > 128
-    monkeypatch.setattr(classifiers_module, "STEPS_PER_EXECUTION", 1)
+    monkeypatch.setattr(training_module, "STEPS_PER_EXECUTION", 1)
     monkeypatch.setattr(classifiers_module, "PREDICT_BATCH_SIZE", 128)
     slow = _fit_and_predict(cls, params, X, y)
     for fast_w, slow_w in zip(fast[0], slow[0]):

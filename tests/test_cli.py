@@ -280,7 +280,7 @@ def test_one_scale_sweep_writes_its_report(tmp_path):
 
 def test_severities_sweep_imagenet_c_scales_clipped(tmp_path):
     out = tmp_path / "sev"
-    argv = ["sweep", "--model", "mlp", "--epochs", "1", "--severities", "1", "5"]
+    argv = ["sweep", "--model", "mlp", "--epochs", "1", "--scales", "severities"]
     status, stdout, stderr = _run(
         [*argv, "--noise", "additive", "shot", "--out", str(out)]
     )
@@ -305,9 +305,7 @@ def test_a_reversed_clip_is_a_usage_error(tmp_path):
     ("old", "new", "dest"),
     [("--images", "--n-images", "n_images"), ("--chunk", "--chunk-size", "chunk_size")],
 )
-def test_a_renamed_option_keeps_its_old_spelling_with_a_warning(
-    capsys, old, new, dest
-):
+def test_a_renamed_option_keeps_its_old_spelling_with_a_warning(capsys, old, new, dest):
     parser = build_parser()
     args = parser.parse_args(["certify", new, "7"])
     assert getattr(args, dest) == 7 and capsys.readouterr().err == ""
@@ -350,6 +348,10 @@ def test_options_are_spelled_as_the_python_parameters():
     assert "--n-images" in shown["samples"] and "--n-images" in shown["certify"]
     assert "--chunk-size" in shown["certify"]
     assert not {"--images", "--chunk"} & set().union(*shown.values())
+    # --seed and --scales as run_study(random_state=, scales=) and
+    # robustness_matrix(random_state=); --seeds and --severities hidden.
+    assert {"--seed", "--scales"} <= shown["sweep"]
+    assert not {"--seeds", "--severities"} & (shown["sweep"] | shown["matrix"])
 
 
 @pytest.mark.parametrize("option", ["--images", "--n-images"])
@@ -365,3 +367,61 @@ def test_too_many_certified_images_names_the_option_typed(tmp_path, option):
     )
     # One line, and one more for the deprecated spelling.
     assert len(stderr.splitlines()) == (2 if option == "--images" else 1)
+
+
+@pytest.mark.parametrize("command", ["sweep", "matrix"])
+def test_seed_takes_several_seeds_and_seeds_is_its_deprecated_spelling(capsys, command):
+    parser = build_parser()
+    assert parser.parse_args([command]).seed == [0]
+    assert parser.parse_args([command, "--seed", "0", "1"]).seed == [0, 1]
+    assert capsys.readouterr().err == ""
+    assert parser.parse_args([command, "--seeds", "0", "1"]).seed == [0, 1]
+    assert capsys.readouterr().err == (
+        "skmnistnoise: warning: --seeds is deprecated and will be removed in 0.4; "
+        "use --seed\n"
+    )
+    assert main([command, "--help"]) == 0
+    words = capsys.readouterr().out.replace("[", " ").replace("]", " ").split()
+    assert "--seed" in words and "--seeds" not in words and "--severities" not in words
+
+
+def _called_with(monkeypatch, name, argv, tmp_path):
+    """The keyword arguments a command passes to experiment.<name>."""
+    import skmnistnoise.experiment
+
+    calls = []
+
+    def record(*args, **kwargs):
+        calls.append(kwargs)
+        raise KeyboardInterrupt  # the command stops there, as on Ctrl-C
+
+    monkeypatch.setattr(skmnistnoise.experiment, name, record)
+    status, _, stderr = _run([*argv, "--out", str(tmp_path), "--no-store"])
+    assert status == 130, stderr
+    (kwargs,) = calls
+    return kwargs, stderr
+
+
+def test_the_commands_pass_random_state_and_scales_as_the_library_names_them(
+    monkeypatch, tmp_path
+):
+    kwargs, _ = _called_with(monkeypatch, "run_study", ["sweep"], tmp_path)
+    assert kwargs["random_state"] == 0 and "seeds" not in kwargs
+    kwargs, _ = _called_with(
+        monkeypatch,
+        "run_study",
+        ["sweep", "--seed", "0", "1", "--scales", "severities"],
+        tmp_path,
+    )
+    assert kwargs["random_state"] == [0, 1] and kwargs["scales"] == "severities"
+    assert kwargs["severities"] is None
+    kwargs, stderr = _called_with(
+        monkeypatch, "run_study", ["sweep", "--severities", "1", "5"], tmp_path
+    )
+    assert kwargs["severities"] == [1, 5]  # the deprecated spelling still works
+    deprecated = "--severities is deprecated and will be removed in 0.4"
+    assert f"{deprecated}; use --scales severities" in stderr
+    kwargs, _ = _called_with(
+        monkeypatch, "robustness_matrix", ["matrix", "--seed", "2", "3"], tmp_path
+    )
+    assert kwargs["random_state"] == [2, 3] and "seeds" not in kwargs

@@ -246,10 +246,6 @@ def test_the_8x8_digits_are_refused_with_the_shape(digits):
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="run_study's arm check (skmnistnoise/_sweep.py) accepts NOISES only",
-)
 def test_run_study_takes_corruptions_as_noises(digits28):
     from skmnistnoise.experiment import run_study
 

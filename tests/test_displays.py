@@ -226,7 +226,7 @@ def _certified_rows(models=("mlp", "convnet"), sigmas=(0.25, 0.5), n=100):
         [
             {
                 "model": model,
-                "scale": sigma,
+                "sigma": sigma,
                 "seed": 0,
                 "n0": 10,
                 "n": n,

@@ -41,8 +41,8 @@ def results_cv2(digits):
     data = Bunch(**digits)
     data.cv = StratifiedKFold(2, shuffle=True, random_state=0)
     common = {"scales": SCALES, "epochs": EPOCHS, "data": data, "random_state": 0}
-    return run_study(models=["mlp"], **common) + run_study(
-        models=["convnet"], **common, **TINY_CONVNET
+    return run_study(arms=[("mlp", "additive")], **common) + run_study(
+        arms=[("convnet", "additive")], **common, **TINY_CONVNET
     )
 
 

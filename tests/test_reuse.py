@@ -143,14 +143,16 @@ def test_reuse_needs_a_final_step_with_warm_start(digits):
 
 def test_run_study_notebooks_reused_keras(digits):
     results = run_study(
-        models=["mlp"], scales=[0.0, 1.0], epochs=2, protocol="notebooks-reused",
+        arms=[("mlp", "additive")], scales=[0.0, 1.0], epochs=2,
+        protocol="notebooks-reused",
         hidden_layer_sizes=(16,), random_state=0,
     )  # fmt: skip
     assert results.unique("protocol") == ["notebooks-reused"]
     assert [r["epochs_trained"] for r in results] == [2, 4]
     assert [len(r["epoch_test_accuracy"]) for r in results] == [2, 2]
     fresh = run_study(
-        models=["mlp"], scales=[0.0, 1.0], epochs=2, protocol="notebooks",
+        arms=[("mlp", "additive")], scales=[0.0, 1.0], epochs=2,
+        protocol="notebooks",
         hidden_layer_sizes=(16,), random_state=0,
     )  # fmt: skip
     # Scale 0 is the chain's first fit: the fresh model's.

@@ -12,11 +12,21 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, validation_curve
 from sklearn.neural_network import MLPClassifier as SkMLPClassifier
 from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
+from sklearn.utils import Bunch
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skmnistnoise import GaussianNoise
-from skmnistnoise.experiment import SweepResults, noise_sweep, robustness_matrix
+from skmnistnoise.experiment import (
+    SEVERITIES,
+    SweepResults,
+    make_noise,
+    make_study_pipeline,
+    noise_sweep,
+    robustness_matrix,
+    run_study,
+)
 
 SCALES = [0.0, 0.5, 1.0]
 
@@ -97,11 +107,11 @@ def test_a_bad_scoring_name_is_refused_before_any_fit(digits):
         noise_sweep(_pipe(LogisticRegression()), X, y, scoring="acuracy")
 
 
-def test_seeds_give_one_row_per_seed_and_an_interval(digits, tmp_path):
+def test_several_seeds_give_one_row_per_seed_and_an_interval(digits, tmp_path):
     X, y = _subset(digits, 400)
     pipe = _pipe(LogisticRegression(max_iter=50))
     kwargs = {"param_range": [1.0], "cv": 2}
-    results = noise_sweep(pipe, X, y, seeds=[0, 1, 2], store=tmp_path, **kwargs)
+    results = noise_sweep(pipe, X, y, random_state=[0, 1, 2], store=tmp_path, **kwargs)
     assert sorted(results.unique("seed")) == [0, 1, 2]
     assert len(results) == 3 * 2
     accuracies = results.column("test_accuracy", fold=0)
@@ -109,7 +119,7 @@ def test_seeds_give_one_row_per_seed_and_an_interval(digits, tmp_path):
     (group,) = results.aggregate("test_accuracy")
     assert group["n"] == 6 and group["seeds"] == 3
     assert group["ci_low"] < group["mean"] < group["ci_high"]
-    again = noise_sweep(pipe, X, y, seeds=[0, 1, 2], store=tmp_path, **kwargs)
+    again = noise_sweep(pipe, X, y, random_state=[0, 1, 2], store=tmp_path, **kwargs)
     assert (again.n_computed, again.n_cached) == (0, 6)
     assert again.rows == results.rows
 
@@ -219,3 +229,135 @@ def test_a_sweep_scored_without_accuracy_is_read_back_from_its_store(digits, tmp
     # The same fits scored otherwise are other computations: not read back.
     other = noise_sweep(pipe, X, y, scoring="accuracy", **common)
     assert other.n_cached == 0
+
+
+# -- one way to say each thing: random_state, arms, scales, dataset
+
+
+def _rows(results):
+    """The rows, less the times, which differ between two runs of the same fits."""
+    return [
+        {k: v for k, v in row.items() if k not in ("fit_time", "score_time")}
+        for row in results
+    ]
+
+
+def _small(digits, n=400, **names):
+    """A small Bunch of the digits with a two-fold cv, as run_study's ``data``."""
+    X, y = _subset(digits, n)
+    return Bunch(data=X, target=y, cv=2, **names)
+
+
+def test_run_study_by_default_sweeps_the_study_pipelines_seeded_0(digits):
+    # Its numbers do not change with random_state's default (None): its
+    # pipelines are make_study_pipeline(random_state=0), as before.
+    study = run_study(arms=[("mlp", "additive")], epochs=1, scales=[0, 1])
+    pipe = make_study_pipeline("mlp", epochs=1, random_state=0)
+    sweep = noise_sweep(
+        pipe, digits.data, digits.target, param_range=[0, 1], cv=digits.cv,
+        dataset="digits", labels={"protocol": "pixel"},
+    )  # fmt: skip
+    assert _rows(study) == _rows(sweep)
+    assert study.unique("seed") == [0] and study.unique("dataset") == ["digits"]
+
+
+@pytest.mark.parametrize("function", [noise_sweep, robustness_matrix])
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_deprecated_seeds_is_random_state_of_several_seeds(digits, function):
+    X, y = _subset(digits, 300)
+    pipe = _pipe(LogisticRegression(max_iter=50))
+    kwargs = {"cv": 2}
+    if function is noise_sweep:
+        kwargs["param_range"] = [1.0]
+    else:
+        kwargs.update(train_scales=[1.0], test_scales=[0.0, 1.0])
+    new = function(pipe, X, y, random_state=[0, 1], **kwargs)
+    name = function.__name__
+    with pytest.warns(FutureWarning) as record:
+        old = function(pipe, X, y, seeds=[0, 1], **kwargs)
+    (warning,) = [w for w in record if w.category is FutureWarning]
+    assert str(warning.message) == (
+        f"The 'seeds' parameter of {name} is deprecated in 0.3 and will be "
+        "removed in 0.4; use random_state=[0, 1] instead."
+    )
+    assert warning.filename == __file__  # it points at the caller's line
+    assert _rows(old) == _rows(new)
+    assert sorted(new.unique("seed")) == [0, 1] and len(new) == 2 * 2
+
+
+def test_run_study_deprecated_models_noises_and_seeds_give_the_same_rows(digits):
+    common = {"data": _small(digits, 200), "scales": [0.5], "epochs": 1}
+    common["hidden_layer_sizes"] = (8,)
+    new = run_study(arms=[("mlp", "speckle")], random_state=[0, 1], **common)
+    with pytest.warns(FutureWarning) as record:
+        old = run_study(models=["mlp"], noises=["speckle"], seeds=[0, 1], **common)
+    messages = [str(w.message) for w in record if w.category is FutureWarning]
+    assert messages == [
+        "The 'seeds' parameter of run_study is deprecated in 0.3 and will be "
+        "removed in 0.4; use random_state=[0, 1] instead.",
+        "The 'models' and 'noises' parameters of run_study are deprecated in 0.3 "
+        "and will be removed in 0.4; use arms=[('mlp', 'speckle')] instead.",
+    ]
+    assert all(w.filename == __file__ for w in record)
+    assert _rows(old) == _rows(new)
+    assert sorted(new.unique("seed")) == [0, 1]
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_scales_severities_are_imagenet_c_and_severities_is_deprecated(digits):
+    clf = LogisticRegression(max_iter=50)
+    common = {"arms": [(clf, "additive"), (clf, "shot")], "data": _small(digits)}
+    new = run_study(scales="severities", **common)
+    for noise in ("additive", "shot"):
+        rows = [r for r in new if r["noise"] == noise and r["fold"] == 0]
+        assert [r["severity"] for r in rows] == [0, 1, 2, 3, 4, 5]
+        assert [r["scale"] for r in rows] == [0.0, *SEVERITIES[noise]]
+    with pytest.warns(FutureWarning, match=r"use scales='severities' instead"):
+        old = run_study(severities=[1, 2, 3, 4, 5], **common)
+    assert _rows(old) == _rows(new)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_any_classifier_is_an_arm_with_the_arms_noise_first(digits):
+    from sklearn.linear_model import SGDClassifier
+    from sklearn.pipeline import make_pipeline
+
+    data = _small(digits)
+    scaled = make_pipeline(StandardScaler(), LogisticRegression(max_iter=50))
+    results = run_study(
+        arms=[
+            (LogisticRegression(max_iter=50), "additive"),
+            ("scaled", scaled, "additive"),
+            (SGDClassifier(random_state=3), "impulse"),
+        ],
+        scales=[0, 1],
+        data=data,
+    )
+    assert set(results.unique("model")) == {
+        "LogisticRegression",
+        "scaled",
+        "SGDClassifier",
+    }
+    # The arm's noise (seeded 0) goes first, on the pixels, then the pipeline.
+    explicit = Pipeline(
+        [("noise", make_noise("additive", random_state=0)), *scaled.steps]
+    )
+    sweep = noise_sweep(explicit, data.data, data.target, param_range=[0, 1], cv=2)
+    ours = [r["test_accuracy"] for r in results if r["model"] == "scaled"]
+    assert ours == [r["test_accuracy"] for r in sweep]
+    # random_state=None: the classifier's own random_state, as given.
+    assert {r["seed"] for r in results if r["model"] == "SGDClassifier"} == {3}
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_dataset_is_the_name_the_rows_record(digits):
+    common = {"arms": [(LogisticRegression(max_iter=50), "additive")]}
+    common["scales"] = [0.0]
+    named = run_study(data=_small(digits, name="first"), **common)
+    assert named.unique("dataset") == ["first"]  # the data's own name
+    renamed = run_study(data=_small(digits, name="first"), dataset="mine", **common)
+    assert renamed.unique("dataset") == ["mine"]
+    assert run_study(data=_small(digits), **common).unique("dataset") == ["custom"]
+    X, y = _subset(digits, 200)
+    sweep = noise_sweep(_pipe(LogisticRegression()), X, y, param_range=[0.0], cv=2)
+    assert sweep.unique("dataset") == ["custom"]  # the same default

@@ -607,8 +607,8 @@ def render_certify(data, figures, folder):
     ]
     full = folder / "certify-results.json"
     if full.is_file():
-        results = SweepResults.from_json(full)
-        sigmas = results.unique("scale")
+        results = SweepResults.from_json(full)  # old rows read as sigma too
+        sigmas = results.unique("sigma")
         display = CertifiedAccuracyDisplay.from_results(
             results,
             reference={s: p for s, p in GAUSSIAN_MNIST_500.items() if s in sigmas},

@@ -16,6 +16,7 @@ from ._common import (
     _add_data_arguments,
     _add_deprecated_alias,
     _add_formats,
+    _add_n_jobs,
     _add_quiet_and_store,
     _add_seed_and_out,
     _command_line,
@@ -23,6 +24,7 @@ from ._common import (
     _option_name,
     _positive_int,
     _print_outputs,
+    _random_state,
     _scale,
     _test_images,
     _train,
@@ -155,8 +157,16 @@ def add_parser(subparsers):
         metavar="N",
         help="training epochs (default: the models' own, MLP 20 and ConvNet 12)",
     )
+    parser.add_argument(
+        "--precision",
+        choices=("float32", "bfloat16"),
+        default="float32",
+        help="arithmetic of the networks (default: float32); bfloat16 is faster "
+        "only with bfloat16 units (AVX512_BF16, AMX, GPUs of compute capability 8+)",
+    )
+    _add_n_jobs(parser)
     _add_data_arguments(parser)
-    _add_seed_and_out(parser, "output folder", seeds=True)
+    _add_seed_and_out(parser, "output folder", replicates=True)
     _add_formats(parser)
     _add_quiet_and_store(parser)
     return parser
@@ -180,6 +190,8 @@ def _smoother(model, args):
     params = {} if args.epochs is None else {"epochs": args.epochs}
     if args.no_dropout:
         params["dropout"] = (0.0, 0.0) if model == "convnet" else 0.0
+    if args.precision != "float32":
+        params["precision"] = args.precision
     return make_smoother(model, **params)
 
 
@@ -210,8 +222,8 @@ def run(args, argv):
                 alpha=args.alpha,
                 batch_size=args.batch_size,
                 chunk_size=args.chunk_size,
-                random_state=args.seed,
-                seeds=args.seeds,
+                n_jobs=args.n_jobs,
+                random_state=_random_state(args),
                 store=store,
                 dataset=args.dataset,
                 verbose=not args.quiet,
@@ -233,10 +245,13 @@ def run(args, argv):
         "certified test images": which,
         "epochs": args.epochs,
         "dropout": "off (--no-dropout)" if args.no_dropout else "the models' own",
-        "seed": args.seeds if args.seeds else args.seed,
+        "precision": args.precision,
+        "seed": _random_state(args),
         "store": "none (--no-store)" if store is None else "store/",
         "command": _command_line(argv),
     }
+    if args.n_jobs is not None:
+        results.settings["n_jobs"] = args.n_jobs
     if args.data_home is not None:
         results.settings["data_home"] = str(args.data_home)
     wall = time.perf_counter() - start
@@ -244,7 +259,7 @@ def run(args, argv):
         results,
         out,
         samples=_test_images(bunch),
-        seed=args.seed,
+        seed=args.seed[0],
         formats=args.formats,
         wall=wall,
     )
@@ -260,7 +275,7 @@ def run(args, argv):
             for r, a in zip(row["certified_radii"], row["certified_accuracy_at"])
         )
         print(
-            f"  {row['model']} sigma {row['scale']:g} seed {row['seed']}: {points}  "
+            f"  {row['model']} sigma {row['sigma']:g} seed {row['seed']}: {points}  "
             f"ACR {row['acr']:.3f}"
         )
     _print_outputs(results, out, figures, report)

@@ -96,6 +96,19 @@ def _scale(text):
     return value
 
 
+def _scale_or_severities(text):
+    """A noise scale, or the word ``severities`` (ImageNet-C's five)."""
+    if text == "severities":
+        return text
+    try:
+        float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be finite numbers >= 0 or the word severities, got {text!r}"
+        ) from None
+    return _scale(text)
+
+
 def _seed(text):
     try:
         value = int(text)
@@ -151,16 +164,23 @@ class _DeprecatedAlias(argparse.Action):
         spelled[self.dest] = option_string
 
 
-def _add_deprecated_alias(parser, old, action):
-    """Add ``old``, a hidden spelling of the option ``action`` that warns."""
+def _add_deprecated_alias(parser, old, action, **kwargs):
+    """Add ``old``, a hidden spelling of the option ``action`` that warns.
+
+    ``kwargs`` replace what it takes from ``action`` (``new``, the spelling
+    the warning names; ``dest``, ``type``, ``nargs``, ``choices``).
+    """
     parser.add_argument(
         old,
-        action=_DeprecatedAlias,
-        new=action.option_strings[-1],
-        dest=action.dest,
-        type=action.type,
-        nargs=action.nargs,
-        metavar=action.metavar,
+        **{
+            "action": _DeprecatedAlias,
+            "new": action.option_strings[-1],
+            "dest": action.dest,
+            "type": action.type,
+            "nargs": action.nargs,
+            "metavar": action.metavar,
+            **kwargs,
+        },
     )
 
 
@@ -190,8 +210,12 @@ def _add_data_arguments(parser):
     )
 
 
-def _add_common_arguments(parser, *, noise_default_text, out_help, seeds=False):
-    """--noise, --scales (or --severities and --clip), --seed(s), --out."""
+def _add_common_arguments(parser, *, noise_default_text, out_help, training=False):
+    """--noise, --scales (and --clip), --seed, --out.
+
+    A training command (``training``) takes ``--scales severities`` for
+    ImageNet-C's severities, ``--clip``, and one or several seeds.
+    """
     parser.add_argument(
         "--noise",
         nargs="+",
@@ -206,24 +230,32 @@ def _add_common_arguments(parser, *, noise_default_text, out_help, seeds=False):
         "1/s photons",
     )
     levels = parser.add_mutually_exclusive_group()
-    levels.add_argument(
+    scales = levels.add_argument(
         "--scales",
         nargs="+",
-        type=_scale,
+        type=_scale_or_severities if training else _scale,
         metavar="S",
         help="noise scales, finite and >= 0; 0 is the no-noise baseline "
-        "(default: 0 0.1 0.5 1 2 4, the notebooks')",
+        "(default: 0 0.1 0.5 1 2 4, the notebooks')"
+        + (
+            "; or 'severities': ImageNet-C's five severities of each noise, at "
+            "its published scales, plus the clean baseline, the noisy images "
+            "clipped to [0, 1] (additive, speckle, impulse and shot noise)"
+            if training
+            else ""
+        ),
     )
-    if seeds:  # the training commands
-        levels.add_argument(
+    if training:
+        # The deprecated spelling of --scales severities (some of them).
+        _add_deprecated_alias(
+            levels,
             "--severities",
-            nargs="+",
+            scales,
+            new="--scales severities",
+            dest="severities",
             type=int,
             choices=(1, 2, 3, 4, 5),
             metavar="K",
-            help="ImageNet-C's severities 1..5 instead of --scales: each noise "
-            "at its published scales, plus the clean baseline, the noisy images "
-            "clipped to [0, 1] (additive, speckle, impulse and shot noise)",
         )
         parser.add_argument(
             "--clip",
@@ -231,27 +263,36 @@ def _add_common_arguments(parser, *, noise_default_text, out_help, seeds=False):
             type=float,
             metavar=("LOW", "HIGH"),
             help="clip the noisy images to [LOW, HIGH], e.g. --clip 0 1 "
-            "(default: no clipping; 0 1 with --severities)",
+            "(default: no clipping; 0 1 with --scales severities)",
         )
-    _add_seed_and_out(parser, out_help, seeds=seeds)
+    _add_seed_and_out(parser, out_help, replicates=training)
 
 
-def _add_seed_and_out(parser, out_help, *, seeds=False):
-    parser.add_argument(
-        "--seed",
-        type=_seed,
-        default=0,
-        help="seed of every noise draw and network (default: 0)",
-    )
-    if seeds:
-        parser.add_argument(
-            "--seeds",
+def _add_seed_and_out(parser, out_help, *, replicates=False):
+    """--seed and --out.
+
+    With ``replicates``, ``--seed`` takes one seed or several (one fit per
+    seed), as the library's ``random_state``; ``--seeds`` is its deprecated
+    spelling. Without, one ``--seed``.
+    """
+    if replicates:
+        seed = parser.add_argument(
+            "--seed",
             nargs="+",
             type=_seed,
+            default=[0],
             metavar="SEED",
-            help="repeat every fit once per seed (e.g. --seeds 0 1 2): the report "
-            "and figures give the mean and its 95%% interval over the seeds "
-            "(overrides --seed)",
+            help="seed of every noise draw and network (default: 0); several "
+            "(e.g. --seed 0 1 2) repeat every fit once per seed: the report and "
+            "figures give the mean and its 95%% interval over the seeds",
+        )
+        _add_deprecated_alias(parser, "--seeds", seed)
+    else:
+        parser.add_argument(
+            "--seed",
+            type=_seed,
+            default=0,
+            help="seed of every noise draw and network (default: 0)",
         )
     parser.add_argument(
         "--out",
@@ -259,6 +300,12 @@ def _add_seed_and_out(parser, out_help, *, seeds=False):
         metavar="DIR",
         help=f"{out_help} (default: ./{DEFAULT_OUT}; created if needed)",
     )
+
+
+def _random_state(args):
+    """The ``random_state`` of a command's ``--seed``: one int, or a list of them."""
+    seeds = list(dict.fromkeys(args.seed))
+    return seeds[0] if len(seeds) == 1 else seeds
 
 
 def _add_run_arguments(parser, what, protocols=PROTOCOL_CHOICES):

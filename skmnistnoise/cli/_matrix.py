@@ -19,6 +19,7 @@ from ._common import (
     _command_line,
     _fits_line,
     _load,
+    _random_state,
     _scale,
     _train,
     _writable_out,
@@ -63,7 +64,7 @@ def add_parser(subparsers):
             metavar="S",
             help=f"{which}ing noise scales, finite and >= 0 (default: 0 0.1 0.5 1 2 4)",
         )
-    _add_seed_and_out(parser, "output folder", seeds=True)
+    _add_seed_and_out(parser, "output folder", replicates=True)
     _add_run_arguments(
         parser,
         "pixel (default): noise on [0, 1] pixels; notebooks: the MLP "
@@ -106,8 +107,7 @@ def run(args, argv):
             cv=bunch.cv,
             store=store,
             n_jobs=args.n_jobs,
-            random_state=args.seed,
-            seeds=args.seeds,
+            random_state=_random_state(args),
             dataset=args.dataset,
             labels={"model": args.model, "noise": args.noise},
             verbose=not args.quiet,

@@ -12,6 +12,7 @@ import argparse
 import math
 import sys
 import time
+import warnings
 from contextlib import ExitStack, contextmanager
 
 from .._registry import MODELS, NOTEBOOK_SCALES
@@ -30,6 +31,7 @@ from ._common import (
     _one_line,
     _positive_int,
     _print_outputs,
+    _random_state,
     _test_images,
     _train,
     _writable_out,
@@ -57,6 +59,7 @@ def add_parser(subparsers):
         epilog="examples:\n"
         f"  {PROG} sweep                          # digits, both models, 2-3 min\n"
         f"  {PROG} sweep --model mlp --epochs 5 --scales 0 0.5 1\n"
+        f"  {PROG} sweep --noise additive shot --scales severities --seed 0 1 2\n"
         f"  {PROG} sweep --dataset mnist --protocol notebooks --out notebooks\n"
         "\nThe default sweep (digits, both models, six scales, the models' "
         "own epochs)\ntakes 2 to 3 minutes on 2 idle CPU cores (longer when "
@@ -73,7 +76,7 @@ def add_parser(subparsers):
         noise_default_text="additive; with --protocol notebooks the notebooks' "
         "arms: MLP additive, ConvNet additive and multiplicative",
         out_help="output folder",
-        seeds=True,
+        training=True,
     )
     _add_formats(parser)
     _add_run_arguments(
@@ -157,6 +160,14 @@ def run(args, argv):
     from ..experiment import run_study
 
     start = time.perf_counter()
+    scales = list(NOTEBOOK_SCALES if args.scales is None else args.scales)
+    severities = getattr(args, "severities", None)  # deprecated --severities
+    if "severities" in scales:
+        if len(scales) > 1:
+            raise UsageError(
+                "argument --scales: 'severities' stands alone, without numbers"
+            )
+        scales = "severities"
     if args.clip is not None:
         low, high = args.clip
         if not (math.isfinite(low) and math.isfinite(high) and low <= high):
@@ -168,20 +179,21 @@ def run(args, argv):
     bunch = _load(args)
     out = _writable_out(args.out)
     store = _writable_store(out, args.no_store)
-    scales = list(NOTEBOOK_SCALES if args.scales is None else args.scales)
+    random_state = _random_state(args)
     arms = [(m, n) for models, noises in _arms(args) for m in models for n in noises]
 
     def study():
-        with _dask_backend(args):
+        with _dask_backend(args), warnings.catch_warnings():
+            # --severities has said it is deprecated; run_study would say it again.
+            warnings.filterwarnings("ignore", "The 'severities'", FutureWarning)
             return run_study(
                 arms=arms,
                 scales=scales,
                 data=bunch,
                 protocol=args.protocol,
                 epochs=args.epochs,
-                random_state=args.seed,
-                seeds=args.seeds,
-                severities=args.severities,
+                random_state=random_state,
+                severities=severities,
                 clip=args.clip,
                 store=store,
                 n_jobs=args.n_jobs,
@@ -192,13 +204,14 @@ def run(args, argv):
     if results is None:
         return 130
 
+    by_severity = severities is not None or scales == "severities"
     settings = {
         "dataset": args.dataset,
         "models": sorted({m for m, _ in arms}, key=MODELS.index),
         "noises": sorted({n for _, n in arms}, key=NOISE_CHOICES.index),
-        "scales": scales if args.severities is None else "ImageNet-C severities",
+        "scales": "ImageNet-C severities" if by_severity else scales,
         "epochs": args.epochs,
-        "seed": args.seeds if args.seeds else args.seed,
+        "seed": random_state,
         "protocol": args.protocol,
         "store": "none (--no-store)" if store is None else "store/",
         "command": _command_line(argv),
@@ -209,9 +222,9 @@ def run(args, argv):
         settings["dask"] = f"scheduler {args.scheduler}"
     if args.dask_workers is not None:
         settings["dask"] = f"{args.dask_workers} local workers"
-    if args.severities is not None:
-        settings["severities"] = args.severities
-    if args.clip is not None or args.severities is not None:
+    if by_severity:
+        settings["severities"] = severities or [1, 2, 3, 4, 5]
+    if args.clip is not None or by_severity:
         settings["clip"] = args.clip or [0.0, 1.0]
     if args.data_home is not None:
         settings["data_home"] = str(args.data_home)
@@ -221,7 +234,7 @@ def run(args, argv):
         results,
         out,
         samples=_test_images(bunch),
-        seed=args.seed,
+        seed=args.seed[0],
         formats=args.formats,
         wall=wall,
     )

@@ -200,8 +200,9 @@ class CertifiedAccuracyDisplay:
 
         One curve per model and sigma, from the per-image certificates of the
         rows of :func:`~skmnistnoise.experiment.certify_study` (the runs of
-        several seeds pooled: the curve is their mean); the rows' ``n`` and
-        ``alpha`` mark the largest radius each sigma can certify.
+        several seeds pooled: the curve is their mean); the rows' ``sigma``,
+        ``n`` and ``alpha`` mark the largest radius each sigma can certify.
+        Rows written before 0.3 (sigma as ``scale``) are read too.
 
         Parameters
         ----------
@@ -216,7 +217,7 @@ class CertifiedAccuracyDisplay:
             Whose the points are, for the legend.
         ax : matplotlib Axes or None, default=None
         **where : dict
-            Select rows first (e.g. ``model="convnet"``).
+            Select rows first (e.g. ``model="convnet"``, ``sigma=0.5``).
 
         Returns
         -------
@@ -237,7 +238,7 @@ class CertifiedAccuracyDisplay:
         groups = {}
         for r in rows:
             setting = (r.get("n"), r.get("n0"), r.get("alpha"))
-            groups.setdefault((r.get("model"), float(r["scale"]), setting), []).append(
+            groups.setdefault((r.get("model"), float(r["sigma"]), setting), []).append(
                 r
             )
         curves = []

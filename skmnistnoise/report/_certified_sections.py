@@ -1,14 +1,15 @@
 """The report's sections on certification runs: certified accuracy and its notes.
 
 Rows of :func:`~skmnistnoise.experiment.certify_study` (randomized smoothing,
-Cohen, Rosenfeld and Kolter, 2019) hold ``certified_accuracy_at``; they get a
-table of certified accuracy at every radius, with Cohen et al.'s published
-MNIST rows beside them where the runs are MNIST runs of their sigmas.
+Cohen, Rosenfeld and Kolter, 2019), in the certification columns
+(``sigma``, ``n``, ``n0``, ``alpha``, ``certified_accuracy_at``, ...), get a
+table of certified accuracy at every radius, with the published MNIST rows
+beside them where the runs are MNIST runs of their sigmas.
 """
 
 import math
 
-from .._results import ARM, SweepResults, markdown_table
+from .._results import SweepResults, is_certification, markdown_table
 from ._format import fmt_scale, fmt_time, keyed, model_name
 
 
@@ -18,8 +19,8 @@ def split_certified(results):
     Both keep the settings; the counts of fits trained and read back stay
     with the other rows, as the report's run section reads them.
     """
-    certified = [r for r in results if "certified_accuracy_at" in r]
-    others = [r for r in results if "certified_accuracy_at" not in r]
+    certified = [r for r in results if is_certification(r)]
+    others = [r for r in results if not is_certification(r)]
     keep = {"settings": dict(results.settings)}
     return SweepResults(certified, **keep), SweepResults(
         others,
@@ -35,7 +36,7 @@ def published(certified):
 
     if set(certified.unique("dataset")) != {"mnist"}:
         return {}
-    return {s: table[s] for s in certified.unique("scale") if s in table}
+    return {s: table[s] for s in certified.unique("sigma") if s in table}
 
 
 def certified_sections(certified):
@@ -121,7 +122,7 @@ def certified_notes(certified):
 def _certified_table(certified):
     """Certified accuracy at every radius: mean and interval over seeds."""
     radii = sorted({float(x) for r in certified for x in r["certified_radii"]})
-    by = (*ARM, "scale")
+    by = ("dataset", "model", "sigma")  # a run's replicates: its seeds
     rows, several = [], False
     # Runs of another n, n0 or alpha are another experiment, not replicates.
     for n, n0, alpha in sorted({(r["n"], r["n0"], r["alpha"]) for r in certified}):
@@ -139,7 +140,7 @@ def _certified_table(certified):
         for entry in part.aggregate("test_accuracy", by=by):
             key = tuple(entry[k] for k in by)
             several = several or entry["n"] > 1
-            cells = [model_name(entry["model"]), fmt_scale(entry["scale"])]
+            cells = [model_name(entry["model"]), fmt_scale(entry["sigma"])]
             for radius in radii:
                 point = points.get((*key, radius))
                 cells.append("" if point is None else _fmt_certified(point))

@@ -89,7 +89,7 @@ def save_figures(
     >>> import tempfile
     >>> from skmnistnoise.experiment import run_study
     >>> from skmnistnoise.report import save_figures
-    >>> results = run_study(models=["mlp"], scales=[0, 1], epochs=1,
+    >>> results = run_study(arms=[("mlp", "additive")], scales=[0, 1], epochs=1,
     ...                     hidden_layer_sizes=(16,), random_state=0)
     >>> paths = save_figures(results, tempfile.mkdtemp())
     >>> sorted(paths), all(p.stat().st_size > 0 for p in paths.values())
@@ -102,17 +102,21 @@ def save_figures(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     makers = {}
+    certified, sweep = split_certified(results)
+    if scales is None:  # a certification run's sigmas: additive Gaussian noise
+        scales = sorted({*sweep.unique("scale"), *certified.unique("sigma")})
+    if noises is None:
+        noises = sorted({*sweep.unique("noise"), *(["additive"] * bool(certified))})
     if X_samples is not None:
         makers["samples"] = lambda: (
             NoisySamplesDisplay.from_data(
                 X_samples,
-                scales=results.unique("scale") if scales is None else scales,
-                noises=results.unique("noise") if noises is None else noises,
+                scales=scales,
+                noises=noises,
                 image_shape=image_shape,
                 random_state=random_state,
             ).figure_
         )
-    certified, sweep = split_certified(results)
     if len(sweep):
         makers["accuracy_vs_scale"] = lambda: (
             AccuracyScaleDisplay.from_results(sweep).figure_

@@ -88,7 +88,8 @@ def settings_rows(settings, results):
     for key, column in _FROM_TABLE.items():
         if settings.get(key) is None and len(results):
             values = results.unique(column)
-            settings[key] = values[0] if len(values) == 1 else values
+            if values:  # a certification table has no noise, scale, protocol
+                settings[key] = values[0] if len(values) == 1 else values
     rows = []
     for key, label in _LABELS.items():
         if key not in settings:
@@ -111,7 +112,7 @@ def settings_rows(settings, results):
     if folds:
         rows.append(("folds", f"{len(folds)} (train/test splits per scale)"))
     n_train = results.unique("n_train") if len(results) else []
-    n_test = results.unique("n_test") if len(results) else []
+    n_test = results.unique("n_test") or results.unique("n_images")
     if len(n_train) == 1 and len(n_test) == 1:
         rows.append(("images", f"{n_train[0]:,} train, {n_test[0]:,} test"))
     return rows

@@ -59,7 +59,7 @@ def write_report(results, out_dir, *, settings=None, figures=None, wall_time=Non
     >>> import tempfile
     >>> from skmnistnoise.experiment import run_study
     >>> from skmnistnoise.report import write_report
-    >>> results = run_study(models=["mlp"], scales=[0, 1], epochs=1,
+    >>> results = run_study(arms=[("mlp", "additive")], scales=[0, 1], epochs=1,
     ...                     hidden_layer_sizes=(16,), random_state=0)
     >>> path = write_report(results, tempfile.mkdtemp(), settings={"epochs": 1})
     >>> text = path.read_text()
