@@ -425,3 +425,48 @@ def test_the_commands_pass_random_state_and_scales_as_the_library_names_them(
         monkeypatch, "robustness_matrix", ["matrix", "--seed", "2", "3"], tmp_path
     )
     assert kwargs["random_state"] == [2, 3] and "seeds" not in kwargs
+
+
+def test_certify_trains_with_the_packages_recipes():
+    from skmnistnoise.cli._certify import _smoother
+    from skmnistnoise.cli._common import UsageError
+    from skmnistnoise.experiment import recipe_params
+
+    parser = build_parser()
+    args = parser.parse_args(["certify", "--recipe", "consistency", "--epochs", "3"])
+    clf = _smoother("mlp", args, 1000).estimator
+    for name, value in recipe_params(
+        "consistency", model="mlp", epochs=3, n_train=1000
+    ).items():
+        assert clf.get_params()[name] == value
+    # --no-dropout is the recipe adam-no-dropout, written once in the package.
+    args = parser.parse_args(["certify", "--no-dropout"])
+    assert _smoother("convnet", args, 1000).estimator.dropout == (0.0, 0.0)
+    args = parser.parse_args(["certify", "--no-dropout", "--recipe", "consistency"])
+    with pytest.raises(UsageError, match="--no-dropout is the recipe adam-no-dropout"):
+        _smoother("mlp", args, 1000)
+
+
+def test_sweep_takes_mnist_c_corruptions_as_noises(monkeypatch, tmp_path):
+    # --noise mnist-c is the fifteen corruptions, at scales 0 and 1 (clean and
+    # MNIST-C's setting) unless --scales says otherwise; what reaches run_study
+    # is checked, without training (the 8x8 digits are not 28x28).
+    import skmnistnoise.experiment as experiment
+    from skmnistnoise.cli._common import UsageError
+    from skmnistnoise.corruptions import CORRUPTIONS
+
+    seen = {}
+
+    def fake_run_study(**kwargs):
+        seen.update(kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(experiment, "run_study", fake_run_study)
+    out = tmp_path / "o"
+    assert main(["sweep", "--noise", "mnist-c", "--model", "mlp", "--no-store",
+                 "--out", str(out)]) == 130  # fmt: skip
+    assert seen["arms"] == [("mlp", c) for c in CORRUPTIONS]
+    assert list(seen["scales"]) == [0.0, 1.0]
+    with pytest.raises(UsageError, match="invalid choice: 'fog'"):
+        build_parser().parse_args(["samples", "--noise", "fog"])  # not for samples
+    assert main(["sweep", "--noise", "fog", "additive", "--out", str(out)]) == 2

@@ -9,6 +9,7 @@ writes the result table, the figures and ``report.md``.
 import argparse
 import time
 
+from .._recipes import RECIPES
 from .._registry import MODELS
 from ._common import (
     PROG,
@@ -130,10 +131,17 @@ def add_parser(subparsers):
     )
     _add_deprecated_alias(parser, "--images", n_images)
     parser.add_argument(
+        "--recipe",
+        choices=sorted(RECIPES),
+        default="adam",
+        help="training recipe (skmnistnoise.experiment.RECIPES; default: adam, "
+        "the notebooks' training)",
+    )
+    parser.add_argument(
         "--no-dropout",
         action="store_true",
-        help="train with the networks' dropout rates at 0 (better under noise, "
-        "benchmarks/beyond.md)",
+        help="the recipe adam-no-dropout: the networks' dropout rates at 0 "
+        "(better under noise, benchmarks/beyond.md)",
     )
     chunk_size = parser.add_argument(
         "--chunk-size",
@@ -184,12 +192,27 @@ def _certified_images(bunch, n_images, option="--n-images"):
     return train, test[::step][:n_images], f"{n_images} of {len(test)}, every {step}"
 
 
-def _smoother(model, args):
+def _recipe(args):
+    """The training recipe: --recipe, or adam-no-dropout for --no-dropout."""
+    if not args.no_dropout:
+        return args.recipe
+    if args.recipe not in ("adam", "adam-no-dropout"):
+        raise UsageError(
+            f"--no-dropout is the recipe adam-no-dropout; it cannot go with "
+            f"--recipe {args.recipe}"
+        )
+    return "adam-no-dropout"
+
+
+def _smoother(model, args, n_train):
     from .._registry import make_smoother
+    from ..experiment import recipe_params
 
     params = {} if args.epochs is None else {"epochs": args.epochs}
-    if args.no_dropout:
-        params["dropout"] = (0.0, 0.0) if model == "convnet" else 0.0
+    epochs = args.epochs or make_smoother(model).estimator.epochs
+    params.update(
+        recipe_params(_recipe(args), model=model, epochs=epochs, n_train=n_train)
+    )
     if args.precision != "float32":
         params["precision"] = args.precision
     return make_smoother(model, **params)
@@ -211,7 +234,7 @@ def run(args, argv):
     def study():
         parts = [
             certify_study(
-                _smoother(model, args),
+                _smoother(model, args, len(train)),
                 X[train],
                 y[train],
                 X[test],
@@ -244,7 +267,7 @@ def run(args, argv):
         "alpha": args.alpha,
         "certified test images": which,
         "epochs": args.epochs,
-        "dropout": "off (--no-dropout)" if args.no_dropout else "the models' own",
+        "recipe": _recipe(args),
         "precision": args.precision,
         "seed": _random_state(args),
         "store": "none (--no-store)" if store is None else "store/",

@@ -16,6 +16,7 @@ import shlex
 import sys
 from pathlib import Path
 
+from .._registry import CORRUPTIONS
 from .._registry import NOISES as NOISE_CHOICES
 from .._registry import PROTOCOLS as PROTOCOL_CHOICES
 from ..datasets import DATASETS as DATASET_CHOICES
@@ -210,24 +211,47 @@ def _add_data_arguments(parser):
     )
 
 
+#: The --noise value that stands for all fifteen corruptions of MNIST-C.
+MNIST_C = "mnist-c"
+
+
+def noises_of(values):
+    """The --noise values, "mnist-c" expanded, duplicates dropped, in order."""
+    expanded = []
+    for value in values:
+        expanded += list(CORRUPTIONS) if value == MNIST_C else [value]
+    return list(dict.fromkeys(expanded))
+
+
 def _add_common_arguments(parser, *, noise_default_text, out_help, training=False):
     """--noise, --scales (and --clip), --seed, --out.
 
     A training command (``training``) takes ``--scales severities`` for
-    ImageNet-C's severities, ``--clip``, and one or several seeds.
+    ImageNet-C's severities, ``--clip``, one or several seeds, and MNIST-C's
+    corruptions as noises (``mnist-c``: all fifteen).
     """
+    choices = (*NOISE_CHOICES, *CORRUPTIONS, MNIST_C) if training else NOISE_CHOICES
     parser.add_argument(
         "--noise",
         nargs="+",
         action="extend",
-        choices=NOISE_CHOICES,
+        choices=choices,
         metavar="NOISE",
         help="noise model(s), one or several of: "
         + ", ".join(NOISE_CHOICES)
         + f" (default: {noise_default_text}). additive: x + N(0, s); "
         "multiplicative: x * N(0, s), the ConvNet notebook's; speckle: "
         "x * N(1, s); impulse: salt and pepper, fraction s; shot: Poisson, "
-        "1/s photons",
+        "1/s photons"
+        + (
+            "; or MNIST-C's corruptions of 28x28 digits, on the test images, "
+            "the scale their severity (1: MNIST-C's setting; --scales "
+            "defaults to 0 1): "
+            + ", ".join(CORRUPTIONS)
+            + f"; {MNIST_C}: all fifteen"
+            if training
+            else ""
+        ),
     )
     levels = parser.add_mutually_exclusive_group()
     scales = levels.add_argument(

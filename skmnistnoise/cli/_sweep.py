@@ -15,8 +15,7 @@ import time
 import warnings
 from contextlib import ExitStack, contextmanager
 
-from .._registry import MODELS, NOTEBOOK_SCALES
-from .._registry import NOISES as NOISE_CHOICES
+from .._registry import CORRUPTIONS, MODELS, NOTEBOOK_SCALES
 from ._common import (
     PROG,
     UsageError,
@@ -37,6 +36,7 @@ from ._common import (
     _writable_out,
     _writable_store,
     _write_outputs,
+    noises_of,
 )
 
 MODEL_CHOICES = (*MODELS, "both")
@@ -114,7 +114,7 @@ def _arms(args):
     """(models, noises) groups, one run_study call each."""
     models = ["mlp", "convnet"] if args.model == "both" else [args.model]
     if args.noise:
-        return [(models, list(dict.fromkeys(args.noise)))]
+        return [(models, noises_of(args.noise))]
     if args.protocol.startswith("notebooks"):
         return [([m], list(NOTEBOOK_NOISES[m])) for m in models]
     return [(models, ["additive"])]
@@ -160,6 +160,15 @@ def run(args, argv):
     from ..experiment import run_study
 
     start = time.perf_counter()
+    corruptions = [n for n in noises_of(args.noise or []) if n in CORRUPTIONS]
+    if corruptions and args.scales is None:
+        if len(corruptions) < len(noises_of(args.noise)):
+            raise UsageError(
+                "argument --noise: MNIST-C's corruptions (scale 1: MNIST-C's "
+                "setting) and noises (the notebooks' scales) need one --scales "
+                "for both; give --scales"
+            )
+        args.scales = [0.0, 1.0]
     scales = list(NOTEBOOK_SCALES if args.scales is None else args.scales)
     severities = getattr(args, "severities", None)  # deprecated --severities
     if "severities" in scales:
@@ -208,7 +217,7 @@ def run(args, argv):
     settings = {
         "dataset": args.dataset,
         "models": sorted({m for m, _ in arms}, key=MODELS.index),
-        "noises": sorted({n for _, n in arms}, key=NOISE_CHOICES.index),
+        "noises": list(dict.fromkeys(n for _, n in arms)),
         "scales": "ImageNet-C severities" if by_severity else scales,
         "epochs": args.epochs,
         "seed": random_state,
