@@ -241,15 +241,13 @@ def _verify(path, remote):
             return None
     except (OSError, EOFError, zlib.error):  # a corrupt gzip stream is zlib.error
         pass
-    hint = (
-        f"it has {size:,} bytes where {remote.size:,} are expected, so it is "
-        "probably truncated"
-        if size < remote.size
-        else "it is corrupt or another file"
-    )
-    return (
-        f"{path} does not have the published SHA-256 checksum ({remote.sha256}): {hint}"
-    )
+    if size < remote.size:
+        why = f"{size:,} bytes where the published file has {remote.size:,} (truncated)"
+    elif size > remote.size:
+        why = f"{size:,} bytes where the published file has {remote.size:,} (oversized)"
+    else:
+        why = f"{size:,} bytes as published, but another SHA-256 (corrupt)"
+    return f"{path}: {why}"
 
 
 class _Rejected(Exception):
@@ -357,14 +355,13 @@ def _find_files(dataset, data_home, download_if_missing, parts=("train", "test")
                 if not problems:
                     raise
                 raise OSError(
-                    f"{exc}\nFiles found but not used:\n  " + "\n  ".join(problems)
+                    f"{exc} (file found but refused, {'; '.join(problems)})"
                 ) from exc
         return paths
     if problems:
         raise OSError(
-            f"{dataset.title}: refusing to use files that fail their checksum "
-            "(re-download them, or call again with download_if_missing=True):\n  "
-            + "\n  ".join(problems)
+            f"{dataset.title} file refused, {'; '.join(problems)}: re-download it, "
+            "or call again with download_if_missing=True."
         )
     names = ", ".join(r.name for r in missing)
     where = ", ".join(str(f) for f in folders)

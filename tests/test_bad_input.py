@@ -765,16 +765,15 @@ API_CASES = [
         "truncated-gz",
         _fetch_test,
         OSError,
-        rf"{TEST_LABELS} does not have the published SHA-256 checksum .* so it is "
-        r"probably truncated",
+        rf"file refused, .*{TEST_LABELS}: [\d,]+ bytes where the published file "
+        r"has 4,542 \(truncated\): re-download it",
         _truncated_labels,
     ),
     (
         "wrong-checksum",
         _fetch_test,
         OSError,
-        rf"{TEST_LABELS} does not have the published SHA-256 checksum .*: it is "
-        r"corrupt or another file",
+        rf"{TEST_LABELS}: 4,542 bytes as published, but another SHA-256 \(corrupt\)",
         _other_file_of_the_right_size,
     ),
     (
@@ -1003,8 +1002,8 @@ CLI_CASES = [
     (
         "cli-truncated-data-file",
         ["sweep", "--dataset", "mnist", "--data-home", "{data}"],
-        rf"argument --dataset: cannot load 'mnist': .*{TEST_LABELS} does not have "
-        r"the published SHA-256 checksum .*probably truncated",
+        rf"argument --dataset: cannot load 'mnist': .*{TEST_LABELS}: [\d,]+ bytes "
+        r"where the published file has 4,542 \(truncated\)",
     ),
 ]
 

@@ -328,7 +328,7 @@ def test_a_download_cut_halfway_is_never_kept(tiny_dataset, tmp_path, monkeypatc
     home = tmp_path / "home"
     with _serve(served) as server:
         _use_mirrors(monkeypatch, dataset, [server.url + "dropped/"])
-        with pytest.raises(OSError, match="probably truncated"):
+        with pytest.raises(OSError, match=r"\(truncated\)"):
             fetch_mnist(home, subset="test")
         assert not home.exists()  # no file, no temporary, no folder left
         _use_mirrors(
@@ -428,3 +428,20 @@ def test_digits_are_the_same_on_every_call(digits):
     again = load_digits()
     assert_array_equal(again.data, digits.data)
     assert_array_equal(again.cv.test_fold, digits.cv.test_fold)
+
+
+def test_a_truncated_file_is_refused_in_one_line_naming_it_and_its_sizes(
+    mnist_home, tmp_path
+):
+    import shutil
+
+    for name in os.listdir(mnist_home):
+        if name.endswith(".gz"):
+            shutil.copy(os.path.join(mnist_home, name), tmp_path)
+    labels = tmp_path / "t10k-labels-idx1-ubyte.gz"
+    labels.write_bytes(labels.read_bytes()[:1000])
+    with pytest.raises(OSError) as caught:
+        fetch_mnist(tmp_path, subset="test", download_if_missing=False)
+    message = str(caught.value)
+    assert "\n" not in message and len(message) < 300, message
+    assert f"{labels}: 1,000 bytes where the published file has 4,542" in message
