@@ -47,8 +47,10 @@ print(f"{len(results)} fits in {results.wall_time:.0f} s")
 # scikit-learn draws Displays on axes of one's own: left, accuracy against
 # the noise scale in [0, 1]-pixel units (test solid, train dashed); right, the
 # test loss, which keeps telling the models apart where the accuracies are
-# both near chance. On these 8x8 images the two networks are close;
-# :doc:`/results` has the comparison on full MNIST.
+# both near chance. On these 8x8 images, with this short training and one
+# seed, the MLP is the better of the two, clean and under noise (the numbers
+# below: a lower clean error and a lower mean error over the noisy scales);
+# on full MNIST the ConvNet is (:doc:`/results`).
 fig, (acc_ax, loss_ax) = plt.subplots(1, 2, figsize=(13, 4.8), layout="constrained")
 accuracy = AccuracyScaleDisplay.from_results(results, x="pixel_scale", ax=acc_ax)
 loss = AccuracyScaleDisplay.from_results(

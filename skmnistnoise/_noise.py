@@ -361,6 +361,15 @@ class GaussianNoise(_BaseNoise):
         ``"train"``: only the training data, the test data passes through clean
         (noise as augmentation). ``"test"``: only data other than the training
         data (a clean model under corruption, the MNIST-C protocol).
+
+        In a search (:class:`~sklearn.model_selection.GridSearchCV` over
+        ``noise__scale``), ``"both"`` scores each candidate on validation data
+        noised at the candidate's own scale, so the cleanest scale always
+        wins: to ask which *training* noise is best against a given test
+        noise, put two steps in the pipeline, ``GaussianNoise(apply_to=
+        "train")`` searched over and ``GaussianNoise(scale=s,
+        apply_to="test")`` fixed (the README's example, and the gallery's
+        "Which training noise is best against test noise?").
     random_state : int, RandomState instance or None, default=None
         Seeds the sequence of draws. An int gives bit-identical results on every
         run; None gives fresh noise every run.
