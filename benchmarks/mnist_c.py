@@ -11,8 +11,9 @@ one per fit), so the run resumes where it stopped and a re-run trains
 nothing; ``--tables-only`` only reads the store. The summary is the test
 error per (dataset, model, training, corruption), mean over seeds with
 Student's t 95% interval, and each model's mean corruption error (mCE) and
-relative mCE against the MLP trained the same way (Hendrycks and Dietterich,
-2019), through :func:`skmnistnoise.metrics.corruption_scores`.
+relative mCE against one named baseline, the MLP trained on clean images
+(Hendrycks and Dietterich, 2019), through
+:func:`skmnistnoise.metrics.corruption_scores`.
 
     python benchmarks/mnist_c.py --data-home ../shared/data/mnist \\
         --datasets mnist --models mlp convnet --seeds 0 1 2
@@ -115,18 +116,20 @@ def run_one(store, dataset, model, training, seed, data, *, tables_only, log):
 def rows_of(records):
     """The records as one results table: a row per fit and corruption.
 
-    ``protocol`` holds the training (clean or Gaussian), so that the corruption
-    errors of a model are relative to the MLP trained the same way; scale 0 is
-    the clean test set, scale 1 MNIST-C's setting.
+    A model trained with noise is its own model ("mlp+gaussian-0.5"), so that
+    every corruption error is relative to the one baseline, "mlp" (the MLP
+    trained on clean images); scale 0 is the clean test set, scale 1
+    MNIST-C's setting.
     """
     from skmnistnoise.experiment import SweepResults
 
     rows = []
     for r in records:
+        clean = r["training"] == "clean"
         base = {
             "dataset": r["dataset"],
-            "model": r["model"],
-            "protocol": r["training"],
+            "model": r["model"] if clean else f"{r['model']}+{r['training']}",
+            "protocol": "mnist-c",
             "seed": r["seed"],
             "fold": 0,
             "n_test": r["n_test"],
@@ -145,6 +148,11 @@ def summary(records):
 
     results = rows_of(records)
     by = ("dataset", "model", "protocol", "noise", "scale")
+
+    def split(label):
+        model, _, training = label.partition("+")
+        return model, training or "clean"
+
     table = []
     for entry in results.aggregate("test_accuracy", by=by):
         if entry["scale"] != 1.0:
@@ -152,8 +160,8 @@ def summary(records):
         table.append(
             {
                 "dataset": entry["dataset"],
-                "model": entry["model"],
-                "training": entry["protocol"],
+                "model": split(entry["model"])[0],
+                "training": split(entry["model"])[1],
                 "corruption": entry["noise"],
                 "seeds": entry["seeds"],
                 "test_error": 1 - entry["mean"],
@@ -184,13 +192,13 @@ def summary(records):
         mce.append(
             {
                 "dataset": m["dataset"],
-                "model": m["model"],
-                "training": m["protocol"],
+                "model": split(m["model"])[0],
+                "training": split(m["model"])[1],
                 "clean_error": clean.get(key, {}).get("test_error"),
                 "clean_ci": clean.get(key, {}).get("ci"),
                 "mean_corruption_error": m["mean_error"],
-                "mCE_vs_mlp": m["mCE"],
-                "relative_mCE_vs_mlp": m["relative_mCE"],
+                "mCE_vs_clean_mlp": m["mCE"],
+                "relative_mCE_vs_clean_mlp": m["relative_mCE"],
             }
         )
     return table, mce
@@ -213,14 +221,14 @@ def markdown(table, mce):
     ]  # fmt: skip
     header2 = (
         "dataset", "model", "training", "clean error [95% t]",
-        "mean corruption error", "mCE vs MLP", "relative mCE vs MLP",
+        "mean corruption error", "mCE vs clean MLP", "relative mCE vs clean MLP",
     )  # fmt: skip
     rows2 = [
         (m["dataset"], m["model"], m["training"],
          f"{_fmt(m['clean_error'])} [{_fmt((m['clean_ci'] or [None])[0])}, "
          f"{_fmt((m['clean_ci'] or [None, None])[1])}]",
-         _fmt(m["mean_corruption_error"]), _fmt(m["mCE_vs_mlp"], 3),
-         _fmt(m["relative_mCE_vs_mlp"], 3))
+         _fmt(m["mean_corruption_error"]), _fmt(m["mCE_vs_clean_mlp"], 3),
+         _fmt(m["relative_mCE_vs_clean_mlp"], 3))
         for m in mce
     ]  # fmt: skip
     return (
@@ -230,9 +238,9 @@ def markdown(table, mce):
         "`mnist-c-store`.\n\n"
         + markdown_table(header, rows)
         + "\n\nPer model: the clean error, the mean error over the fifteen "
-        "corruptions, and the corruption errors relative to the MLP trained "
-        "the same way (ImageNet-C's mCE and relative mCE; '-' where that MLP "
-        "was not run).\n\n"
+        "corruptions, and the corruption errors relative to one baseline, the "
+        "MLP trained on clean images (ImageNet-C's mCE and relative mCE; 1 for "
+        "the baseline itself, '-' where it was not run).\n\n"
         + markdown_table(header2, rows2)
         + "\n"
     )

@@ -273,6 +273,22 @@ def test_notebooks_tables_are_rebuilt_from_the_committed_records(scripts):
     assert notebooks.tables(records) == (RESULTS / "notebooks-tables.md").read_text()
 
 
+def test_mnist_c_tables_are_rebuilt_from_the_committed_store(scripts):
+    mnist_c = scripts("mnist_c")
+    from skmnistnoise.experiment import ResultStore
+
+    store = ResultStore(RESULTS / "mnist-c-store")
+    records = [store.get(k) for k in sorted(store.keys())]
+    assert records and all(r is not None for r in records)
+    table, mce = mnist_c.summary(records)
+    # At least 30 (model, training, corruption) rows over 3 seeds.
+    assert sum(row["seeds"] == 3 for row in table) >= 30
+    # What `mnist_c.py --tables-only` writes.
+    assert mnist_c.markdown(table, mce) == (RESULTS / "mnist-c.md").read_text()
+    committed = json.loads((RESULTS / "mnist-c.json").read_text())
+    assert committed == json.loads(json.dumps({"rows": table, "mce": mce}))
+
+
 def test_beyond_tables_are_rebuilt_from_the_committed_store(scripts):
     beyond = scripts("beyond")
     from skmnistnoise.experiment import ResultStore
