@@ -142,6 +142,17 @@ def rows_of(records):
     return SweepResults(rows)
 
 
+def _number(value):
+    """A float, or None for NaN (JSON has no NaN)."""
+    return None if value != value else float(value)
+
+
+def _interval(entry):
+    """The error's t interval, or None where one seed gives none (JSON null)."""
+    low, high = 1 - entry["ci_high"], 1 - entry["ci_low"]
+    return None if low != low or high != high else [low, high]
+
+
 def summary(records):
     """Per-corruption error over seeds, and mCE per model."""
     from skmnistnoise.metrics import corruption_scores, mean_corruption_errors
@@ -165,7 +176,7 @@ def summary(records):
                 "corruption": entry["noise"],
                 "seeds": entry["seeds"],
                 "test_error": 1 - entry["mean"],
-                "ci": [1 - entry["ci_high"], 1 - entry["ci_low"]],
+                "ci": _interval(entry),
                 "per_seed": [
                     round(1 - r["test_accuracy"], 4)
                     for r in results.select(
@@ -183,7 +194,7 @@ def summary(records):
             key = (entry["dataset"], entry["model"], entry["protocol"])
             clean[key] = {
                 "test_error": 1 - entry["mean"],
-                "ci": [1 - entry["ci_high"], 1 - entry["ci_low"]],
+                "ci": _interval(entry),
                 "seeds": entry["seeds"],
             }
     mce = []
@@ -197,8 +208,8 @@ def summary(records):
                 "clean_error": clean.get(key, {}).get("test_error"),
                 "clean_ci": clean.get(key, {}).get("ci"),
                 "mean_corruption_error": m["mean_error"],
-                "mCE_vs_clean_mlp": m["mCE"],
-                "relative_mCE_vs_clean_mlp": m["relative_mCE"],
+                "mCE_vs_clean_mlp": _number(m["mCE"]),
+                "relative_mCE_vs_clean_mlp": _number(m["relative_mCE"]),
             }
         )
     return table, mce
@@ -215,7 +226,8 @@ def markdown(table, mce):
               "test error", "95% t interval", "per seed")  # fmt: skip
     rows = [
         (t["dataset"], t["model"], t["training"], t["corruption"], t["seeds"],
-         _fmt(t["test_error"]), f"[{_fmt(t['ci'][0])}, {_fmt(t['ci'][1])}]",
+         _fmt(t["test_error"]),
+         f"[{_fmt(t['ci'][0])}, {_fmt(t['ci'][1])}]" if t["ci"] else "-",
          " ".join(f"{e:.4f}" for e in t["per_seed"]))
         for t in table
     ]  # fmt: skip
@@ -225,8 +237,9 @@ def markdown(table, mce):
     )  # fmt: skip
     rows2 = [
         (m["dataset"], m["model"], m["training"],
-         f"{_fmt(m['clean_error'])} [{_fmt((m['clean_ci'] or [None])[0])}, "
-         f"{_fmt((m['clean_ci'] or [None, None])[1])}]",
+         f"{_fmt(m['clean_error'])}"
+         + (f" [{_fmt(m['clean_ci'][0])}, {_fmt(m['clean_ci'][1])}]"
+            if m["clean_ci"] else ""),
          _fmt(m["mean_corruption_error"]), _fmt(m["mCE_vs_clean_mlp"], 3),
          _fmt(m["relative_mCE_vs_clean_mlp"], 3))
         for m in mce
@@ -296,7 +309,7 @@ def main(argv=None):
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "mnist-c.json").write_text(
-        json.dumps({"rows": table, "mce": mce}, indent=1) + "\n"
+        json.dumps({"rows": table, "mce": mce}, indent=1, allow_nan=False) + "\n"
     )
     (out / "mnist-c.md").write_text(markdown(table, mce))
     log(f"{len(stored)} fits; wrote {out / 'mnist-c.json'} and mnist-c.md")
