@@ -155,6 +155,7 @@ def _interval(entry):
 
 def summary(records):
     """Per-corruption error over seeds, and mCE per model."""
+    from skmnistnoise.corruptions import CORRUPTIONS
     from skmnistnoise.metrics import corruption_scores, mean_corruption_errors
 
     results = rows_of(records)
@@ -186,17 +187,21 @@ def summary(records):
                 ],  # fmt: skip
             }
         )
+    # The clean error over the fits: one value per fit (the table above
+    # repeats it under every corruption, which would count each fit 15 times).
+    from skmnistnoise.experiment import SweepResults
+
+    fits = SweepResults(
+        [r for r in results if r["scale"] == 0.0 and r["noise"] == CORRUPTIONS[0]]
+    )
     clean = {}
-    for entry in results.aggregate(
-        "test_accuracy", by=("dataset", "model", "protocol", "scale")
-    ):
-        if entry["scale"] == 0.0:
-            key = (entry["dataset"], entry["model"], entry["protocol"])
-            clean[key] = {
-                "test_error": 1 - entry["mean"],
-                "ci": _interval(entry),
-                "seeds": entry["seeds"],
-            }
+    for entry in fits.aggregate("test_accuracy", by=("dataset", "model", "protocol")):
+        key = (entry["dataset"], entry["model"], entry["protocol"])
+        clean[key] = {
+            "test_error": 1 - entry["mean"],
+            "ci": _interval(entry),
+            "seeds": entry["seeds"],
+        }
     mce = []
     for m in mean_corruption_errors(corruption_scores(results, baseline="mlp")):
         key = (m["dataset"], m["model"], m["protocol"])
