@@ -20,6 +20,7 @@ from ..plotting import (
     NoisySamplesDisplay,
     RobustnessMatrixDisplay,
 )
+from ..plotting._base import title_suffix
 from ._certified_sections import published, split_certified
 
 #: Figure name -> caption, in the order of the report.
@@ -229,7 +230,7 @@ def _model_comparison(results):
     names = " against ".join(
         dict.fromkeys(MODEL_NAMES.get(m, str(m)) for m, _ in results.arms())
     )
-    fig.suptitle(f"{names} under noise{_what_was_run(results)}")
+    fig.suptitle(f"{names} under noise{title_suffix(results)}")
     return fig
 
 
@@ -247,18 +248,6 @@ def _robustness_matrices(results):
     for ax, (model, noise) in zip(fig.subplots(1, len(arms), squeeze=False).flat, arms):
         RobustnessMatrixDisplay.from_results(results, ax=ax, model=model, noise=noise)
     return fig
-
-
-def _what_was_run(results):
-    """`` (dataset; protocol ...)`` for a title, as the Displays write it."""
-    datasets = sorted({str(r.get("dataset", "")) for r in results} - {""})
-    protocols = sorted({str(r.get("protocol", "")) for r in results} - {"", "custom"})
-    parts = []
-    if datasets:
-        parts.append(", ".join(datasets))
-    if protocols:
-        parts.append(f"protocol {', '.join(protocols)}")
-    return f" ({'; '.join(parts)})" if parts else ""
 
 
 def _close(fig):
