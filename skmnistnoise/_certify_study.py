@@ -32,6 +32,7 @@ import os
 import pickle
 import sys
 import time
+import warnings
 from dataclasses import dataclass
 from numbers import Integral, Real
 
@@ -52,6 +53,7 @@ from ._checks import (
     validated,
 )
 from ._fit import _fit_lock, cpu, final_step
+from ._frameworks import frameworks_seeded, unseeded_steps
 from ._plan import _fits_in_parallel
 from ._progress import Progress
 from ._registry import describe_model
@@ -161,8 +163,11 @@ def _weights_digest(fitted):
     arrays = []
     for step in steps:
         model = getattr(step, "model_", None)
+        module = getattr(step, "module_", None)  # a skorch net's torch module
         if model is not None and hasattr(model, "get_weights"):
             arrays += [np.asarray(w) for w in model.get_weights()]
+        elif module is not None and hasattr(module, "state_dict"):
+            arrays += [t.detach().cpu().numpy() for t in module.state_dict().values()]
         else:
             arrays.append(np.frombuffer(pickle.dumps(step), dtype=np.uint8))
     return digest_arrays(*arrays)
@@ -186,7 +191,8 @@ def _train_smoother(run, X, y):
     """Train one run's smoother, keep it in the store; (run, fitted, record)."""
     with _fit_lock(_keras_part(run.estimator)):
         start = time.perf_counter()
-        fitted = clone(run.estimator).fit(X, y)
+        with frameworks_seeded(run.estimator, run.seed):  # torch, from the start
+            fitted = clone(run.estimator).fit(X, y)
         fit_time = time.perf_counter() - start
     record = {"sha256": None, "weights": _weights_digest(fitted), "fit_time": fit_time}
     if run.store is not None:
@@ -262,7 +268,21 @@ def _run_seeds(random_state, seeds, smoother, store):
                 f"({', '.join(unseeded) or 'random_state'} is None); an unseeded "
                 "run cannot be found again in the store."
             )
-    return run_seeds
+    unseeded = unseeded_steps(smoother, run_seeds[0])
+    if unseeded and store is not None:
+        raise ValueError(
+            "certify_study with a store needs seeded runs, and parts of the "
+            f"smoother cannot be seeded: {'; '.join(unseeded)}. An unseeded run "
+            "cannot be found again in the store: pass store=None."
+        )
+    if unseeded:
+        warnings.warn(
+            f"certify_study: the smoother cannot be seeded: {'; '.join(unseeded)}. "
+            "Its rows record seed=None and seeded=False: a re-run would not give "
+            "the same numbers.",
+            stacklevel=3,
+        )
+    return run_seeds, bool(unseeded)
 
 
 def _plan_runs(smoother, names, sigmas, seeds, *, store, data_digest, label):
@@ -565,11 +585,12 @@ def certify_study(
         store = ResultStore(store)
     model = describe_model(smoother.estimator)
     start = time.perf_counter()
+    run_seeds, unseeded = _run_seeds(random_state, seeds, smoother, store)
     runs = _plan_runs(
         smoother,
         names,
         sigmas,
-        _run_seeds(random_state, seeds, smoother, store),
+        run_seeds,
         store=store,
         data_digest=None if store is None else digest_arrays(X_train, y_train),
         label=(labels or {}).get("model", model),
@@ -600,7 +621,7 @@ def certify_study(
             "dataset": dataset,
             "model": model,
             "sigma": run.sigma,
-            "seed": run.seed,
+            "seed": None if unseeded else run.seed,
             **certify,
             "test_accuracy": float(certified_accuracy(y_test, certificate, 0.0)),
             "acr": average_certified_radius(y_test, certificate),
@@ -617,6 +638,11 @@ def certify_study(
             {
                 **{column: columns[column] for column in CERTIFY_COLUMNS},
                 "cpu": cpu(),
+                **(
+                    {"seeded": False, "replicate": run_seeds.index(run.seed)}
+                    if unseeded
+                    else {}
+                ),
                 "sigma_params": names,
                 **(labels or {}),
                 "certified_radii": radii,

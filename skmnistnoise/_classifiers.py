@@ -57,6 +57,7 @@ __all__ = ["MLPClassifier", "ConvNetClassifier"]
 # check the probabilities to float32 rounding.
 PREDICT_BATCH_SIZE = 512
 
+
 def _prediction_batch_size(batch_size, n_samples):
     """The batch size for predicting ``n_samples`` rows.
 

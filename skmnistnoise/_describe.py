@@ -210,7 +210,50 @@ def _describe_callable(obj, path=()):
             )
         # A script's own function: two scripts may define different ``act``s.
         description["code"] = _code_digest(obj)
+    elif name.startswith("__main__.") and isinstance(obj, type):
+        # A script's own class (a torch module given to skorch): two scripts'
+        # ``MLP`` classes differ by what their methods compute.
+        description["code"] = _class_digest(obj)
     return description
+
+
+def _class_digest(cls):
+    """SHA-256 of a script's class: its functions' code and its other attributes."""
+    h = hashlib.sha256()
+    for klass in cls.__mro__:
+        if klass.__module__ != "__main__":
+            h.update(f"{klass.__module__}.{klass.__qualname__}".encode())
+            continue
+        for attr, value in sorted(vars(klass).items()):
+            value = getattr(value, "__func__", value)  # static and class methods
+            if isinstance(value, types.FunctionType):
+                h.update(f"{attr}={_code_digest(value)}".encode())
+            elif not attr.startswith("__"):
+                h.update(f"{attr}={value!r}".encode())
+    return h.hexdigest()
+
+
+_HEAPTYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class made by a class statement
+
+
+def _plain_object(obj):
+    """Whether ``obj``'s state is all in its ``__dict__``, its class importable.
+
+    True for an instance of a class defined in Python (every class of its MRO
+    but ``object`` made by a class statement, none with ``__slots__``) that
+    :func:`_public_name` finds; False for functions, methods, and anything
+    built on a C type (a tensor, a lock, a generator), whose state
+    ``vars()`` would not show.
+    """
+    kind = type(obj)
+    if isinstance(obj, types.FunctionType | types.MethodType | functools.partial):
+        return False
+    if not hasattr(obj, "__dict__") or _public_name(kind) is None:
+        return False
+    return all(
+        c is object or (c.__flags__ & _HEAPTYPE and "__slots__" not in vars(c))
+        for c in kind.__mro__
+    )
 
 
 def _is_named_list(seq):
@@ -252,9 +295,11 @@ def canonical(obj):
     enums their value, as they always did), estimators their class and
     parameters (estimators nested in lists, tuples and dicts included: steps,
     ``estimators``), Keras objects their class and config, functions and
-    classes their importable name. Classes and functions are named by their
-    public names (``skmnistnoise.GaussianNoise``), so a key survives the
-    code moving between private modules. Parameters that only change
+    classes their importable name, other instances of importable Python
+    classes (skorch's ``ValidSplit(5)``) their class and attributes. Classes
+    and functions are named by their public names
+    (``skmnistnoise.GaussianNoise``), so a key survives the code moving
+    between private modules. Parameters that only change
     reporting (``verbose``, ``n_jobs``, ``memory``) are left out.
 
     Parameters
@@ -271,7 +316,8 @@ def canonical(obj):
     NotReproducibleError
         For values that cannot be described faithfully: RandomState instances,
         lambdas, functions defined inside functions, bound methods, callable
-        objects and arbitrary objects. The message names the parameter's path
+        objects whose state is not all in their ``__dict__`` and other
+        values with no stable description. The message names the parameter's path
         (``clf__module__activation``, as ``get_params(deep=True)`` names it) and
         the value's type. A sweep then trains the fit without storing it, with
         a warning.
@@ -354,6 +400,14 @@ def _canonical(obj, path):
         return {"enum": name, "member": obj.name}
     if isinstance(obj, np.dtype):
         return {"dtype": str(obj)}
+    if _plain_object(obj):
+        # An instance of a Python class whose whole state is its __dict__
+        # (skorch's ValidSplit(5), a user's callable cross-validator): its
+        # class and its attributes, each described in turn.
+        return {
+            "object": _class_name(type(obj)),
+            "state": _canonical(dict(vars(obj)), path),
+        }
     if callable(obj):
         return _describe_callable(obj, path)
     raise NotReproducibleError(

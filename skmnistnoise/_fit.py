@@ -25,6 +25,7 @@ from sklearn.metrics import log_loss
 from sklearn.pipeline import Pipeline
 
 from ._environment import cpu_description
+from ._frameworks import frameworks_seeded, is_torch_estimator
 from ._keras_runtime import FIT_LOCK, is_keras_estimator
 from ._progress import epoch_callback
 from ._registry import noise_scale, noise_step, pixel_scale, set_severity
@@ -55,6 +56,7 @@ class Task:
     key: str | None = None
     spec: dict | None = None
     cached: dict | None = None  # reuse=True: the stored row, if there is one
+    seed: int | None = None  # seeds the frameworks random_state does not reach
 
 
 def final_step(estimator):
@@ -63,9 +65,22 @@ def final_step(estimator):
 
 
 def epochs_of(estimator):
-    """Epochs one fit of ``estimator`` trains (1 for a classifier without epochs)."""
-    epochs = getattr(final_step(estimator), "epochs", 1)
+    """Epochs one fit of ``estimator`` trains (1 for a classifier without epochs).
+
+    ``epochs`` of the Keras classifiers, ``max_epochs`` of a skorch net.
+    """
+    final = final_step(estimator)
+    epochs = getattr(final, "epochs", getattr(final, "max_epochs", 1))
     return int(epochs) if isinstance(epochs, Integral) else 1
+
+
+def _epochs_trained(clf, keras, torch):
+    """The epochs column of a row: a network's epochs, else 0."""
+    if keras:
+        return int(getattr(clf, "epochs", 0) or 0)
+    if torch:
+        return len(clf.history)
+    return 0
 
 
 @functools.cache
@@ -158,8 +173,11 @@ def _fit_one(task, X, y, train, test, progress=None):
     row : dict
         The fit's row of results, as stored.
     """
+    # A torch model's generator seeded from the fit's start, and put back
+    # after its scores (which draw from it too).
     with _fit_lock(final_step(task.estimator)):
-        return _fit_and_score(task, X, y, train, test, progress)
+        with frameworks_seeded(task.estimator, task.seed):
+            return _fit_and_score(task, X, y, train, test, progress)
 
 
 def _fit_and_score(task, X, y, train, test, progress):
@@ -168,6 +186,7 @@ def _fit_and_score(task, X, y, train, test, progress):
     X_train, y_train = _take_rows(X, train), _take_rows(y, train)
     X_test, y_test = _take_rows(X, test), _take_rows(y, test)
     keras = is_keras_estimator(clf)
+    torch = is_torch_estimator(clf) and hasattr(clf, "history")  # skorch
     fit_params = {}
     if keras and progress is not None:
         callback = epoch_callback(progress, task.label, epochs_of(clf))
@@ -178,9 +197,14 @@ def _fit_and_score(task, X, y, train, test, progress):
     # then the train score on the training draw.
     Xt = X_train if pre is None else pre.fit_transform(X_train, y_train)
     Xv = None
-    if keras and scoring.per_epoch:
+    if (keras or torch) and scoring.per_epoch:
         Xv = X_test if pre is None else pre.transform(X_test)
+    if keras and scoring.per_epoch:
         fit_params["validation_data"] = (Xv, y_test)
+    if torch and scoring.per_epoch:
+        from ._skorch_epochs import with_epoch_scores
+
+        with_epoch_scores(clf, {"train": (Xt, y_train), "test": (Xv, y_test)})
     clf.fit(Xt, y_train, **fit_params)
     fit_time = time.perf_counter() - start
     start = time.perf_counter()
@@ -197,6 +221,16 @@ def _fit_and_score(task, X, y, train, test, progress):
     score_time = time.perf_counter() - start
     history = getattr(clf, "history_", None) if keras else None
     history = history or {}
+    epochs = {
+        "epoch_train_accuracy": [float(v) for v in history.get("accuracy", [])],
+        "epoch_test_accuracy": [float(v) for v in history.get("val_accuracy", [])],
+        "epoch_train_loss": [float(v) for v in history.get("loss", [])],
+        "epoch_test_loss": [float(v) for v in history.get("val_loss", [])],
+    }
+    if torch:
+        from ._skorch_epochs import epoch_columns
+
+        epochs = epoch_columns(clf)
     at, noise = noise_step(estimator)
     scale = noise_scale(noise) if noise is not None else 0.0
     row = {
@@ -204,7 +238,7 @@ def _fit_and_score(task, X, y, train, test, progress):
         "scale": scale,
         "pixel_scale": pixel_scale(estimator, at, scale) if noise is not None else 0.0,
         **scores,
-        "epochs": int(getattr(clf, "epochs", 0) or 0) if keras else 0,
+        "epochs": _epochs_trained(clf, keras, torch),
         "fit_time": fit_time,
         "score_time": score_time,
         "n_train": int(len(train)),
@@ -212,10 +246,7 @@ def _fit_and_score(task, X, y, train, test, progress):
         "n_classes": int(len(getattr(clf, "classes_", ()))) or None,
         "cpu": cpu(),
         "key": task.key,
-        "epoch_train_accuracy": [float(v) for v in history.get("accuracy", [])],
-        "epoch_test_accuracy": [float(v) for v in history.get("val_accuracy", [])],
-        "epoch_train_loss": [float(v) for v in history.get("loss", [])],
-        "epoch_test_loss": [float(v) for v in history.get("val_loss", [])],
+        **epochs,
     }
     if len(scoring.test_scales):
         row["test_scales"] = [float(s) for s in scoring.test_scales]
@@ -228,5 +259,7 @@ def _fit_and_score(task, X, y, train, test, progress):
     if task.store is not None and task.key is not None:
         task.store.put(task.key, row, task.spec)
     if progress is not None and not keras:
-        progress.fit_done(task.label, row, 1, score=next(iter(scoring.scorers)))
+        progress.fit_done(
+            task.label, row, epochs_of(clf), score=next(iter(scoring.scorers))
+        )
     return row

@@ -28,6 +28,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 from ._checks import check_Xy, seeded, step_seeds
 from ._fit import Scoring, Task, _fit_one, epochs_of, final_step
+from ._frameworks import unseeded_steps
 from ._progress import Progress
 from ._registry import describe_model, describe_noise, noise_step, set_severity
 from ._results import EPOCH_COLUMNS, SweepResults, _row_order
@@ -186,7 +187,8 @@ def plan_sweep(
         *(f"{part}_{name}" for name in settings.scorers for part in ("train", "test")),
     )
     plan = Plan(X, y, store=store)
-    for seed in seeds:
+    warned = False
+    for replicate, seed in enumerate(seeds):
         est_seeded = estimator if seed is None else seeded(clone(estimator), seed)
         seeds_of_steps = step_seeds(est_seeded)
         int_seeds = [s for s in seeds_of_steps if isinstance(s, Integral)]
@@ -194,7 +196,21 @@ def plan_sweep(
             seed if seed is not None else (int_seeds[-1] if int_seeds else None)
         )
         keep = store
-        if store is not None and any(s is None for s in seeds_of_steps):
+        unseeded = unseeded_steps(est_seeded, seed)
+        if unseeded:
+            # Rows of fits nothing seeds whole: no seed, never stored.
+            if not warned:
+                warnings.warn(
+                    f"{base['model']} cannot be seeded: "
+                    + "; ".join(unseeded)
+                    + ". Its rows record seed=None and seeded=False"
+                    + (", and are not stored" if store is not None else "")
+                    + ": a re-run would not give the same numbers.",
+                    stacklevel=warn_level,
+                )
+                warned = True
+            keep, seed_label = None, None
+        elif store is not None and any(s is None for s in seeds_of_steps):
             warnings.warn(
                 "Results are not stored: some steps have random_state=None, so a "
                 "re-run would not give the same numbers. Seed them, or pass "
@@ -215,6 +231,8 @@ def plan_sweep(
                     "seed": seed_label,
                     "fold": fold,
                 }
+                if unseeded:
+                    row_labels.update(seeded=False, replicate=replicate)
                 key = spec = cached = None
                 if keep is not None:
                     try:
@@ -246,10 +264,13 @@ def plan_sweep(
                             cached = row
                 label = (
                     f"{base['model']} {base['noise']} {param_name}={_fmt(value)}"
-                    + (f" seed {seed_label}" if len(seeds) > 1 else "")
+                    + (f" seed {seed_label}" if len(seeds) > 1 and not unseeded else "")
+                    + (f" replicate {replicate}" if len(seeds) > 1 and unseeded else "")
                     + f" fold {fold + 1}/{len(splits)}"
                 )
-                task = Task(est, row_labels, label, settings, keep, key, spec, cached)
+                task = Task(
+                    est, row_labels, label, settings, keep, key, spec, cached, seed
+                )
                 plan.tasks.append((task, train, test))
     return plan
 
@@ -283,9 +304,9 @@ def run_reused(plan, param_name, progress, start):
     """
     chains = {}
     for task, train, test in plan.tasks:
-        chains.setdefault((task.labels["seed"], task.labels["fold"]), []).append(
-            (task, train, test)
-        )
+        labels = task.labels
+        chain = (labels["seed"], labels.get("replicate"), labels["fold"])
+        chains.setdefault(chain, []).append((task, train, test))
     rows, n_computed, n_cached = [], 0, 0
     for links in chains.values():
         done = 0
@@ -315,7 +336,7 @@ def run_reused(plan, param_name, progress, start):
             # The next value, on the same model.
             value = task.estimator.get_params(deep=True)[param_name]
             model.set_params(**{param_name: value})
-            link = Task(model, task.labels, task.label, task.scoring)
+            link = Task(model, task.labels, task.label, task.scoring, seed=task.seed)
             row = _fit_one(link, plan.X, plan.y, train, test, progress)
             epochs = epochs_of(task.estimator)
             trained += epochs

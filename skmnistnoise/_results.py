@@ -458,7 +458,7 @@ class SweepResults:
                 std=std,
                 ci_low=low,
                 ci_high=high,
-                seeds=len({r.get("seed") for r in group}),
+                seeds=len({(r.get("seed"), r.get("replicate")) for r in group}),
                 folds=len({r.get("fold") for r in group}),
             )
             n_test = [r.get("n_test") for r in group if r.get(column) is not None]

@@ -34,7 +34,9 @@ class EpochCurveDisplay:
     The notebooks' plot: for each arm (model and noise) a row of two axes,
     the training accuracy per epoch (on the noisy training data) and the
     validation accuracy per epoch (the test set through the same noise step,
-    a fresh draw). Both axes of a row share the y axis, so a gap between them
+    a fresh draw): a Keras classifier's ``history_``, a skorch net's
+    ``history`` (its training accuracy after each epoch, where Keras's is the
+    mean over the epoch's batches). A panel without curves says so. Both axes of a row share the y axis, so a gap between them
     (the model learning its one noise draw) shows at a glance. With several
     replicate fits each line is their mean, with its 95% t interval. The
     legend of the scales sits to the right of each row, off the curves.
@@ -153,8 +155,8 @@ class EpochCurveDisplay:
             axes = fig.subplots(len(self.rows), 2, squeeze=False, sharey=True)
         axes = np.asarray(axes).reshape(len(self.rows), 2)
         parts = (
-            "train accuracy (noisy training data)",
-            "validation accuracy (noisy test data)",
+            "train accuracy, noisy training data",
+            "validation accuracy, noisy test data",
         )
         self.lines_ = []
         for row_axes, row in zip(axes, self.rows):
@@ -181,13 +183,16 @@ class EpochCurveDisplay:
                     ax.text(
                         0.5,
                         0.5,
-                        "no per-epoch curves recorded\n(per_epoch=False)",
+                        "no per-epoch curves in these rows:\nthe sweep ran with "
+                        "per_epoch=False,\nor the model records none",
                         ha="center",
                         va="center",
                         transform=ax.transAxes,
                     )
                 draw_chance(ax, self.chance_level)
-                ax.set_title(f"{row['name']}: {what}", fontsize="medium")
+                # Two lines: an arm's name beside the part would run into the
+                # next panel's title.
+                ax.set_title(f"{row['name']}\n{what}", fontsize="medium")
                 ax.set_xlabel("epoch")
                 ax.xaxis.get_major_locator().set_params(integer=True)
                 finish_accuracy_axis(ax)

@@ -111,7 +111,7 @@ def _score_section(results, name):
             "of its accuracy on its test images: how much the number could move "
             "on another test set of the same size, not across seeds."
             + (
-                " Where every seed gave the same number (\"seeds agree\": a "
+                ' Where every seed gave the same number ("seeds agree": a '
                 "deterministic model on data no seed changes, e.g. a linear model "
                 "at scale 0), nothing random is left to re-run; a seed interval "
                 "covers re-runs, not another test set, so the binomial interval "
