@@ -369,7 +369,11 @@ class GaussianNoise(_BaseNoise):
         noise, put two steps in the pipeline, ``GaussianNoise(apply_to=
         "train")`` searched over and ``GaussianNoise(scale=s,
         apply_to="test")`` fixed (the README's example, and the gallery's
-        "Which training noise is best against test noise?").
+        "Which training noise is best against test noise?"). To rank the
+        training scales against several test noises in one search, keep the
+        ``apply_to="train"`` step and give the search one
+        :func:`~skmnistnoise.metrics.noisy_scorer` per test noise as
+        ``scoring``.
     random_state : int, RandomState instance or None, default=None
         Seeds the sequence of draws. An int gives bit-identical results on every
         run; None gives fresh noise every run.

@@ -28,6 +28,7 @@ severity, and ``mCE`` is their mean over the corruptions.
 import numpy as np
 
 from ._certify import average_certified_radius, certified_accuracy
+from ._noisy_scoring import noisy_scorer
 from ._results import ARM, SweepResults, wilson_interval
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "certified_accuracy",
     "corruption_scores",
     "mean_corruption_errors",
+    "noisy_scorer",
     "wilson_interval",
 ]
 
