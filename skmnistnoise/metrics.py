@@ -29,6 +29,7 @@ import numpy as np
 
 from ._certify import average_certified_radius, certified_accuracy
 from ._noisy_scoring import noisy_scorer
+from ._paired import paired_certified_test
 from ._results import ARM, SweepResults, wilson_interval
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "corruption_scores",
     "mean_corruption_errors",
     "noisy_scorer",
+    "paired_certified_test",
     "wilson_interval",
 ]
 
