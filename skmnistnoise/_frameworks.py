@@ -28,12 +28,20 @@ from ._keras_runtime import is_keras_estimator
 
 __all__ = ["frameworks_seeded", "is_torch_estimator", "unseeded_steps"]
 
-# Packages whose estimators draw random numbers only through random_state.
-_SEEDED_THROUGH_RANDOM_STATE = {"sklearn", "skmnistnoise", "scikeras"}
+# Packages whose estimators draw random numbers only through random_state
+# (skorch's other parts, its callbacks, draw from torch's generator).
+_SEEDED_THROUGH_RANDOM_STATE = {"sklearn", "skmnistnoise", "scikeras", "skorch"}
 
 
 def _package(cls):
     return cls.__module__.split(".")[0]
+
+
+def _skorch_net(est):
+    """Whether ``est`` is a skorch net (not one of its callbacks)."""
+    return any(
+        _package(c) == "skorch" and c.__name__ == "NeuralNet" for c in type(est).__mro__
+    )
 
 
 def _estimators_in(estimator):
@@ -79,8 +87,7 @@ def is_torch_estimator(estimator):
     False
     """
     return any(
-        any(_package(c) == "skorch" for c in type(est).__mro__)
-        or _holds_torch_module(est)
+        _skorch_net(est) or _holds_torch_module(est)
         for est in _estimators_in(estimator)
     )
 
@@ -116,10 +123,7 @@ def unseeded_steps(estimator, seed):
     out = []
     for est in _estimators_in(estimator):
         name = type(est).__name__
-        torch = any(_package(c) == "skorch" for c in type(est).__mro__) or (
-            _holds_torch_module(est)
-        )
-        if torch:
+        if _skorch_net(est) or _holds_torch_module(est):
             if not isinstance(seed, Integral):
                 out.append(f"{name} (torch's generator: no seed given)")
         elif not (

@@ -14,6 +14,7 @@ ORDER = (
     "plot_noise_averaged_prediction.py",
     "plot_robustness_matrix.py",
     "plot_mnist_c.py",
+    "plot_pytorch_model.py",
 )
 
 
