@@ -3,7 +3,7 @@
 pandas is not a dependency of skmnistnoise; the features that hand back a
 DataFrame (``SweepResults.to_frame``, ``set_output(transform="pandas")`` on the
 transformers) import it here, so a missing pandas fails with the feature and
-the extra that brings it, ``pip install 'skmnistnoise[pandas]'``, instead of a
+the extra that brings it, ``pip install -e '.[pandas]'``, instead of a
 bare ``No module named 'pandas'``.
 """
 
@@ -52,7 +52,7 @@ def import_optional(module, feature):
         top = module.partition(".")[0]
         extra = EXTRAS.get(top)
         how = (
-            f"pip install 'skmnistnoise[{extra}]'"
+            f"pip install -e '.[{extra}]' (in the clone)"
             if extra is not None
             else f"pip install {top}"
         )
@@ -80,7 +80,7 @@ def import_pandas(feature):
     ------
     ImportError
         If pandas is not installed; the message names ``feature`` and
-        ``pip install 'skmnistnoise[pandas]'``.
+        ``pip install -e '.[pandas]'``.
 
     Examples
     --------
@@ -106,7 +106,7 @@ class PandasOutputMixin:
         ----------
         transform : {"default", "pandas", "polars"} or None, default=None
             ``"pandas"`` gives DataFrames with the input's column names (needs
-            pandas: ``pip install 'skmnistnoise[pandas]'``), ``"default"``
+            pandas: ``pip install -e '.[pandas]'``), ``"default"``
             arrays; None leaves the setting as it is.
 
         Returns

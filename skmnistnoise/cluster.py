@@ -29,7 +29,7 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised by the CLI tests
     raise ImportError(
         "Running on a Dask cluster needs dask.distributed: "
-        "pip install 'skmnistnoise[dask]'"
+        "pip install -e '.[dask]' (in the clone)"
     ) from exc
 
 from ._noise import ENV_NUM_THREADS
@@ -99,7 +99,7 @@ class LimitThreads(WorkerPlugin):
     TensorFlow sizes its thread pools to the machine's cores, whatever Dask
     gave the worker: two workers on a machine would each start a pool of all
     the cores and slow each other down. Registered on a client, this plugin
-    runs :func:`_limit_threads` with the worker's ``nthreads`` on every worker,
+    limits the BLAS and OpenMP threads to the worker's ``nthreads`` on every worker,
     present and future (a restarted worker gets it again), before its first
     fit::
 

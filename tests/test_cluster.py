@@ -322,7 +322,7 @@ def test_cli_says_how_to_install_dask_when_it_is_missing(monkeypatch, tmp_path, 
     _, stderr = capsys.readouterr()
     assert status == 2
     assert "argument --dask-workers: " in stderr
-    assert "pip install 'skmnistnoise[dask]'" in stderr
+    assert "pip install -e '.[dask]'" in stderr
     assert stderr.count("\n") == 1
 
 

@@ -169,6 +169,120 @@ def test_api_reference_lists_no_internal_name():
     assert "skmnistnoise._" not in api
 
 
+@pytest.fixture
+def conf(monkeypatch):
+    """docs/conf.py's names, without its changes to sys.path and os.environ."""
+    import os
+    import runpy
+
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    for name, default in (("TF_CPP_MIN_LOG_LEVEL", "3"), ("MPLBACKEND", "Agg")):
+        monkeypatch.setenv(name, os.environ.get(name, default))
+    return runpy.run_path(str(DOCS / "conf.py"))
+
+
+PRIVATE_MODULE = re.compile(r"``(skmnistnoise\.)?_[A-Za-z]")
+
+
+def test_module_docstrings_in_the_api_reference_name_no_private_module(conf):
+    import importlib
+    import inspect
+
+    api = (DOCS / "api.rst").read_text(encoding="utf-8")
+    modules = re.findall(r"^\.\. automodule:: (\S+)", api, flags=re.M)
+    assert "skmnistnoise.experiment" in modules
+    shown = {}
+    for name in modules:
+        lines = inspect.cleandoc(importlib.import_module(name).__doc__).splitlines()
+        conf["drop_private_module_map"](None, "module", name, None, {}, lines)
+        shown[name] = " ".join(" ".join(lines).split())
+        assert not PRIVATE_MODULE.search(shown[name]), name
+    # What is said of the public names stays.
+    assert ":func:`noise_sweep` is :func:`sklearn." in shown["skmnistnoise.experiment"]
+    assert "start several worker processes" in shown["skmnistnoise.cluster"]
+
+
+def test_private_module_map_rules(conf):
+    lines = [
+        "Intro, with :func:`f`. Each lives in a module of its own:",
+        "",
+        "* ``skmnistnoise._a``: one;",
+        "* ``_b``: two.",
+        "",
+        "Kept (a reason, see ``_c.LOCK``) here. Gone, in ``_d``. Kept too.",
+        "",
+        ">>> 1 + 1  # a doctest is never touched, ``_e``",
+        "2",
+    ]
+    conf["drop_private_module_map"](None, "module", "skmnistnoise.x", None, {}, lines)
+    assert lines == [
+        "Intro, with :func:`f`.",
+        "",
+        "Kept (a reason) here. Kept too.",
+        "",
+        ">>> 1 + 1  # a doctest is never touched, ``_e``",
+        "2",
+        "",
+    ]
+    # Class docstrings are left as they are.
+    lines = ["See ``_a``."]
+    conf["drop_private_module_map"](None, "class", "skmnistnoise.X", None, {}, lines)
+    assert lines == ["See ``_a``."]
+
+
+# --------------------------------------------------------------------------
+# Pages for readers
+
+
+def test_no_page_shows_a_repository_file_as_committed():
+    # The benchmarks' Markdown notes were once shown raw; the results page
+    # renders their numbers instead (study_results).
+    for page in DOCS.rglob("*.rst"):
+        if "_build" in page.parts or "auto_examples" in page.parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"(literalinclude|include)::.*\.\./", text), page
+        assert ":ref:`results_notes`" not in text, page
+
+
+def test_gallery_examples_have_no_page_table_of_contents(conf):
+    items = conf["html_theme_options"]["secondary_sidebar_items"]
+    examples = sorted((ROOT / "examples").glob("plot_*.py"))
+    assert examples
+    for example in examples:
+        assert items[f"auto_examples/{example.stem}"] == [], example.name
+    assert items["**"] == ["page-toc"]
+
+
+# --------------------------------------------------------------------------
+# The command-line page
+
+
+def test_cli_page_shows_every_command_s_help_unwrapped(sphinxext):
+    import argparse
+
+    from cli_help import WIDTH, help_text
+
+    from skmnistnoise.cli import build_parser
+
+    page = (DOCS / "user_guide" / "cli.rst").read_text(encoding="utf-8")
+    (subparsers,) = [
+        a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)
+    ]
+    for command in subparsers.choices:
+        # In the container whose CSS never wraps a line (so never cuts a word).
+        directive = f"\n.. container:: cli-help\n\n   .. cli-help:: {command}\n"
+        assert directive in page, command
+        lines = help_text(command).splitlines()
+        # _static/skmnistnoise.css: the column holds 81 characters at 1280 px.
+        assert max(map(len, lines)) <= 81, command
+        # Words are never split at a hyphen (``scikit-`` / ``learn``).
+        assert not [line for line in lines if re.search(r"\w-$", line)], command
+        # Prose (not the usage, not the indented examples) fits the width.
+        prose = [line for line in lines if line[:1].strip() and "usage:" not in line]
+        assert max(map(len, prose)) <= WIDTH, command
+
+
 # --------------------------------------------------------------------------
 # The results page
 

@@ -147,7 +147,7 @@ def test_import_pandas_without_pandas_names_the_feature_and_the_extra(no_pandas)
         import_pandas("SweepResults.to_frame()")
     message = str(info.value)
     assert message.startswith("SweepResults.to_frame() needs pandas")
-    assert "pip install 'skmnistnoise[pandas]'" in message
+    assert "pip install -e '.[pandas]'" in message
     assert info.value.name == "pandas"
 
 
@@ -171,7 +171,7 @@ def test_set_output_pandas_without_pandas_names_the_extra(transformer, no_pandas
         transformer.set_output(transform="pandas")
     message = str(info.value)
     assert message.startswith(f"{name}.set_output(transform='pandas') needs pandas")
-    assert "skmnistnoise[pandas]" in message
+    assert ".[pandas]" in message
     # Arrays need no pandas.
     X = np.full((4, 3), 0.5, dtype=np.float32)
     out = transformer.set_output(transform="default").fit_transform(X)

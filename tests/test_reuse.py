@@ -119,9 +119,7 @@ def test_a_damaged_state_restarts_the_chain(digits, tmp_path, monkeypatch):
     assert again.n_computed == 4 and _scores(again) == _scores(whole)
 
 
-def test_a_state_that_cannot_be_kept_restarts_the_chain(
-    digits, tmp_path, monkeypatch
-):
+def test_a_state_that_cannot_be_kept_restarts_the_chain(digits, tmp_path, monkeypatch):
     def refuse(self, key, estimator):
         raise NotReproducibleError("not plain data")
 

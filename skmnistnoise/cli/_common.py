@@ -12,8 +12,10 @@ Nothing here imports TensorFlow, Keras or matplotlib at import time.
 import argparse
 import math
 import os
+import re
 import shlex
 import sys
+import textwrap
 from pathlib import Path
 
 from .._registry import CORRUPTIONS
@@ -47,8 +49,95 @@ class UsageError(Exception):
     """
 
 
+# A choice list longer than this is shown as the option's name in capitals
+# (``--recipe RECIPE``) and spelled out in its help, where it can wrap.
+_MAX_CHOICES_WIDTH = 40
+
+
+def _choices_text(action):
+    """``{a,b,c}``, argparse's metavar for an option with choices, or None."""
+    if action.metavar is not None or action.choices is None:
+        return None
+    return "{" + ",".join(str(choice) for choice in action.choices) + "}"
+
+
+def _long_choices(action):
+    text = _choices_text(action)
+    return text is not None and len(text) > _MAX_CHOICES_WIDTH
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """The help of every command: wrapped between words, examples kept as written.
+
+    argparse's own formatter breaks words at hyphens (``scikit-`` / ``learn``)
+    and, with ``RawDescriptionHelpFormatter``, leaves a description on one
+    line however long. Here the prose of a description or epilog is filled to
+    the width (``$COLUMNS``, as argparse), lines that start with a space (the
+    example commands) are kept as they are, a blank line separates paragraphs,
+    and a long list of choices becomes ``NAME`` with the choices in the help.
+    """
+
+    def _split_lines(self, text, width):
+        text = self._whitespace_matcher.sub(" ", text).strip()
+        return textwrap.wrap(text, width, break_on_hyphens=False)
+
+    def _fill_text(self, text, width, indent):
+        lines, prose = [], []
+
+        def end_paragraph():
+            if prose:
+                lines.append(
+                    textwrap.fill(
+                        " ".join(prose),
+                        width,
+                        initial_indent=indent,
+                        subsequent_indent=indent,
+                        break_on_hyphens=False,
+                    )
+                )
+                prose.clear()
+
+        for line in text.splitlines():
+            if not line.strip():
+                end_paragraph()
+                lines.append("")
+            elif line[0].isspace():
+                end_paragraph()
+                lines.append(indent + line.rstrip())
+            else:
+                prose.append(line.strip())
+        end_paragraph()
+        return "\n".join(lines)
+
+    def _metavar_formatter(self, action, default_metavar):
+        if _long_choices(action):
+            return super()._metavar_formatter(
+                argparse.Action(action.option_strings, action.dest),
+                default_metavar,
+            )
+        return super()._metavar_formatter(action, default_metavar)
+
+    def _get_help_string(self, action):
+        help_text = super()._get_help_string(action) or ""
+        if not _long_choices(action) or all(
+            re.search(rf"(?<![\w-]){re.escape(str(choice))}(?![\w-])", help_text)
+            for choice in action.choices
+        ):
+            return help_text
+        names = ", ".join(str(choice) for choice in action.choices)
+        return f"{help_text}; one of: {names.replace('%', '%%')}"
+
+
 class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line, without the usage dump."""
+    """An ArgumentParser whose errors are one line, without the usage dump.
+
+    Its help, and that of its subcommands, is formatted by
+    :class:`_HelpFormatter`, whatever ``formatter_class`` a command names.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs["formatter_class"] = _HelpFormatter
+        super().__init__(*args, **kwargs)
 
     def error(self, message):
         raise UsageError(message)
@@ -246,9 +335,7 @@ def _add_common_arguments(parser, *, noise_default_text, out_help, training=Fals
         + (
             "; or MNIST-C's corruptions of 28x28 digits, on the test images, "
             "the scale their severity (1: MNIST-C's setting; --scales "
-            "defaults to 0 1): "
-            + ", ".join(CORRUPTIONS)
-            + f"; {MNIST_C}: all fifteen"
+            "defaults to 0 1): " + ", ".join(CORRUPTIONS) + f"; {MNIST_C}: all fifteen"
             if training
             else ""
         ),

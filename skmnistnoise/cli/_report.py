@@ -26,12 +26,15 @@ def add_parser(subparsers):
     parser = subparsers.add_parser(
         "report",
         help="rebuild OUT/report.md and the figures from OUT/results.json",
-        description="Rebuild report.md and the figures of a finished sweep from "
-        "DIR/results.json, training nothing (the samples figure needs the "
+        description="Rebuild report.md and the figures of a finished sweep or "
+        "certify from DIR/results.json, training nothing (the samples figure needs the "
         "dataset: it is redrawn when the dataset can be loaded).",
     )
     parser.add_argument(
-        "dir", type=_existing_dir, metavar="DIR", help="the --out of a sweep"
+        "dir",
+        type=_existing_dir,
+        metavar="DIR",
+        help="the --out of a sweep or a certify",
     )
     parser.add_argument(
         "--data-home",

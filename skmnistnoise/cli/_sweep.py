@@ -96,7 +96,7 @@ def add_parser(subparsers):
         "--scheduler",
         metavar="ADDRESS",
         help="run the fits on the Dask cluster whose scheduler is at ADDRESS "
-        "(e.g. tcp://10.0.0.5:8786); needs 'pip install skmnistnoise[dask]' "
+        "(e.g. tcp://10.0.0.5:8786); needs the dask extra (pip install -e '.[dask]') "
         "here and on the workers, and --out on a filesystem the workers share",
     )
     where.add_argument(

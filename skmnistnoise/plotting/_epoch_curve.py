@@ -36,8 +36,9 @@ class EpochCurveDisplay:
     validation accuracy per epoch (the test set through the same noise step,
     a fresh draw): a Keras classifier's ``history_``, a skorch net's
     ``history`` (its training accuracy after each epoch, where Keras's is the
-    mean over the epoch's batches). A panel without curves says so. Both axes of a row share the y axis, so a gap between them
-    (the model learning its one noise draw) shows at a glance. With several
+    mean over the epoch's batches). A panel without curves says so. Both axes
+    of a row share the y axis, so a gap between them (the model learning its
+    one noise draw) shows at a glance. With several
     replicate fits each line is their mean, with its 95% t interval. The
     legend of the scales sits to the right of each row, off the curves.
 
