@@ -1,26 +1,39 @@
 """Certified robustness on MNIST by Cohen et al.'s protocol, against the baseline.
 
     python benchmarks/certify.py --data-home ../shared/data/mnist \\
-        [--models convnet mlp] [--sigmas 0.25 0.5 1.0] [--n 10000] [--n0 100] \\
-        [--alpha 0.001] [--images 500] [--epochs 12] [--recipe adam-no-dropout]
+        [--models convnet mlp] [--sigmas 0.25 0.5 1.0] [--seeds 0 1 2] \\
+        [--n 10000] [--n0 100] [--alpha 0.001] [--images 500] [--epochs 12] \\
+        [--recipe adam-no-dropout] [--precision float32] [--undefended]
 
-For each model (the notebooks' ConvNet, 1,199,882 parameters, and MLP) and
-sigma:
+For each model (the notebooks' ConvNet, 1,199,882 parameters, and MLP),
+seed and sigma:
 
 1. train on the 60,000 training images with additive Gaussian noise of that
    sigma drawn afresh every epoch (``train_noise=GaussianNoise(scale=sigma)``),
-   ``--epochs`` epochs, seed 0, a training recipe of the package
+   ``--epochs`` epochs, a training recipe of the package
    (:data:`skmnistnoise.experiment.RECIPES`; ``adam-no-dropout``: the
-   notebooks' Adam with the dropout rates at 0);
+   notebooks' Adam with the dropout rates at 0), in ``--precision``
+   (bfloat16: the network's layers compute in bfloat16, its weights kept in
+   float32); with ``--undefended``, the same network trained without noise,
+   smoothed at each sigma all the same (the baseline that smoothing alone
+   gives);
 2. certify the MNIST test images whose index % 20 == 0 (500 images, Cohen et
    al.'s protocol) with ``NoiseAveragedClassifier.certify``: ``n0`` selection
    draws, ``n`` estimation draws, level ``alpha``, pixels in [0, 1], the noise
    unclipped;
-3. write ``certified_accuracy`` at the reference's radii and the average
-   certified radius (ACR) to ``benchmarks/results/certify.json`` and
-   ``certify.md``, beside the published MNIST baseline: Jeong and Shin
-   (2020)'s reproduction of Cohen et al.'s Gaussian-augmentation baseline, a
-   LeNet trained 90 epochs (:mod:`skmnistnoise.references`).
+3. write one record per run to ``benchmarks/results/certify.json``: the
+   certified accuracy every 0.25 in radius from 0 to 4 (the reference's radii
+   among them), the largest radius ``n`` draws can certify
+   (``max_radius``, ``sigma * Phi^-1(alpha ** (1 / n))``), the average
+   certified radius (ACR), and beside them the published MNIST baseline at
+   that sigma (``reference_certified_accuracy``, named in ``reference``):
+   Jeong and Shin (2020)'s reproduction of Cohen et al.'s
+   Gaussian-augmentation baseline, a LeNet trained 90 epochs
+   (:mod:`skmnistnoise.references`); the full rows, per-image certificates
+   included, to ``certify-results.json``; and ``certify.md``: the mean over
+   the seeds with its 95% interval against the baseline, and McNemar's
+   paired test between runs on the same images that differ in recipe,
+   precision or training noise; and ``certify.png``, the curves.
 
 Resumable, and safe to run in the background (``nohup ... &``): it runs
 :func:`skmnistnoise.experiment.certify_study` (what ``skmnistnoise certify``
@@ -28,14 +41,18 @@ runs) with ``benchmarks/results/certify-store`` as its result store. The
 certificates are kept in chunks of ``--chunk`` images, each record keyed by
 the trained weights' digest, the images, ``n0``, ``n``, ``alpha`` and the
 batch size, so a killed run loses at most one chunk and a resumed one gives
-the same certificates bit for bit. The trained networks are kept beside them
-(``certify-store/fitted/``, checksummed, not committed: a re-trained network
-with other weights, on another CPU, certifies afresh). ``--results-dir`` puts
-everything elsewhere (smoke runs: ``--images 20 --n 200 --epochs 1
---n-train 2000 --results-dir /tmp/certify-smoke``). ``--tables-only``
-certifies nothing: it rewrites ``certify.md`` from the runs in
-``certify.json`` (a re-run would train the networks again, which are not
-committed): ``python benchmarks/certify.py --tables-only``.
+the same certificates bit for bit; a chunk line gives the time left. The
+trained networks are kept beside them (``certify-store/fitted/``,
+checksummed, not committed: a re-trained network with other weights, on
+another CPU, certifies afresh). ``--results-dir`` puts everything elsewhere
+(smoke runs: ``--images 20 --n 200 --n0 20 --epochs 1 --n-train 2000
+--results-dir /tmp/certify-smoke``). ``--tables-only`` certifies nothing: it
+rewrites ``certify.md`` from the runs in ``certify.json`` (and the paired
+tests and ``certify.png`` from ``certify-results.json``, where it exists; a
+re-run would train the networks again, which are not committed):
+``python benchmarks/certify.py --tables-only``. Records written before these
+fields existed are read too (``cohen_certified_accuracy`` for the reference,
+no ``precision``, ``undefended`` or ``max_radius``).
 
 TensorFlow's oneDNN kernels (``TF_ENABLE_ONEDNN_OPTS=1``) are turned on here
 unless the variable is set: on this CPU they run the ConvNet's forward pass
@@ -43,6 +60,7 @@ about 1.5 times as fast. The setting is recorded with every run.
 """
 
 import argparse
+import itertools
 import json
 import os
 import time
@@ -50,12 +68,18 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
-SEED = 0
+SEEDS = (0,)
 SIGMAS = (0.25, 0.5, 1.0)
 N_TRAIN = 60_000
+PRECISIONS = ("float32", "bfloat16")
+#: The radii of every record: every 0.25 from 0 to 4 (the reference's
+#: ``RADII_500`` among them).
+RADII = tuple(0.25 * i for i in range(17))
 #: The command line's defaults: the option, the record's field, the default.
 OPTIONS = (
     ("--recipe", "recipe", "adam-no-dropout"),
+    ("--precision", "precision", "float32"),
+    ("--undefended", "undefended", False),
     ("--epochs", "epochs", 12),
     ("--n-train", "n_train", N_TRAIN),
     ("--images", "n_images", 500),
@@ -65,13 +89,56 @@ OPTIONS = (
 )
 #: Whose the published baseline is (skmnistnoise.references), in the tables.
 REFERENCE_NAME = "Jeong and Shin (2020)"
+#: The reference of every record, in its ``reference`` field.
+REFERENCE = f"{REFERENCE_NAME}, Gaussian baseline of Cohen et al., 5-seed mean"
+#: What a run is: one seed of one configuration (a record of certify.json, a
+#: row of certify-results.json); a new run replaces an old one of the same.
+IDENT = (
+    "model", "sigma", "recipe", "precision", "undefended", "epochs", "seed",
+    "n", "n0", "alpha", "n_train", "n_images",
+)  # fmt: skip
+#: What makes a configuration, whose seeds the tables average.
+CONFIGURATION = tuple(k for k in IDENT if k != "seed")
+#: What two runs compared image by image share: all but their training.
+PAIRED = tuple(k for k in IDENT if k not in ("recipe", "precision", "undefended"))
+#: The fields that records and rows written before them lack, and their value.
+DEFAULTS = {"precision": "float32", "undefended": False}
+#: The figure's line styles, a training each: solid, dashed, dash-dotted,
+#: dash-dot-dotted (dotted marks the largest certifiable radius).
+LINESTYLES = ("-", "--", "-.", (0, (4, 1, 1, 1, 1, 1)))
+#: The level of the paired verdicts.
+LEVEL = 0.05
 
 
-def _smoother(model, epochs, recipe, n_train=N_TRAIN):
+def max_radius(sigma, n, alpha):
+    """The largest L2 radius ``n`` draws can certify at level ``alpha``.
+
+    Where all ``n`` draws vote for the top class, the Clopper-Pearson lower
+    bound of its probability is ``alpha ** (1 / n)``, and the radius
+    ``sigma * Phi^-1(alpha ** (1 / n))``; None where one of them is unknown.
+    """
+    if sigma is None or n is None or alpha is None:
+        return None
+    from scipy.stats import norm
+
+    return float(sigma) * float(norm.ppf(float(alpha) ** (1.0 / int(n))))
+
+
+def _smoother(model, epochs, recipe, n_train=N_TRAIN, *, precision, undefended):
+    """The smoothed network of a run; undefended: its network trained without noise."""
     from skmnistnoise.experiment import make_smoother, recipe_params
 
     params = recipe_params(recipe, model=model, epochs=epochs, n_train=n_train)
-    return make_smoother(model, epochs=epochs, **params)
+    if undefended and any(name.startswith("consistency") for name in params):
+        raise SystemExit(
+            f"--undefended trains without noise, and the recipe {recipe!r} needs "
+            "it (its consistency loss compares noisy copies): choose another "
+            "--recipe."
+        )
+    smoother = make_smoother(model, epochs=epochs, precision=precision, **params)
+    if undefended:
+        smoother.set_params(estimator__train_noise=None)
+    return smoother
 
 
 def certified_images(n_images):
@@ -84,20 +151,23 @@ def certified_images(n_images):
     return indices[:n_images]
 
 
-def summarise(row, recipe):
+def summarise(row):
     """The committed record of one run (a row of certify_study's table).
 
-    ``cohen_certified_accuracy`` holds the published baseline at the run's
-    sigma (:data:`skmnistnoise.references.GAUSSIAN_MNIST_500`), under the
-    field name of the committed records.
+    ``reference_certified_accuracy`` holds the published baseline at the
+    run's sigma (:data:`skmnistnoise.references.GAUSSIAN_MNIST_500`), whose
+    it is in ``reference``.
     """
     from skmnistnoise.references import GAUSSIAN_MNIST_500
 
+    row = upgraded(row)
     published = GAUSSIAN_MNIST_500.get(row["sigma"])
     return {
         "model": row["model"],
         "sigma": row["sigma"],
-        "recipe": recipe,
+        "recipe": row["recipe"],
+        "precision": row["precision"],
+        "undefended": bool(row["undefended"]),
         "epochs": row["epochs"],
         "seed": row["seed"],
         "n0": row["n0"],
@@ -109,83 +179,229 @@ def summarise(row, recipe):
             f"{r:g}": a
             for r, a in zip(row["certified_radii"], row["certified_accuracy_at"])
         },
+        "max_radius": max_radius(row["sigma"], row["n"], row["alpha"]),
         "acr": row["acr"],
         "abstained": row["abstained"],
-        "cohen_certified_accuracy": (
+        "reference": REFERENCE,
+        "reference_certified_accuracy": (
             None if published is None else {f"{r:g}": a for r, a in published.items()}
         ),
         "fit_s": round(row["fit_time"], 1),
         "certify_s": round(row["score_time"], 1),
         "wall_s": round(row["fit_time"] + row["score_time"], 1),
-        "batch_size": row["batch_size"],
+        "batch_size": row.get("batch_size"),
         "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS"),
         "cpu": row.get("cpu"),
     }
 
 
+def upgraded(run):
+    """A record of any version in this version's fields.
+
+    Records written before them hold the reference in
+    ``cohen_certified_accuracy`` (now ``reference_certified_accuracy``, with
+    ``reference`` naming it) and no ``precision`` (float32), ``undefended``
+    (False) or ``max_radius`` (computed from sigma, n and alpha). A row that
+    names a bfloat16 network as certify_study does ("mlp-bf16") is read as
+    the model ("mlp") in bfloat16.
+    """
+    run = dict(run)
+    for field, value in DEFAULTS.items():
+        run.setdefault(field, value)
+    if str(run.get("model")).endswith("-bf16"):  # certify_study's own name
+        run["model"] = run["model"].removesuffix("-bf16")
+        run["precision"] = "bfloat16"
+    if "cohen_certified_accuracy" in run:
+        run["reference_certified_accuracy"] = run.pop("cohen_certified_accuracy")
+        run.setdefault("reference", REFERENCE)
+    if run.get("max_radius") is None:
+        run["max_radius"] = max_radius(run.get("sigma"), run.get("n"), run.get("alpha"))
+    return run
+
+
+def completed(runs, results):
+    """The runs with their certified accuracy at every radius of :data:`RADII`.
+
+    What a record lacks (one written before the records held every 0.25) is
+    read from its run's per-image certificates, the row of ``results``
+    (certify-results.json) with the same :data:`IDENT`; a record without one
+    is left as it is.
+    """
+    from skmnistnoise.metrics import certified_accuracy
+
+    rows = {
+        tuple(r.get(k) for k in IDENT): r
+        for r in map(upgraded, results or [])
+        if "certificate_radius" in r
+    }
+    out = []
+    for run in map(upgraded, runs):
+        row = rows.get(tuple(run.get(k) for k in IDENT))
+        missing = [r for r in RADII if f"{r:g}" not in run["certified_accuracy"]]
+        if row is not None and missing:
+            found = certified_accuracy(
+                row["certificate_label"], _certificate(row), missing
+            )
+            accuracy = {
+                **run["certified_accuracy"],
+                **{f"{r:g}": float(a) for r, a in zip(missing, found)},
+            }
+            ordered = sorted(accuracy.items(), key=lambda item: float(item[0]))
+            run = {**run, "certified_accuracy": dict(ordered)}
+        out.append(run)
+    return out
+
+
+def _order(run):
+    """Tables' order: the ConvNet first, then recipe, precision, defence, n, sigma."""
+    return (
+        run.get("model") != "convnet",
+        str(run.get("model")),
+        str(run.get("recipe")),
+        # float32 first: the default before its variants.
+        PRECISIONS.index(run["precision"]) if run.get("precision") in PRECISIONS else 2,
+        bool(run.get("undefended")),
+        run.get("n") or 0,
+        run.get("sigma") or 0.0,
+        str(run.get("seed")),
+    )
+
+
+def configurations(runs):
+    """The runs by configuration (all but the seed), in the tables' order."""
+    groups = {}
+    for run in sorted(map(upgraded, runs), key=_order):
+        groups.setdefault(tuple(run.get(k) for k in CONFIGURATION), []).append(run)
+    return list(groups.values())
+
+
+def _recipe(run):
+    """The recipe cell: the recipe, and "undefended" for a network trained clean."""
+    return f"{run['recipe']}, undefended" if run.get("undefended") else run["recipe"]
+
+
+def _seeds(group):
+    """The seeds cell: the configuration's seeds, in order."""
+    seeds = {r.get("seed") for r in group}
+    return ", ".join(str(s) for s in sorted(seeds, key=lambda s: (str(type(s)), s)))
+
+
+def _beyond(run, r):
+    """Whether radius r lies beyond what the run's n draws can certify."""
+    return run.get("max_radius") is not None and r > run["max_radius"] + 1e-12
+
+
+def seed_means(group, radii):
+    """Mean over a configuration's seeds of the certified accuracy at each radius,
+    with its 95% interval: ``{radius: (mean, low, high, how)}``.
+
+    The interval is Student's t interval of the mean over the seeds
+    (:meth:`~skmnistnoise.experiment.SweepResults.aggregate`) where there are
+    several, else the Wilson interval of the one seed's fraction of its
+    ``n_images`` images; ``how`` says which. Radii no run stored are left out.
+    """
+    from skmnistnoise.experiment import SweepResults
+
+    rows = [
+        {
+            "radius": r,
+            "seed": run.get("seed"),
+            "certified_accuracy": run["certified_accuracy"][f"{r:g}"],
+            "n_test": run.get("n_images"),
+        }
+        for run in group
+        for r in radii
+        if f"{r:g}" in run["certified_accuracy"]
+    ]
+    means = {}
+    for entry in SweepResults(rows).aggregate("certified_accuracy", by=("radius",)):
+        if entry["n"] > 1:
+            low, high = entry["ci_low"], entry["ci_high"]
+            how = f"t, {entry['n']} seeds"
+        else:
+            low, high = entry["wilson_low"], entry["wilson_high"]
+            how = f"Wilson, {group[0].get('n_images')} images"
+        means[entry["radius"]] = (entry["mean"], low, high, how)
+    return means
+
+
+def _mean(group, field):
+    return sum(run[field] for run in group) / len(group)
+
+
 def markdown(runs):
-    """Our runs beside the published baseline's table."""
+    """Our configurations (mean over seeds) beside the published baseline's table."""
     from skmnistnoise.references import GAUSSIAN_MNIST_500, PROTOCOL, RADII_500
     from skmnistnoise.report import markdown_table
 
     header = (
-        "model", "recipe", "sigma", *(f"r={r:g}" for r in RADII_500), "ACR",
-        "abstained", "n", "images", "epochs", "fit (s)", "certify (s)",
+        "model", "recipe", "precision", "sigma", "seeds",
+        *(f"r={r:g}" for r in RADII_500), "max r", "ACR", "abstained", "n",
+        "images", "epochs", "fit (s)", "certify (s)",
     )  # fmt: skip
     rows = []
-    for run in runs:
-        cells = [run["model"], run["recipe"], f"{run['sigma']:g}"]
-        cells += [
-            f"{run['certified_accuracy'][f'{r:g}']:.3f}"
-            if f"{r:g}" in run["certified_accuracy"]
-            else ""
-            for r in RADII_500
-        ]
-        cells += [f"{run['acr']:.3f}", f"{run['abstained']:.3f}", str(run["n"])]
-        cells += [str(run["n_images"]), str(run["epochs"])]
-        cells += [f"{run['fit_s']:.0f}", f"{run['certify_s']:.0f}"]
+    for group in configurations(runs):
+        run = group[0]
+        means = seed_means(group, RADII_500)
+        cells = [run["model"], _recipe(run), run["precision"], f"{run['sigma']:g}"]
+        cells.append(_seeds(group))
+        for r in RADII_500:
+            if _beyond(run, r):
+                cells.append("-")
+            else:
+                cells.append(f"{means[r][0]:.3f}" if r in means else "")
+        cells.append("" if run["max_radius"] is None else f"{run['max_radius']:.2f}")
+        cells += [f"{_mean(group, 'acr'):.3f}", f"{_mean(group, 'abstained'):.3f}"]
+        cells += [str(run["n"]), str(run["n_images"]), str(run["epochs"])]
+        cells += [f"{_mean(group, 'fit_s'):.0f}", f"{_mean(group, 'certify_s'):.0f}"]
         rows.append(cells)
     for sigma, published in GAUSSIAN_MNIST_500.items():
         cells = [f"{PROTOCOL['model']}, {REFERENCE_NAME}"]
         cells += [f"Gaussian baseline of Cohen et al., {PROTOCOL['epochs']} epochs"]
-        cells.append(f"{sigma:g}")
+        cells += ["", f"{sigma:g}", f"{PROTOCOL['seeds']} seeds"]
         cells += [
             "-" if published.get(r) is None else f"{published[r]:.3f}"
             for r in RADII_500
         ]
-        cells += ["", "", str(PROTOCOL["n"]), "500", str(PROTOCOL["epochs"]), "", ""]
+        cap = max_radius(sigma, PROTOCOL["n"], PROTOCOL["alpha"])
+        cells += [f"{cap:.2f}", "", "", str(PROTOCOL["n"]), "500"]
+        cells += [str(PROTOCOL["epochs"]), "", ""]
         rows.append(cells)
     return markdown_table(header, rows, ["---"] * len(header)) + "\n"
 
 
 def against_reference(runs):
-    """Each run's certified accuracy with its 95% Wilson interval, beside the baseline.
+    """Each configuration's mean certified accuracy with its 95% interval, beside
+    the baseline.
 
-    A certified accuracy is a fraction of ``n_images`` test images: the Wilson
-    interval is its binomial uncertainty (another 500 images would give
-    another fraction). ``below`` marks where the published value (the run's
-    ``cohen_certified_accuracy``) lies above the interval, ``within`` where it
-    lies inside, ``above`` where below it.
+    The interval (:func:`seed_means`) is the t interval over the seeds, or
+    for one seed the Wilson interval over its images (another 500 images would
+    give another fraction). The baseline publishes no per-image certificates,
+    so no paired test is possible against it. ``ours below`` marks where the
+    published value (the runs' ``reference_certified_accuracy``) lies above
+    the interval, ``within`` where it lies inside, ``ours above`` where below.
     """
-    from skmnistnoise.metrics import wilson_interval
     from skmnistnoise.references import RADII_500
     from skmnistnoise.report import markdown_table
 
-    header = ("model", "sigma", *(f"r={r:g}" for r in RADII_500))
+    header = ("model", "recipe", "precision", "sigma", "interval")
+    header += tuple(f"r={r:g}" for r in RADII_500)
     rows = []
-    for run in runs:
-        published = run.get("cohen_certified_accuracy") or {}
-        cells = [run["model"], f"{run['sigma']:g}"]
+    for group in configurations(runs):
+        run = group[0]
+        published = run.get("reference_certified_accuracy") or {}
+        means = seed_means(group, RADII_500)
+        cells = [run["model"], _recipe(run), run["precision"], f"{run['sigma']:g}"]
+        cells.append(next(iter(means.values()))[3] if means else "")
         for r in RADII_500:
-            ours = run["certified_accuracy"].get(f"{r:g}")
             theirs = published.get(f"{r:g}")
-            if ours is None or theirs is None:
+            if r not in means or theirs is None or _beyond(run, r):
                 cells.append("-")
                 continue
-            low, high = wilson_interval(ours, run["n_images"])
+            ours, low, high, _ = means[r]
             verdict = "within"
             if theirs > high or theirs < low:
-                verdict = "below" if theirs > high else "above"
+                verdict = "ours below" if theirs > high else "ours above"
             cells.append(
                 f"{ours:.3f} [{float(low):.3f}, {float(high):.3f}] vs {theirs:.3f}, "
                 f"{verdict}"
@@ -194,129 +410,402 @@ def against_reference(runs):
     return markdown_table(header, rows, ["---"] * len(header)) + "\n"
 
 
+def every_radius(runs):
+    """The mean certified accuracy over the seeds every 0.25 in radius.
+
+    Up to the largest radius any configuration can certify; blank where a
+    record holds no value (written before the records held every 0.25),
+    ``-`` beyond the configuration's ``max r``.
+    """
+    from skmnistnoise.report import markdown_table
+
+    groups = configurations(runs)
+    caps = [g[0]["max_radius"] for g in groups if g[0]["max_radius"] is not None]
+    radii = [r for r in RADII if not caps or r <= max(caps)]
+    header = ("model", "recipe", "precision", "sigma", "seeds", "max r")
+    header += tuple(f"r={r:g}" for r in radii)
+    rows = []
+    for group in groups:
+        run = group[0]
+        means = seed_means(group, radii)
+        cells = [run["model"], _recipe(run), run["precision"], f"{run['sigma']:g}"]
+        cells.append(_seeds(group))
+        cells.append("" if run["max_radius"] is None else f"{run['max_radius']:.2f}")
+        for r in radii:
+            if _beyond(run, r):
+                cells.append("-")
+            else:
+                cells.append(f"{means[r][0]:.3f}" if r in means else "")
+        rows.append(cells)
+    return markdown_table(header, rows, ["---"] * len(header)) + "\n"
+
+
+def _certificate(row):
+    return {
+        "prediction": row["certificate_prediction"],
+        "radius": row["certificate_radius"],
+        "abstained": row["certificate_abstained"],
+    }
+
+
+def _variant(run):
+    """A run's training, in words: recipe, precision, and "undefended"."""
+    return f"{_recipe(run)}, {run.get('precision', DEFAULTS['precision'])}"
+
+
+def paired_verdicts(results):
+    """McNemar's exact test between runs on the same images, at the reference's radii.
+
+    Two rows of ``results`` (certify_study's, with per-image certificates)
+    are paired when they certified the same images (the same labels) with
+    the same model, sigma, ``n``, ``n0``, ``alpha``, seed, epochs and training
+    images, and differ in recipe, precision or training noise. Each cell:
+    the images only A certifies correct at r, those only B does, the exact
+    p-value of :func:`skmnistnoise.metrics.paired_certified_test`, and the
+    verdict at :data:`LEVEL`; ``-`` beyond the radius the runs' n draws can
+    certify. None where no two rows pair.
+    """
+    from skmnistnoise.experiment import SweepResults
+    from skmnistnoise.metrics import paired_certified_test
+    from skmnistnoise.references import RADII_500
+    from skmnistnoise.report import markdown_table
+
+    rows = [
+        upgraded(r)
+        for r in SweepResults.coerce(results or [])
+        if "certificate_radius" in r
+    ]
+    groups = {}
+    for row in sorted(rows, key=_order):
+        groups.setdefault(tuple(row.get(k) for k in PAIRED), []).append(row)
+    header = ("model", "sigma", "n", "seed", "images", "A", "B")
+    header += tuple(f"r={r:g}" for r in RADII_500)
+    table = []
+    for group in groups.values():
+        for a, b in itertools.combinations(group, 2):
+            if a["certificate_label"] != b["certificate_label"]:
+                continue
+            test = paired_certified_test(
+                a["certificate_label"], _certificate(a), _certificate(b), RADII_500
+            )
+            cells = [a["model"], f"{a['sigma']:g}", str(a["n"]), str(a["seed"])]
+            cells += [str(a["n_images"]), _variant(a), _variant(b)]
+            for r, only_a, only_b, p in zip(
+                test.radii, test.only_a, test.only_b, test.pvalue
+            ):
+                if _beyond(a, r) and _beyond(b, r):
+                    cells.append("-")
+                    continue
+                verdict = "no difference"
+                if p < LEVEL:
+                    verdict = "A better" if only_a > only_b else "B better"
+                cells.append(
+                    f"only A {only_a}, only B {only_b}, p = {p:.2g}: {verdict}"
+                )
+            table.append(cells)
+    if not table:
+        return None
+    return markdown_table(header, table, ["---"] * len(header)) + "\n"
+
+
 def commands(runs):
     """The command lines that make ``runs``: one per set of options they share.
 
     Built from the records, not from the last run's arguments, so that a run
-    of some sigmas or models does not put its options above every row.
+    of some sigmas, seeds or models does not put its options above every row.
     """
-    groups = {}  # options -> model -> its sigmas
-    for run in runs:
+    groups = {}  # options -> model -> sigma -> its seeds
+    for run in map(upgraded, runs):
         options = tuple(
             (flag, run[field]) for flag, field, default in OPTIONS
             if run[field] != default
         )  # fmt: skip
-        groups.setdefault(options, {}).setdefault(run["model"], set()).add(run["sigma"])
+        by_sigma = groups.setdefault(options, {}).setdefault(run["model"], {})
+        by_sigma.setdefault(run["sigma"], set()).add(run.get("seed", SEEDS[0]))
     lines = []
     for options, by_model in groups.items():
-        models = {}  # the models that ran the same sigmas share a line
-        for model, sigmas in by_model.items():
-            models.setdefault(tuple(sorted(sigmas)), []).append(model)
-        for sigmas, names in models.items():
-            words = ["python benchmarks/certify.py", "--models", *names]
-            if sigmas != tuple(sorted(SIGMAS)):
-                words += ["--sigmas", *(f"{s:g}" for s in sigmas)]
-            for flag, value in options:
-                text = f"{value:g}" if isinstance(value, float) else str(value)
-                words += [flag, text]
-            lines.append(" ".join(words))
+        models = {}  # the models that ran the same sigmas and seeds share lines
+        for model, by_sigma in by_model.items():
+            by_seeds = {}
+            for sigma, seeds in by_sigma.items():
+                by_seeds.setdefault(tuple(sorted(seeds)), []).append(sigma)
+            shape = tuple(sorted((k, tuple(sorted(v))) for k, v in by_seeds.items()))
+            models.setdefault(shape, []).append(model)
+        for shape, names in models.items():
+            for seeds, sigmas in shape:
+                words = ["python benchmarks/certify.py", "--models", *names]
+                if sigmas != tuple(sorted(SIGMAS)):
+                    words += ["--sigmas", *(f"{s:g}" for s in sigmas)]
+                if seeds != SEEDS:
+                    words += ["--seeds", *(str(s) for s in seeds)]
+                for flag, value in options:
+                    if value is True:
+                        words.append(flag)
+                    else:
+                        text = f"{value:g}" if isinstance(value, float) else str(value)
+                        words += [flag, text]
+                lines.append(" ".join(words))
     return lines
 
 
-def write_markdown(runs, path):
-    """``certify.md``: the commands that make its rows, the tables; the first."""
+def write_markdown(runs, path, results=None):
+    """``certify.md``: the commands that make its rows, then the tables; the first.
+
+    ``results``: certify-results.json's rows, for the paired verdicts (None:
+    none are drawn).
+    """
+    from skmnistnoise.references import PROTOCOL
+
+    runs = completed(runs, results)
     table = markdown(runs)
     command = "\n".join(commands(runs))
+    paired = paired_verdicts(results)
+    if paired is None:
+        paired = (
+            "No two runs here were certified on the same images with the same "
+            "model, sigma, n and seed while differing in recipe, precision or "
+            "training noise.\n"
+        )
     path.write_text(
         "# Certified robustness on MNIST (randomized smoothing)\n\n"
-        f"```bash\n{command}\n```\n\n{table}\n"
-        f"Against {REFERENCE_NAME}'s reproduction of Cohen et al.'s Gaussian "
-        "baseline (LeNet, 90 epochs, n=100,000, the mean of 5 seeds): ours [95% "
-        "Wilson interval on the images] vs theirs, and where theirs lies (below: "
-        "theirs above our interval).\n\n" + against_reference(runs)
+        f"```bash\n{command}\n```\n\n"
+        "Certified accuracy at the reference's radii, the mean over the seeds of "
+        "each configuration (model, recipe, precision, n, sigma; `undefended`: "
+        "the network trained without noise, smoothed at sigma all the same). "
+        "`max r`: the largest radius n draws can certify, sigma * "
+        "Phi^-1(alpha^(1/n)); `-`: beyond it (no image is certified there, "
+        "whatever the network), or not published. ACR, abstained and the "
+        "times (per seed) are means over the seeds.\n\n"
+        f"{table}\n"
+        "## Against the reference\n\n"
+        f"{REFERENCE_NAME}'s reproduction of Cohen et al.'s Gaussian baseline "
+        f"({PROTOCOL['model']}, {PROTOCOL['epochs']} epochs, "
+        f"n={PROTOCOL['n']:,}, the mean of {PROTOCOL['seeds']} seeds): ours "
+        "[95% interval] vs theirs, and where ours lies (ours below: theirs above "
+        "our interval). The interval is Student's t interval of the mean over "
+        "the seeds where a configuration has several, else the Wilson interval "
+        "of its one seed's fraction of the images (`interval` says which): with "
+        "two or three seeds the t interval is wide, and of width 0 where the "
+        "seeds agree. `-`: no published value, or beyond our `max r`. The "
+        "reference publishes no per-image certificates, so these intervals are "
+        "the only comparison with it; our runs are compared with each other "
+        "image by image below.\n\n" + against_reference(runs) + "\n"
+        "## Every 0.25 in radius\n\n"
+        "The mean over the seeds (a record written before the records held every "
+        "0.25 completed from its per-image certificates in "
+        "`certify-results.json`; blank: neither holds it), `-`: beyond "
+        "`max r`.\n\n" + every_radius(runs) + "\n## Paired verdicts\n\n"
+        "Runs certified on the same images with the same model, sigma, n and "
+        "seed that differ in recipe, precision or training noise (A, B): "
+        "McNemar's exact test at each radius on their per-image certificates "
+        "(`certify-results.json`): the images only A certifies correct at r, "
+        "those only B does, the two-sided p-value, and the verdict at "
+        f"{LEVEL:g} (no difference: p >= {LEVEL:g}). The images both or neither "
+        "certify say nothing about which is better; the test counts only the "
+        "others, which is why it can separate two runs whose intervals "
+        "overlap.\n\n" + paired
     )
     return table
 
 
 def merged(runs, path):
     """The runs already in certify.json that these do not replace, and these."""
-    ident = ("model", "sigma", "recipe", "epochs", "seed", "n", "n0", "alpha")
     if not path.exists():
-        return runs
-    new = {tuple(r[k] for k in ident) for r in runs}
+        return sorted(runs, key=_order)
+    new = {tuple(r.get(k) for k in IDENT) for r in map(upgraded, runs)}
     kept = [
         r
-        for r in json.loads(path.read_text())["runs"]
-        if tuple(r.get(k) for k in ident) not in new
+        for r in map(upgraded, json.loads(path.read_text())["runs"])
+        if tuple(r.get(k) for k in IDENT) not in new
     ]
-    return sorted(kept + runs, key=lambda r: (r["model"] != "convnet", r["sigma"]))
+    return sorted(kept + runs, key=_order)
 
 
 def merged_table(results, path):
     """These rows, and the rows of the table at ``path`` that they do not replace.
 
-    The table's rows are read in this version's columns (``sigma``), however
-    old the file.
+    The table's rows are read in this version's columns (``sigma``,
+    ``precision``, ``undefended``), however old the file.
     """
     from skmnistnoise.experiment import SweepResults
 
     if not path.exists():
         return results
-    ident = ("model", "sigma", "recipe", "epochs", "seed", "n", "n0", "alpha")
-    new = {tuple(r.get(k) for k in ident) for r in results}
+    new = {tuple(r.get(k) for k in IDENT) for r in results}
     kept = [
-        r
+        {**DEFAULTS, **r}
         for r in SweepResults.from_json(path)
-        if tuple(r.get(k) for k in ident) not in new
+        if tuple({**DEFAULTS, **r}.get(k) for k in IDENT) not in new
     ]
     return SweepResults(kept) + results
+
+
+def _curve_name(row):
+    """A run's name in its model's panel: its training."""
+    precision = row.get("precision", DEFAULTS["precision"])
+    return ", ".join(
+        [row["recipe"]]
+        + ([precision] if precision != DEFAULTS["precision"] else [])
+        + (["undefended"] if row.get("undefended") else [])
+    )
+
+
+def draw_figure(results, path):
+    """``certify.png``: a panel per model, in it a curve per training and sigma
+    (the mean over the seeds, the band between the lowest and the highest
+    seed), the reference's points, and the largest radius each sigma's n draws
+    can certify (dotted); the displays, one per panel.
+
+    The band is the seeds' range, not the t interval of the tables: with two
+    or three seeds that interval (t(0.975, 1) = 12.7) covers most of [0, 1]
+    and hides the curves.
+    """
+    from matplotlib.figure import Figure
+
+    from skmnistnoise.experiment import MODEL_NAMES
+    from skmnistnoise.plotting import CertifiedAccuracyDisplay
+    from skmnistnoise.references import GAUSSIAN_MNIST_500, PROTOCOL
+    from skmnistnoise.report import save_figure
+
+    rows = sorted(
+        (upgraded(r) for r in results if "certificate_radius" in r), key=_order
+    )
+    models = list(dict.fromkeys(r["model"] for r in rows))
+    # A line style per training, the same in every panel (the display's own
+    # cycle has a dotted one, the style of its max-radius marks).
+    trainings = list(dict.fromkeys(_curve_name(r) for r in rows))
+    styles = {t: LINESTYLES[i % len(LINESTYLES)] for i, t in enumerate(trainings)}
+    figure = Figure(figsize=(12, 4.6 * len(models)), layout="constrained")
+    displays = []
+    for model, ax in zip(models, figure.subplots(len(models), 1, squeeze=False)[:, 0]):
+        # The display draws a curve per "model" and sigma, a line style per
+        # "model": a run's training as its model keeps trainings apart.
+        panel = [{**r, "model": _curve_name(r)} for r in rows if r["model"] == model]
+        sigmas = {r["sigma"] for r in panel}
+        display = CertifiedAccuracyDisplay.from_results(
+            panel,
+            reference={s: p for s, p in GAUSSIAN_MNIST_500.items() if s in sigmas},
+            reference_label=(
+                f"{REFERENCE_NAME}, {PROTOCOL['model']}, n={PROTOCOL['n']:,}"
+            ),
+            ax=ax,
+        )
+        images = {len(r["certificate_label"]) for r in panel}
+        ax.set_title(
+            f"{MODEL_NAMES.get(model, model)}: certified accuracy against radius, "
+            f"randomized smoothing ({', '.join(map(str, sorted(images)))} test "
+            "images)",
+            fontsize="medium",
+        )
+        for curve, line in zip(display.curves, display.lines_.values()):
+            curve["linestyle"] = styles[curve["label"].split(", sigma ")[0]]
+            line.set_linestyle(curve["linestyle"])
+        _seed_bands(display, panel)
+        # The legend again: the new line styles, and the bands' entry.
+        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1.0))
+        displays.append(display)
+    save_figure(figure, path)
+    return displays
+
+
+def _seed_bands(display, rows):
+    """Shade each curve of several seeds between its lowest and highest seed."""
+    import numpy as np
+
+    from skmnistnoise.metrics import certified_accuracy
+
+    settings = {(r["n"], r["n0"], r["alpha"]) for r in rows}
+    groups = {}
+    for r in rows:
+        key = (r["model"], r["sigma"], (r["n"], r["n0"], r["alpha"]))
+        groups.setdefault(key, []).append(r)
+    banded = False
+    for (name, sigma, (n, _, _)), group in groups.items():
+        if len(group) < 2:
+            continue
+        start = f"{name}, sigma {sigma:g}"
+        curve = next(
+            c
+            for c in display.curves
+            if c["label"].startswith(start)
+            and (len(settings) == 1 or f"n={n:,}" in c["label"])
+        )
+        radii = curve["radii"]
+        values = np.array(
+            [
+                certified_accuracy(r["certificate_label"], _certificate(r), radii)
+                for r in group
+            ]
+        )
+        display.ax_.fill_between(
+            radii,
+            values.min(axis=0),
+            values.max(axis=0),
+            step="pre",
+            color=curve["color"],
+            alpha=0.15,
+            linewidth=0,
+            label="_band" if banded else "lowest to highest seed",
+        )
+        banded = True
 
 
 def run_study(args):
     """Train, certify and write the records, the table and the figure of ``args``."""
     from skmnistnoise.datasets import load_dataset
-    from skmnistnoise.experiment import certify_study
-    from skmnistnoise.plotting import CertifiedAccuracyDisplay
-    from skmnistnoise.references import GAUSSIAN_MNIST_500, PROTOCOL
-    from skmnistnoise.report import save_figure
+    from skmnistnoise.experiment import certify_study, smoothing_param_names
 
     data = load_dataset("mnist", data_home=args.data_home)
     X_train, y_train = data.data[: args.n_train], data.target[: args.n_train]
     indices = 60_000 + certified_images(args.images)
     results = None
     for model in args.models:
+        smoother = _smoother(
+            model,
+            args.epochs,
+            args.recipe,
+            args.n_train,
+            precision=args.precision,
+            undefended=args.undefended,
+        )
         part = certify_study(
-            _smoother(model, args.epochs, args.recipe, args.n_train),
+            smoother,
             X_train,
             y_train,
             data.data[indices],
             data.target[indices],
             sigmas=args.sigmas,
+            # Undefended: the smoothing noise alone (no training noise to set).
+            param_names=smoothing_param_names(smoother),
             n0=args.n0,
             n=args.n,
             alpha=args.alpha,
             batch_size=args.batch_size,
+            radii=RADII,
             chunk_size=args.chunk,
-            random_state=SEED,
+            random_state=list(args.seeds),
             store=args.results_dir / "certify-store",
             dataset="mnist",
-            labels={"recipe": args.recipe},
+            # The model's own name: certify_study names a bfloat16 network
+            # "<model>-bf16", and the precision has its own column here.
+            labels={
+                "model": model,
+                "recipe": args.recipe,
+                "precision": args.precision,
+                "undefended": args.undefended,
+            },
             verbose=True,
         )
         results = part if results is None else results + part
+    table = merged_table(results, args.results_dir / "certify-results.json")
+    table.to_json(args.results_dir / "certify-results.json")
     out = args.results_dir / "certify.json"
-    runs = merged([summarise(r, args.recipe) for r in results], out)
+    # The records kept from earlier runs upgraded, and completed from their
+    # certificates.
+    runs = completed(merged([summarise(r) for r in results], out), table)
     out.write_text(json.dumps({"runs": runs}, indent=1) + "\n")
-    results = merged_table(results, args.results_dir / "certify-results.json")
-    results.to_json(args.results_dir / "certify-results.json")
-    sigmas = results.unique("sigma")
-    display = CertifiedAccuracyDisplay.from_results(
-        results,
-        reference={s: p for s, p in GAUSSIAN_MNIST_500.items() if s in sigmas},
-        reference_label=f"{REFERENCE_NAME}, {PROTOCOL['model']}, n={PROTOCOL['n']:,}",
-    )
-    save_figure(display.figure_, args.results_dir / "certify.png")
-    return runs
+    draw_figure(table, args.results_dir / "certify.png")
+    return runs, table
 
 
 def main(argv=None):
@@ -327,26 +816,49 @@ def main(argv=None):
     parser.add_argument("--data-home", default=os.environ.get("SKMNISTNOISE_DATA"))
     parser.add_argument("--models", nargs="*", default=["convnet", "mlp"])
     parser.add_argument("--sigmas", nargs="*", type=float, default=list(SIGMAS))
+    parser.add_argument(
+        "--seeds", nargs="+", type=int, default=list(SEEDS), help="a run per seed"
+    )
+    helps = {
+        "--precision": "the network's compute precision",
+        "--undefended": "train the network without noise, smooth it at each sigma",
+    }
     for flag, _, default in OPTIONS:
-        parser.add_argument(flag, type=type(default), default=default)
+        if isinstance(default, bool):
+            parser.add_argument(flag, action="store_true", help=helps.get(flag))
+        elif flag == "--precision":
+            parser.add_argument(
+                flag, choices=PRECISIONS, default=default, help=helps[flag]
+            )
+        else:
+            parser.add_argument(flag, type=type(default), default=default)
     parser.add_argument("--chunk", type=int, default=20, help="images per stored chunk")
     parser.add_argument("--batch-size", type=int, default=4096)
     parser.add_argument("--results-dir", type=Path, default=RESULTS)
     parser.add_argument(
         "--tables-only",
         action="store_true",
-        help="certify nothing: rewrite certify.md from the runs in certify.json",
+        help="certify nothing: rewrite certify.md (and certify.png) from the runs "
+        "in certify.json (and certify-results.json)",
     )
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
+    written = "certify.json, .md, .png"
     if args.tables_only:
+        from skmnistnoise.experiment import SweepResults
+
         runs = json.loads((args.results_dir / "certify.json").read_text())["runs"]
+        table = args.results_dir / "certify-results.json"
+        results = SweepResults.from_json(table) if table.exists() else None
+        written = "certify.md"
+        if results is not None:
+            draw_figure(results, args.results_dir / "certify.png")
+            written += ", .png"
     else:
-        runs = run_study(args)
-    table = write_markdown(runs, args.results_dir / "certify.md")
+        runs, results = run_study(args)
+    table = write_markdown(runs, args.results_dir / "certify.md", results)
     print(table)
-    written = "certify.md" if args.tables_only else "certify.json, .md, .png"
     print(f"-> {args.results_dir}: {written} ({time.perf_counter() - start:.0f} s)")
 
 

@@ -135,62 +135,133 @@ def test_the_table_says_which_goals_are_met(bench):
     assert "| `gemm_gflops` | 300 |  |  |" in lines
 
 
-def test_certify_script_summarises_against_the_published_baseline(scripts):
-    certify = scripts("certify")
-
-    indices = certify.certified_images(500)
-    assert len(indices) == 500 and np.all(indices % 20 == 0) and indices[-1] == 9980
+def _certify_row(**fields):
+    """A row of certify_study's table, as certify.py's summarise reads it."""
     row = {
         "model": "convnet", "sigma": 0.5, "epochs": 12, "seed": 0, "n0": 100,
         "n": 10_000, "alpha": 0.001, "n_train": 60_000, "n_images": 4,
-        "certified_radii": [0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0],
-        "certified_accuracy_at": [0.5, 0.5, 0.25, 0.25, 0.25, 0.0, 0.0],
+        "recipe": "adam-no-dropout", "precision": "float32", "undefended": False,
+        "certified_radii": [0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0],
+        "certified_accuracy_at": [0.5, 0.5, 0.25, 0.25, 0.25, 0.25, 0.0, 0.0],
         "acr": 0.375, "abstained": 0.25, "fit_time": 10.0, "score_time": 20.0,
         "batch_size": 4096,
     }  # fmt: skip
-    run = certify.summarise(row, "adam-no-dropout")
+    return {**row, **fields}
+
+
+def test_certify_script_summarises_against_the_published_baseline(scripts):
+    certify = scripts("certify")
+    from skmnistnoise.references import PROTOCOL, RADII_500
+
+    indices = certify.certified_images(500)
+    assert len(indices) == 500 and np.all(indices % 20 == 0) and indices[-1] == 9980
+    # Every 0.25 from 0 to 4, the reference's radii among them.
+    assert certify.RADII[0] == 0.0 and certify.RADII[-1] == 4.0
+    assert set(RADII_500) <= set(certify.RADII)
+    assert np.allclose(np.diff(certify.RADII), 0.25)
+    run = certify.summarise(_certify_row(precision="bfloat16"))
     assert run["certified_accuracy"] == {
-        "0": 0.5, "0.25": 0.5, "0.5": 0.25, "0.75": 0.25, "1": 0.25, "1.5": 0.0,
-        "2": 0.0,
+        "0": 0.5, "0.25": 0.5, "0.5": 0.25, "0.75": 0.25, "1": 0.25, "1.25": 0.25,
+        "1.5": 0.0, "2": 0.0,
     }  # fmt: skip
     assert run["sigma"] == 0.5 and run["n_images"] == 4 and run["wall_s"] == 30.0
-    assert run["cohen_certified_accuracy"]["1.5"] == 0.656
+    assert run["precision"] == "bfloat16" and run["undefended"] is False
+    # The reference under its true name; no field says "Cohen" any more.
+    assert run["reference_certified_accuracy"]["1.5"] == 0.656
+    assert run["reference"].startswith("Jeong and Shin (2020)")
+    assert f"{PROTOCOL['seeds']}-seed mean" in run["reference"]
+    assert "cohen_certified_accuracy" not in run
+    # n=10,000 draws at alpha=0.001 certify at most 3.2 sigma.
+    assert abs(run["max_radius"] - 0.5 * 3.198) < 1e-3
     table = certify.markdown([run])
-    assert "| convnet | adam-no-dropout | 0.5 | 0.500 | 0.500 | 0.250 |" in table
+    # One seed, so the mean is the run's value; beyond max r (1.6): "-".
+    assert (
+        "| convnet | adam-no-dropout | bfloat16 | 0.5 | 0 | 0.500 | 0.500 | 0.250 "
+        "| 0.250 | 0.250 | 0.000 | - | 1.60 |"
+    ) in table
     # The published rows under their true name: Jeong and Shin (2020)'s
     # reproduction of Cohen et al.'s Gaussian baseline.
     assert (
         "| LeNet, Jeong and Shin (2020) | Gaussian baseline of Cohen et al., "
-        "90 epochs | 1 | 0.954 |"
+        "90 epochs |  | 1 | 5 seeds | 0.954 |"
     ) in table
     assert "Cohen et al. LeNet" not in table
+    # Seeds of a configuration: one row, their mean.
+    runs = [
+        certify.summarise(_certify_row(seed=seed, certified_accuracy_at=[a] * 8))
+        for seed, a in ((0, 0.5), (1, 0.7))
+    ]
+    table = certify.markdown(runs)
+    assert "| convnet | adam-no-dropout | float32 | 0.5 | 0, 1 | 0.600 |" in table
+
+
+def test_certify_script_reads_records_written_before_the_new_fields(scripts, tmp_path):
+    certify = scripts("certify")
+    old = {
+        "model": "mlp", "sigma": 0.25, "recipe": "adam-no-dropout", "epochs": 12,
+        "seed": 0, "n0": 100, "n": 10_000, "alpha": 0.001, "n_train": 60_000,
+        "n_images": 500, "certified_accuracy": {"0": 0.978},
+        "cohen_certified_accuracy": {"0": 0.989},
+    }  # fmt: skip
+    run = certify.upgraded(old)
+    assert run["reference_certified_accuracy"] == {"0": 0.989}
+    assert run["reference"] == certify.REFERENCE
+    assert "cohen_certified_accuracy" not in run and "cohen_certified_accuracy" in old
+    assert run["precision"] == "float32" and run["undefended"] is False
+    assert abs(run["max_radius"] - 0.25 * 3.198) < 1e-3
+    # certify_study names a bfloat16 network "<model>-bf16".
+    bf16 = certify.upgraded({**old, "model": "mlp-bf16"})
+    assert (bf16["model"], bf16["precision"]) == ("mlp", "bfloat16")
+    # A new record of the same run replaces the old one in certify.json; that
+    # of another precision is another run.
+    path = tmp_path / "certify.json"
+    path.write_text(json.dumps({"runs": [old]}))
+    new = {**run, "certified_accuracy": {"0": 0.98}}
+    assert certify.merged([new], path) == [new]
+    other = {**run, "precision": "bfloat16"}
+    kept = certify.merged([other], path)
+    assert len(kept) == 2 and kept[0]["reference_certified_accuracy"] == {"0": 0.989}
 
 
 def test_certify_script_says_where_the_baseline_lies_against_our_interval(scripts):
     certify = scripts("certify")
 
     run = {
-        "model": "convnet", "sigma": 0.25, "n_images": 500,
+        "model": "convnet", "recipe": "adam-no-dropout", "sigma": 0.25,
+        "n_images": 500, "seed": 0,
         "certified_accuracy": {"0": 0.988, "0.25": 0.972, "0.5": 0.900, "0.75": 0.950},
+        # A record written before the reference was renamed.
         "cohen_certified_accuracy": {
             "0": 0.989, "0.25": 0.973, "0.5": 0.954, "0.75": 0.910, "1": None,
         },
     }  # fmt: skip
     line = certify.against_reference([run]).splitlines()[2]
     cells = [c.strip() for c in line.strip("|").split("|")]
+    assert cells[4] == "Wilson, 500 images"  # one seed: the interval over images
     # 0.988 of 500: Wilson [0.974, 0.994] holds the baseline's 0.989.
-    assert cells[2] == "0.988 [0.974, 0.994] vs 0.989, within"
-    assert cells[4].endswith("vs 0.954, below")  # 0.900 of 500: at most 0.923
-    assert cells[5].endswith("vs 0.910, above")  # 0.950 of 500: at least 0.927
-    assert cells[6] == "-"  # no published value at r=1 for sigma 0.25
+    assert cells[5] == "0.988 [0.974, 0.994] vs 0.989, within"
+    assert cells[7].endswith("vs 0.954, ours below")  # 0.900 of 500: at most 0.923
+    assert cells[8].endswith("vs 0.910, ours above")  # 0.950 of 500: at least 0.927
+    assert cells[9] == "-"  # no published value at r=1 for sigma 0.25
+
+    # Three seeds: the mean, and Student's t interval over the seeds.
+    runs = [
+        {**run, "seed": seed, "certified_accuracy": {"0": value}}
+        for seed, value in enumerate((0.980, 0.984, 0.988))
+    ]
+    line = certify.against_reference(runs).splitlines()[2]
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    # t(0.975, 2) = 4.303, std 0.004: half-width 4.303 * 0.004 / sqrt(3) = 0.0099
+    assert cells[4] == "t, 3 seeds"
+    assert cells[5] == "0.984 [0.974, 0.994] vs 0.989, within"
 
 
 def test_certify_script_names_the_options_of_each_row(scripts):
     certify = scripts("certify")
     defaults = {field: default for _, field, default in certify.OPTIONS}
 
-    def run(model, sigma, **options):
-        return {"model": model, "sigma": sigma, **defaults, **options}
+    def run(model, sigma, seed=0, **options):
+        return {"model": model, "sigma": sigma, "seed": seed, **defaults, **options}
 
     runs = [run(m, s) for m in ("convnet", "mlp") for s in certify.SIGMAS]
     # A smoke run of one sigma, merged in: its options above its row only.
@@ -209,6 +280,167 @@ def test_certify_script_names_the_options_of_each_row(scripts):
     assert certify.commands([run("mlp", 0.25, alpha=0.01)]) == [
         "python benchmarks/certify.py --models mlp --sigmas 0.25 --alpha 0.01"
     ]
+    # Seeds, precision and the undefended network: the seeds a sigma ran, the
+    # flag without a value; records written before these fields are float32
+    # and defended.
+    seeded = [run("convnet", s, seed) for s in certify.SIGMAS for seed in (0, 1, 2)]
+    seeded.append(run("convnet", 0.5, 3))
+    old = run("mlp", 0.5)
+    del old["precision"], old["undefended"]
+    seeded += [old, run("mlp", 0.5, precision="bfloat16", undefended=True)]
+    assert certify.commands(seeded) == [
+        "python benchmarks/certify.py --models convnet --sigmas 0.25 1 --seeds 0 1 2",
+        "python benchmarks/certify.py --models convnet --sigmas 0.5 --seeds 0 1 2 3",
+        "python benchmarks/certify.py --models mlp --sigmas 0.5",
+        "python benchmarks/certify.py --models mlp --sigmas 0.5 --precision "
+        "bfloat16 --undefended",
+    ]
+
+
+def _certified_row(certify, recipe, radius, **fields):
+    """A certify_study row of 40 images, all right, certified to ``radius``."""
+    row = certify.upgraded(_certify_row(recipe=recipe, n_images=40, **fields))
+    return {
+        **row,
+        "certificate_label": [0] * 40,
+        "certificate_prediction": [0] * 40,
+        "certificate_radius": list(radius),
+        "certificate_abstained": [False] * 40,
+    }
+
+
+def test_certify_script_tests_runs_on_the_same_images_image_by_image(scripts):
+    certify = scripts("certify")
+
+    # A certifies every image to 1.0; B 28 of them only to 0.3.
+    a = _certified_row(certify, "adam", [1.0] * 40)
+    b = _certified_row(certify, "adam-no-dropout", [1.0] * 12 + [0.3] * 28)
+    other_seed = _certified_row(certify, "adam-no-dropout", [0.3] * 40, seed=1)
+    table = certify.paired_verdicts([a, b, other_seed]).splitlines()
+    assert len(table) == 3  # header, rule, one pair: seed 1 has no partner
+    cells = [c.strip() for c in table[2].strip("|").split("|")]
+    assert cells[:7] == [
+        "convnet", "0.5", "10000", "0", "40", "adam, float32",
+        "adam-no-dropout, float32",
+    ]  # fmt: skip
+    assert cells[7] == "only A 0, only B 0, p = 1: no difference"  # r=0
+    assert cells[9] == "only A 28, only B 0, p = 7.5e-09: A better"  # r=0.5
+    assert cells[12].startswith("only A 0, only B 0")  # r=1.5 < max r 1.6
+    assert cells[13] == "-"  # r=2: beyond what n=10,000 draws certify at 0.5
+    # The undefended network against the defended one, same recipe.
+    clean = _certified_row(certify, "adam", [0.0] * 40, undefended=True)
+    line = certify.paired_verdicts([a, clean]).splitlines()[2]
+    assert "| adam, float32 | adam, undefended, float32 |" in line
+    assert "only A 40, only B 0, p = 1.8e-12: A better" in line
+    # Runs of other images are not paired.
+    moved = {**b, "certificate_label": [1] * 40}
+    assert certify.paired_verdicts([a, moved]) is None
+
+
+def test_certify_script_completes_old_records_from_their_certificates(scripts):
+    certify = scripts("certify")
+
+    row = _certified_row(certify, "adam", [0.1] * 10 + [1.3] * 30)
+    record = certify.summarise(row)
+    record["certified_accuracy"] = {"0": 1.0, "1.5": 0.0}  # as an old record
+    (done,) = certify.completed([record], [row])
+    assert list(done["certified_accuracy"]) == [f"{r:g}" for r in certify.RADII]
+    assert done["certified_accuracy"]["1.25"] == 0.75
+    assert done["certified_accuracy"]["0.25"] == 0.75
+    assert done["certified_accuracy"]["1.5"] == 0.0
+    # Without its run's certificates a record is left as it is.
+    (alone,) = certify.completed([record], [])
+    assert alone["certified_accuracy"] == {"0": 1.0, "1.5": 0.0}
+
+
+def test_certify_script_trains_the_undefended_network_without_noise(scripts):
+    certify = scripts("certify")
+    from skmnistnoise.experiment import smoothing_param_names
+
+    smoother = certify._smoother(
+        "mlp", 1, "adam", 2000, precision="bfloat16", undefended=True
+    )
+    assert smoother.estimator.train_noise is None
+    assert smoother.estimator.precision == "bfloat16"
+    # certify_study sets the smoothing noise alone to each sigma.
+    assert smoothing_param_names(smoother) == ["noise__scale"]
+    defended = certify._smoother(
+        "mlp", 1, "adam", 2000, precision="float32", undefended=False
+    )
+    assert smoothing_param_names(defended) == [
+        "noise__scale",
+        "estimator__train_noise__scale",
+    ]
+    with pytest.raises(SystemExit, match="--undefended.*consistency"):
+        certify._smoother(
+            "mlp", 1, "consistency", 2000, precision="float32", undefended=True
+        )
+
+
+def test_certify_script_draws_seed_bands_and_the_undefended_curves(scripts, tmp_path):
+    certify = scripts("certify")
+    from skmnistnoise.plotting._certified_accuracy import MAX_RADIUS_NOTE
+
+    rows = [
+        _certified_row(certify, "adam", [r] * 40, seed=seed)
+        for seed, r in ((0, 1.0), (1, 0.8))
+    ]
+    rows.append(_certified_row(certify, "adam", [0.2] * 40, undefended=True))
+    rows.append(_certified_row(certify, "adam", [0.5] * 40, model="mlp"))
+    convnet, mlp = certify.draw_figure(rows, tmp_path / "certify.png")
+    assert (tmp_path / "certify.png").stat().st_size > 0
+    assert convnet.figure_ is mlp.figure_  # a panel per model, one figure
+    assert convnet.ax_.get_title().startswith("ConvNet: certified accuracy")
+    # Each training its own curve, the undefended network dashed.
+    assert [c["label"] for c in convnet.curves] == [
+        "adam, sigma 0.5, 2 seeds",
+        "adam, undefended, sigma 0.5",
+    ]
+    assert [c["linestyle"] for c in convnet.curves] == ["-", "--"]
+    legend = [t.get_text() for t in convnet.ax_.get_legend().get_texts()]
+    assert "lowest to highest seed" in legend and MAX_RADIUS_NOTE in legend
+    assert any(text.startswith("Jeong and Shin (2020)") for text in legend)
+    # One band, from the lower seed (certified to 0.8) to the higher (1.0).
+    (band,) = convnet.ax_.collections
+    vertices = band.get_paths()[0].vertices
+    # Steps end at their radius: the step of (0.8, 1.0] starts at x = 0.8.
+    step = vertices[np.isclose(vertices[:, 0], 0.8), 1]
+    assert step.min() == 0.0 and step.max() == 1.0
+    assert convnet.max_radius_lines_
+    assert not mlp.ax_.collections  # one seed: no band
+
+
+def test_certify_tables_are_rebuilt_from_the_committed_runs(scripts, tmp_path):
+    from skmnistnoise.experiment import SweepResults
+    from skmnistnoise.references import RADII_500
+
+    certify = scripts("certify")
+    runs = json.loads((RESULTS / "certify.json").read_text())["runs"]
+    results = SweepResults.from_json(RESULTS / "certify-results.json")
+    # Every committed record has its per-image certificates, which give its
+    # certified accuracy at the reference's radii, and every 0.25 between.
+    done = certify.completed(runs, results)
+    for run, full in zip(runs, done, strict=True):
+        for r in RADII_500:
+            assert full["certified_accuracy"][f"{r:g}"] == pytest.approx(
+                run["certified_accuracy"][f"{r:g}"], abs=1e-12
+            )
+        assert set(full["certified_accuracy"]) == {f"{r:g}" for r in certify.RADII}
+    # What `certify.py --tables-only` writes: the committed runs, one seed
+    # each, under the reference's name.
+    certify.write_markdown(runs, tmp_path / "certify.md", results)
+    text = (tmp_path / "certify.md").read_text()
+    assert "python benchmarks/certify.py --models convnet mlp\n" in text
+    for run in runs:
+        cells = " | ".join(
+            "-" if r > certify.upgraded(run)["max_radius"]
+            else f"{run['certified_accuracy'][f'{r:g}']:.3f}"
+            for r in RADII_500
+        )  # fmt: skip
+        row = f"| {run['model']} | {run['recipe']} | float32 | {run['sigma']:g} | 0 |"
+        assert f"{row} {cells} |" in text
+    assert "No two runs here were certified on the same images" in text
+    assert text == (RESULTS / "certify.md").read_text()  # as committed
 
 
 def test_beyond_summarises_seeds_with_intervals(scripts):
@@ -322,16 +554,6 @@ def test_beyond_keys_still_find_every_committed_fit(scripts):
         )
         assert ResultStore.key(spec) == record["key"], record["key"]
         assert (RESULTS / "beyond-store" / f"{record['key']}.json").is_file()
-
-
-def test_certify_tables_are_rebuilt_from_the_committed_runs(scripts, tmp_path):
-    certify = scripts("certify")
-    runs = json.loads((RESULTS / "certify.json").read_text())["runs"]
-    # What `certify.py --tables-only` writes.
-    certify.write_markdown(runs, tmp_path / "certify.md")
-    assert (tmp_path / "certify.md").read_text() == (
-        RESULTS / "certify.md"
-    ).read_text()
 
 
 # --------------------------------------------------------------------------

@@ -55,9 +55,14 @@ def _certified_curve(label, y_true, certificate, radii, *, sigma, n, alpha):
     """
     from .._certify import average_certified_radius, certified_accuracy
 
+    cap = max_certifiable_radius(sigma, n, alpha)
     if radii is None:
         r = np.unique(np.concatenate([[0.0], np.asarray(certificate["radius"])]))
-        r = np.concatenate([r, [r[-1] * 1.02 + 1e-9]])  # 0 past the last radius
+        past = r[-1] * 1.02 + 1e-9  # 0 just past the last radius...
+        if cap is None or past <= cap:
+            r = np.concatenate([r, [past]])
+        elif r[-1] < cap:  # ... but never past the cap, where curves stop
+            r = np.concatenate([r, [cap]])
     else:
         r = np.asarray(radii, dtype=float)
     return {
@@ -66,7 +71,7 @@ def _certified_curve(label, y_true, certificate, radii, *, sigma, n, alpha):
         "accuracy": np.asarray(certified_accuracy(y_true, certificate, r)),
         "acr": average_certified_radius(y_true, certificate),
         "sigma": None if sigma is None else float(sigma),
-        "max_radius": max_certifiable_radius(sigma, n, alpha),
+        "max_radius": cap,
     }
 
 
