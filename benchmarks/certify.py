@@ -110,20 +110,6 @@ LINESTYLES = ("-", "--", "-.", (0, (4, 1, 1, 1, 1, 1)))
 LEVEL = 0.05
 
 
-def max_radius(sigma, n, alpha):
-    """The largest L2 radius ``n`` draws can certify at level ``alpha``.
-
-    Where all ``n`` draws vote for the top class, the Clopper-Pearson lower
-    bound of its probability is ``alpha ** (1 / n)``, and the radius
-    ``sigma * Phi^-1(alpha ** (1 / n))``; None where one of them is unknown.
-    """
-    if sigma is None or n is None or alpha is None:
-        return None
-    from scipy.stats import norm
-
-    return float(sigma) * float(norm.ppf(float(alpha) ** (1.0 / int(n))))
-
-
 def _smoother(model, epochs, recipe, n_train=N_TRAIN, *, precision, undefended):
     """The smoothed network of a run; undefended: its network trained without noise."""
     from skmnistnoise.experiment import make_smoother, recipe_params
@@ -158,6 +144,7 @@ def summarise(row):
     run's sigma (:data:`skmnistnoise.references.GAUSSIAN_MNIST_500`), whose
     it is in ``reference``.
     """
+    from skmnistnoise.metrics import max_certifiable_radius
     from skmnistnoise.references import GAUSSIAN_MNIST_500
 
     row = upgraded(row)
@@ -179,7 +166,7 @@ def summarise(row):
             f"{r:g}": a
             for r, a in zip(row["certified_radii"], row["certified_accuracy_at"])
         },
-        "max_radius": max_radius(row["sigma"], row["n"], row["alpha"]),
+        "max_radius": max_certifiable_radius(row["sigma"], row["n"], row["alpha"]),
         "acr": row["acr"],
         "abstained": row["abstained"],
         "reference": REFERENCE,
@@ -205,6 +192,8 @@ def upgraded(run):
     names a bfloat16 network as certify_study does ("mlp-bf16") is read as
     the model ("mlp") in bfloat16.
     """
+    from skmnistnoise.metrics import max_certifiable_radius
+
     run = dict(run)
     for field, value in DEFAULTS.items():
         run.setdefault(field, value)
@@ -215,7 +204,9 @@ def upgraded(run):
         run["reference_certified_accuracy"] = run.pop("cohen_certified_accuracy")
         run.setdefault("reference", REFERENCE)
     if run.get("max_radius") is None:
-        run["max_radius"] = max_radius(run.get("sigma"), run.get("n"), run.get("alpha"))
+        run["max_radius"] = max_certifiable_radius(
+            run.get("sigma"), run.get("n"), run.get("alpha")
+        )
     return run
 
 
@@ -331,6 +322,7 @@ def _mean(group, field):
 
 def markdown(runs):
     """Our configurations (mean over seeds) beside the published baseline's table."""
+    from skmnistnoise.metrics import max_certifiable_radius
     from skmnistnoise.references import GAUSSIAN_MNIST_500, PROTOCOL, RADII_500
     from skmnistnoise.report import markdown_table
 
@@ -363,7 +355,7 @@ def markdown(runs):
             "-" if published.get(r) is None else f"{published[r]:.3f}"
             for r in RADII_500
         ]
-        cap = max_radius(sigma, PROTOCOL["n"], PROTOCOL["alpha"])
+        cap = max_certifiable_radius(sigma, PROTOCOL["n"], PROTOCOL["alpha"])
         cells += [f"{cap:.2f}", "", "", str(PROTOCOL["n"]), "500"]
         cells += [str(PROTOCOL["epochs"]), "", ""]
         rows.append(cells)
@@ -652,13 +644,10 @@ def _curve_name(row):
 
 def draw_figure(results, path):
     """``certify.png``: a panel per model, in it a curve per training and sigma
-    (the mean over the seeds, the band between the lowest and the highest
-    seed), the reference's points, and the largest radius each sigma's n draws
-    can certify (dotted); the displays, one per panel.
-
-    The band is the seeds' range, not the t interval of the tables: with two
-    or three seeds that interval (t(0.975, 1) = 12.7) covers most of [0, 1]
-    and hides the curves.
+    (the mean over the seeds, with the 95% t interval over them as a band,
+    the convention of every figure of the package), the reference's points,
+    and the largest radius each sigma's n draws can certify (dotted); the
+    displays, one per panel.
     """
     from matplotlib.figure import Figure
 
@@ -700,54 +689,11 @@ def draw_figure(results, path):
         for curve, line in zip(display.curves, display.lines_.values()):
             curve["linestyle"] = styles[curve["label"].split(", sigma ")[0]]
             line.set_linestyle(curve["linestyle"])
-        _seed_bands(display, panel)
-        # The legend again: the new line styles, and the bands' entry.
+        # The legend again: the same line style per training in every panel.
         ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1.0))
         displays.append(display)
     save_figure(figure, path)
     return displays
-
-
-def _seed_bands(display, rows):
-    """Shade each curve of several seeds between its lowest and highest seed."""
-    import numpy as np
-
-    from skmnistnoise.metrics import certified_accuracy
-
-    settings = {(r["n"], r["n0"], r["alpha"]) for r in rows}
-    groups = {}
-    for r in rows:
-        key = (r["model"], r["sigma"], (r["n"], r["n0"], r["alpha"]))
-        groups.setdefault(key, []).append(r)
-    banded = False
-    for (name, sigma, (n, _, _)), group in groups.items():
-        if len(group) < 2:
-            continue
-        start = f"{name}, sigma {sigma:g}"
-        curve = next(
-            c
-            for c in display.curves
-            if c["label"].startswith(start)
-            and (len(settings) == 1 or f"n={n:,}" in c["label"])
-        )
-        radii = curve["radii"]
-        values = np.array(
-            [
-                certified_accuracy(r["certificate_label"], _certificate(r), radii)
-                for r in group
-            ]
-        )
-        display.ax_.fill_between(
-            radii,
-            values.min(axis=0),
-            values.max(axis=0),
-            step="pre",
-            color=curve["color"],
-            alpha=0.15,
-            linewidth=0,
-            label="_band" if banded else "lowest to highest seed",
-        )
-        banded = True
 
 
 def run_study(args):

@@ -47,7 +47,7 @@ from ._checks import check_X_shape
 from ._keras_runtime import RETRACING_FILTER, is_keras_estimator
 from ._noise import GaussianNoise, _BaseNoise
 
-__all__ = ["average_certified_radius", "certified_accuracy"]
+__all__ = ["average_certified_radius", "certified_accuracy", "max_certifiable_radius"]
 
 #: Draws per independently seeded chunk of an image's draws. Part of the
 #: definition of the noise: changing it changes every certificate.
@@ -641,3 +641,38 @@ def average_certified_radius(y_true, certificate):
     """
     correct, radius = _certificate_arrays(y_true, certificate)
     return float(np.mean(np.where(correct, radius, 0.0)))
+
+
+def max_certifiable_radius(sigma, n, alpha):
+    """The largest L2 radius that ``n`` draws can certify at level ``alpha``.
+
+    Where all ``n`` draws vote for the top class, the Clopper-Pearson lower
+    bound of its probability is ``alpha ** (1 / n)``, and the certified
+    radius ``sigma * Phi^-1(alpha ** (1 / n))``: no image is certified
+    further out, whatever the classifier. None when one of the three is
+    unknown (None).
+
+    Parameters
+    ----------
+    sigma : float or None
+        The smoothing noise's standard deviation.
+    n : int or None
+        Estimation draws per image.
+    alpha : float or None
+        The certificates' level.
+
+    Returns
+    -------
+    radius : float or None
+
+    Examples
+    --------
+    >>> from skmnistnoise.metrics import max_certifiable_radius
+    >>> round(max_certifiable_radius(1.0, 10_000, 0.001), 2)
+    3.2
+    >>> max_certifiable_radius(1.0, None, 0.001) is None
+    True
+    """
+    if sigma is None or n is None or alpha is None:
+        return None
+    return float(sigma) * float(stats.norm.ppf(float(alpha) ** (1.0 / int(n))))

@@ -27,7 +27,11 @@ severity, and ``mCE`` is their mean over the corruptions.
 
 import numpy as np
 
-from ._certify import average_certified_radius, certified_accuracy
+from ._certify import (
+    average_certified_radius,
+    certified_accuracy,
+    max_certifiable_radius,
+)
 from ._noisy_scoring import noisy_scorer
 from ._paired import paired_certified_test
 from ._results import ARM, SweepResults, wilson_interval
@@ -36,6 +40,7 @@ __all__ = [
     "average_certified_radius",
     "certified_accuracy",
     "corruption_scores",
+    "max_certifiable_radius",
     "mean_corruption_errors",
     "noisy_scorer",
     "paired_certified_test",

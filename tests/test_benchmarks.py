@@ -379,7 +379,7 @@ def test_certify_script_trains_the_undefended_network_without_noise(scripts):
 
 def test_certify_script_draws_seed_bands_and_the_undefended_curves(scripts, tmp_path):
     certify = scripts("certify")
-    from skmnistnoise.plotting._certified_accuracy import MAX_RADIUS_NOTE
+    from skmnistnoise.plotting._certified_accuracy import BAND_NOTE, MAX_RADIUS_NOTE
 
     rows = [
         _certified_row(certify, "adam", [r] * 40, seed=seed)
@@ -398,10 +398,11 @@ def test_certify_script_draws_seed_bands_and_the_undefended_curves(scripts, tmp_
     ]
     assert [c["linestyle"] for c in convnet.curves] == ["-", "--"]
     legend = [t.get_text() for t in convnet.ax_.get_legend().get_texts()]
-    assert "lowest to highest seed" in legend and MAX_RADIUS_NOTE in legend
+    assert BAND_NOTE in legend and MAX_RADIUS_NOTE in legend
     assert any(text.startswith("Jeong and Shin (2020)") for text in legend)
-    # One band, from the lower seed (certified to 0.8) to the higher (1.0).
-    (band,) = convnet.ax_.collections
+    # One band (and its legend entry's empty one): the t interval of the two
+    # seeds (certified to 0.8 and to 1.0), wide, cut to [0, 1].
+    band = next(c for c in convnet.ax_.collections if len(c.get_paths()))
     vertices = band.get_paths()[0].vertices
     # Steps end at their radius: the step of (0.8, 1.0] starts at x = 0.8.
     step = vertices[np.isclose(vertices[:, 0], 0.8), 1]

@@ -267,6 +267,35 @@ def test_certified_display_of_a_table_marks_one_radius_per_sigma():
     )
 
 
+def test_certified_display_draws_a_curve_per_training_and_a_band_over_seeds():
+    rows = [
+        {**row, "recipe": recipe, "seed": seed}
+        for recipe in ("adam", "consistency")
+        for seed in (0, 1, 2)
+        for row in _certified_rows(models=("convnet",), sigmas=(0.5,))
+    ]
+    for k, row in enumerate(rows):  # the seeds certify a little differently
+        row["certificate_radius"] = [
+            r * (1 + 0.1 * k) for r in row["certificate_radius"]
+        ]
+    display = CertifiedAccuracyDisplay.from_results(rows)
+    labels = [c["label"] for c in display.curves]
+    assert labels == [
+        "ConvNet, adam, sigma 0.5, 3 seeds",
+        "ConvNet, consistency, sigma 0.5, 3 seeds",
+    ]
+    assert len({str(c["linestyle"]) for c in display.curves}) == 2
+    assert ":" not in [c["linestyle"] for c in display.curves]  # the caps' style
+    curve = display.curves[0]
+    assert curve["replicates"].shape == (3, len(curve["radii"]))
+    # The curve is the mean of the seeds' curves, the band their t interval.
+    assert_allclose(curve["replicates"].mean(axis=0), curve["accuracy"])
+    legend = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+    assert "band: 95% t interval over the seeds" in legend
+    # The largest-radius note is one grey entry, whatever the colours.
+    assert sum("largest radius" in text for text in legend) == 1
+
+
 def test_certified_curve_drawn_between_two_radii_is_the_accuracy_there():
     # Certified accuracy at r counts the images certified at r or more: just
     # past a certified radius it has already dropped, and past the largest

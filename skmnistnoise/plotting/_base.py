@@ -145,6 +145,14 @@ def legend_outside(ax, **kwargs):
 # Replicates: a mean line and its band
 
 
+def t_halfwidth(values):
+    """Half the width of Student's t 95% interval of the mean over axis 0."""
+    from scipy.stats import t
+
+    n = len(values)
+    return t.ppf(0.975, n - 1) * np.std(values, axis=0, ddof=1) / np.sqrt(n)
+
+
 def plot_mean_and_band(ax, x, values, *, color, band_label=None, **line_kw):
     """The mean of replicate curves, with its 95% t interval when there are several.
 
@@ -174,10 +182,7 @@ def plot_mean_and_band(ax, x, values, *, color, band_label=None, **line_kw):
     (line,) = ax.plot(x, mean, color=color, **line_kw)
     if len(values) < 2:
         return line, None
-    from scipy.stats import t
-
-    n = len(values)
-    half = t.ppf(0.975, n - 1) * values.std(axis=0, ddof=1) / np.sqrt(n)
+    half = t_halfwidth(values)
     band_kw = {} if band_label is None else {"label": band_label}
     band = ax.fill_between(
         x,

@@ -2,49 +2,27 @@
 
 import numpy as np
 
+from .._certify import certified_accuracy, max_certifiable_radius
 from .._registry import MODEL_NAMES
 from .._results import SweepResults
-from ._base import axes_or_new, finish_accuracy_axis, legend_outside
+from ._base import (
+    BAND_ALPHA,
+    axes_or_new,
+    finish_accuracy_axis,
+    legend_outside,
+    t_halfwidth,
+)
+
+#: Row labels that make another curve where they differ between rows.
+_VARIANT_COLUMNS = ("recipe", "precision", "training")
+_FIELDS = ("prediction", "radius", "abstained")
+#: The curves' line styles: none dotted, which marks the radius caps.
+_LINE_STYLES = ("-", "--", "-.", (0, (6, 2, 1, 2, 1, 2)))
 
 #: The legend's note on the dotted lines of the largest certifiable radii.
 MAX_RADIUS_NOTE = "curves stop at the largest radius\nn draws can certify (dotted)"
-
-
-def max_certifiable_radius(sigma, n, alpha):
-    """The largest L2 radius that ``n`` draws can certify at level ``alpha``.
-
-    Where all ``n`` draws vote for the top class, the Clopper-Pearson lower
-    bound of its probability is ``alpha ** (1 / n)``, and the certified
-    radius ``sigma * Phi^-1(alpha ** (1 / n))``: no image is certified
-    further out, whatever the classifier. None when one of the three is
-    unknown (None).
-
-    Parameters
-    ----------
-    sigma : float or None
-        The smoothing noise's standard deviation.
-    n : int or None
-        Estimation draws per image.
-    alpha : float or None
-        The certificates' level.
-
-    Returns
-    -------
-    radius : float or None
-
-    Examples
-    --------
-    >>> from skmnistnoise.plotting._certified_accuracy import max_certifiable_radius
-    >>> round(max_certifiable_radius(1.0, 10_000, 0.001), 2)
-    3.2
-    >>> max_certifiable_radius(1.0, None, 0.001) is None
-    True
-    """
-    if sigma is None or n is None or alpha is None:
-        return None
-    from scipy.stats import norm
-
-    return float(sigma) * float(norm.ppf(float(alpha) ** (1.0 / int(n))))
+#: The legend's note on the bands of several seeds.
+BAND_NOTE = "band: 95% t interval over the seeds"
 
 
 def _certified_curve(label, y_true, certificate, radii, *, sigma, n, alpha):
@@ -238,19 +216,24 @@ class CertifiedAccuracyDisplay:
                 "No rows with certificates: run certify_study (skmnistnoise "
                 "certify) first."
             )
-        # Runs of another n (or n0, alpha) are another curve, not replicates.
+        # Runs of another n (or n0, alpha), or of another training (the
+        # labels that differ between rows: recipe, precision, training), are
+        # another curve, not replicates.
         settings = sorted({(r.get("n"), r.get("n0"), r.get("alpha")) for r in rows})
+        variants = [
+            c for c in _VARIANT_COLUMNS if len({str(r.get(c)) for r in rows}) > 1
+        ]
         groups = {}
         for r in rows:
             setting = (r.get("n"), r.get("n0"), r.get("alpha"))
-            groups.setdefault((r.get("model"), float(r["sigma"]), setting), []).append(
-                r
-            )
+            variant = tuple(str(r.get(c)) for c in variants)
+            key = (str(r.get("model")), variant, float(r["sigma"]), setting)
+            groups.setdefault(key, []).append(r)
         curves = []
-        sigmas = sorted({sigma for _, sigma, _ in groups})
-        models = sorted({model for model, _, _ in groups}, key=str)
-        for (model, sigma, setting), group in sorted(
-            groups.items(), key=lambda g: (str(g[0][0]), g[0][1], str(g[0][2]))
+        sigmas = sorted({key[2] for key in groups})
+        kinds = sorted({key[:2] for key in groups})
+        for (model, variant, sigma, setting), group in sorted(
+            groups.items(), key=lambda g: (g[0][:3], str(g[0][3]))
         ):
             pooled = {
                 field: np.concatenate(
@@ -258,8 +241,9 @@ class CertifiedAccuracyDisplay:
                 )
                 for field in ("label", "prediction", "radius", "abstained")
             }
-            seeds = len({r.get("seed") for r in group})
-            label = f"{MODEL_NAMES.get(model, model)}, sigma {sigma:g}"
+            seeds = len({(r.get("seed"), r.get("replicate")) for r in group})
+            label = ", ".join([MODEL_NAMES.get(model, model), *variant])
+            label += f", sigma {sigma:g}"
             if len(settings) > 1:
                 label += f", n={setting[0]:,}"
             if seeds > 1:
@@ -268,10 +252,21 @@ class CertifiedAccuracyDisplay:
             curve = _certified_curve(
                 label, pooled.pop("label"), pooled, radii, sigma=sigma, n=n, alpha=alpha
             )
-            # One colour per sigma, one line style per model.
+            if len(group) > 1:  # each run's curve on the same radii: the band
+                curve["replicates"] = np.array(
+                    [
+                        certified_accuracy(
+                            r["certificate_label"],
+                            {f: r[f"certificate_{f}"] for f in _FIELDS},
+                            curve["radii"],
+                        )
+                        for r in group
+                    ]
+                )
+            # One colour per sigma, one line style per model and training.
             curve.update(
                 color=f"C{sigmas.index(sigma) % 10}",
-                linestyle=("-", "--", ":", "-.")[models.index(model) % 4],
+                linestyle=_LINE_STYLES[kinds.index((model, variant)) % 4],
             )
             curves.append(curve)
         n_images = {len(r["certificate_radius"]) for r in rows}
@@ -355,21 +350,31 @@ class CertifiedAccuracyDisplay:
                 label=label,
             )
             self.lines_[label] = line
+            replicates = curve.get("replicates")
+            if replicates is not None and len(replicates) > 1:
+                half = t_halfwidth(replicates)
+                mean = replicates.mean(axis=0)
+                ax.fill_between(
+                    curve["radii"],
+                    np.clip(mean - half, 0, 1),
+                    np.clip(mean + half, 0, 1),
+                    step="pre",
+                    color=colour,
+                    alpha=BAND_ALPHA,
+                    linewidth=0,
+                )
             if curve.get("sigma") is not None:
                 colours.setdefault(curve["sigma"], colour)
             if curve.get("max_radius") is not None:
                 limits.setdefault((round(curve["max_radius"], 12), colour), None)
-        for k, (radius, colour) in enumerate(limits):
+        for radius, colour in limits:
             self.max_radius_lines_.append(
-                ax.axvline(
-                    radius,
-                    color=colour,
-                    linestyle=":",
-                    linewidth=1.2,
-                    zorder=0,
-                    label=MAX_RADIUS_NOTE if k == 0 else "_max radius",
-                )
+                ax.axvline(radius, color=colour, linestyle=":", linewidth=1.2, zorder=0)
             )
+        if limits:  # one legend entry for them all, in grey
+            ax.plot([], [], color="0.4", linestyle=":", label=MAX_RADIUS_NOTE)
+        if any(len(c.get("replicates", ())) > 1 for c in self.curves):
+            ax.fill_between([], [], [], color="0.4", alpha=BAND_ALPHA, label=BAND_NOTE)
         for j, (label, points) in enumerate((self.reference or {}).items()):
             radii, accuracy = zip(*sorted(points.items()))
             if isinstance(label, int | float):
