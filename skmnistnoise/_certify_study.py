@@ -52,10 +52,11 @@ from ._checks import (
     undeprecated_seeds,
     validated,
 )
-from ._fit import _fit_lock, cpu, final_step
+from ._fit import _fit_lock, cpu, epochs_of, final_step
 from ._frameworks import frameworks_seeded, unseeded_steps
+from ._keras_runtime import is_keras_estimator
 from ._plan import _fits_in_parallel
-from ._progress import Progress
+from ._progress import Progress, epoch_callback
 from ._registry import describe_model
 from ._results import CERTIFY_COLUMNS, SweepResults
 from ._store import NotReproducibleError, ResultStore, canonical, digest_arrays
@@ -187,12 +188,26 @@ def _keep_fitted(run, fitted, record):
 
 # What a study hands to joblib per seed and sigma, under this name (the Dask
 # task keys show it: "batch_of__train_smoother_3_calls").
-def _train_smoother(run, X, y):
-    """Train one run's smoother, keep it in the store; (run, fitted, record)."""
-    with _fit_lock(_keras_part(run.estimator)):
+def _train_smoother(run, X, y, progress=None):
+    """Train one run's smoother, keep it in the store; (run, fitted, record).
+
+    With ``progress`` (trainings run here, one at a time), a Keras network
+    reports every epoch, with the time left.
+    """
+    fit_params = {}
+    network = _keras_part(run.estimator)
+    if progress is not None and is_keras_estimator(network):
+        inner = run.estimator.estimator
+        name = (
+            f"{inner.steps[-1][0]}__callbacks"
+            if isinstance(inner, Pipeline)
+            else ("callbacks")
+        )
+        fit_params[name] = [epoch_callback(progress, run.label, epochs_of(network))]
+    with _fit_lock(network):
         start = time.perf_counter()
         with frameworks_seeded(run.estimator, run.seed):  # torch, from the start
-            fitted = clone(run.estimator).fit(X, y)
+            fitted = clone(run.estimator).fit(X, y, **fit_params)
         fit_time = time.perf_counter() - start
     record = {"sha256": None, "weights": _weights_digest(fitted), "fit_time": fit_time}
     if run.store is not None:
@@ -331,6 +346,12 @@ def _trained(runs, X, y, n_jobs, progress):
             _say(progress, f"{run.label}: trained classifier read from {where}")
     if calls:
         _say(progress, f"training {len(calls)} smoothed classifier(s)")
+        if progress is not None and not _fits_in_parallel(n_jobs, len(calls)):
+            # Here, one at a time: every epoch a line, with the time left.
+            progress.total_epochs = sum(
+                epochs_of(_keras_part(run.estimator)) for run, _, _ in calls
+            )
+            calls = [(*call, progress) for call in calls]
     for run, fitted, record in _run_calls(_train_smoother, calls, n_jobs):
         if _missing(run, _FIT_FIELDS):
             _keep_fitted(run, fitted, dict(record))
