@@ -104,10 +104,11 @@ class PandasOutputMixin:
 
         Parameters
         ----------
-        transform : {"default", "pandas", "polars"} or None, default=None
+        transform : {"default", "pandas"} or None, default=None
             ``"pandas"`` gives DataFrames with the input's column names (needs
             pandas: ``pip install -e '.[pandas]'``), ``"default"``
-            arrays; None leaves the setting as it is.
+            arrays; None leaves the setting as it is. (scikit-learn also
+            accepts ``"polars"``; the package does not test it.)
 
         Returns
         -------
