@@ -7,7 +7,10 @@ description and its fitted state as tagged JSON), ``arrays.npz`` and one
 that state on a clone of the caller's unfitted estimator. Nothing in an
 archive can run code: it is read without pickle (``np.load(...,
 allow_pickle=False)``), its Keras models with ``safe_mode=True``, and its
-classes are only compared with the template's, never imported. The result
+classes are only compared with the template's, never imported. A skorch
+net is kept as its torch module's tensors (arrays) and its classes; on reading
+the template net is initialized from its parameters and the tensors loaded
+into its module, strictly (torch is imported then, and only then). The result
 store keeps such archives beside its records
 (:meth:`~skmnistnoise._store.ResultStore.put_fitted`).
 
@@ -67,6 +70,14 @@ class UnusableArchive(Exception):
     Not a ``ValueError``, so that it is told apart from a template that is not
     the stored estimator.
     """
+
+
+def _skorch_net(est):
+    """Whether ``est`` is a skorch net (skorch is then loaded: nothing imported)."""
+    return any(
+        c.__name__ == "NeuralNet" and c.__module__.startswith("skorch")
+        for c in type(est).__mro__
+    )
 
 
 def _is_estimator(value):
@@ -178,6 +189,8 @@ class _FittedWriter:
         self.arrays, self.models = {}, []
 
     def estimator(self, est, path):
+        if _skorch_net(est):
+            return self._skorch(est, path)
         params = est.get_params(deep=False)
         nested = []
         for where, sub in _estimators_in(params, []):
@@ -196,6 +209,25 @@ class _FittedWriter:
             else:
                 attrs[name] = self.value(value, f"{path}{name}")
         return {"class": _class_name(type(est)), "params": nested, "attrs": attrs}
+
+    def _skorch(self, net, path):
+        """A fitted skorch net: its module's state and its classes; the rest
+        (optimizer, criterion, callbacks) is made again by ``initialize``."""
+        node = {"class": _class_name(type(net)), "params": [], "attrs": {}}
+        if not getattr(net, "initialized_", False):  # a template: no state
+            return {**node, "skorch": None}
+        state = {
+            name: self._array(tensor.detach().cpu().numpy(), f"{path}module_.{name}")
+            for name, tensor in net.module_.state_dict().items()
+        }
+        classes = getattr(net, "classes_inferred_", None)
+        return {
+            **node,
+            "skorch": {
+                "module": state,
+                "classes_inferred_": self.value(classes, f"{path}classes_inferred_"),
+            },
+        }
 
     def _fitted_part(self, owner, name, value, path):
         if name == "target_encoder_" and isinstance(owner, self._classifier):
@@ -319,6 +351,8 @@ class _FittedReader:
                 f"it holds a {node['class']} where the template has a "
                 f"{_class_name(type(est))}"
             )
+        if "skorch" in node:
+            return self._skorch(node["skorch"], est)
         params = est.get_params(deep=False)
         for where, child in node["params"]:
             sub = params
@@ -351,6 +385,31 @@ class _FittedReader:
         if isinstance(est, self._wrapper) and hasattr(est, "model_"):
             est._initialize_callbacks()
         return est
+
+    def _skorch(self, description, net):
+        """The template net initialized (torch's generator left as it was),
+        its module's state loaded, strictly: every tensor, the same shapes."""
+        if description is None:  # a template, stored unfitted
+            return net
+        import torch
+
+        generator = torch.random.get_rng_state()
+        try:
+            net.initialize()
+        finally:
+            torch.random.set_rng_state(generator)
+        state = {
+            name: torch.from_numpy(np.array(self.value(tag)))
+            for name, tag in description["module"].items()
+        }
+        try:
+            net.module_.load_state_dict(state, strict=True)
+        except RuntimeError as exc:  # other names or shapes
+            raise _Unreadable(f"its module's state does not fit ({exc})") from exc
+        classes = self.value(description["classes_inferred_"])
+        if classes is not None:
+            net.classes_inferred_ = classes
+        return net
 
     def _target_encoder(self, wrapper, description):
         stored = {k: self.value(description[k]) for k in ("classes", "y_dtype")}

@@ -281,6 +281,30 @@ def test_skorch_sweep_equals_a_loop_seeding_torch_per_fit(small):
     assert _numbers(results) == expected
 
 
+def test_skorch_net_certified_from_the_store_trains_nothing(small, tmp_path):
+    """Its trained weights are kept (tensors, no pickle): a re-run reads them."""
+    pytest.importorskip("torch")
+    X_train, y_train, X_test, y_test = small
+    net = _skorch_net()
+    smoother = NoiseAveragedClassifier(
+        _pipe(net), noise=GaussianNoise(), n_draws=8, random_state=0
+    )
+    kw = dict(sigmas=[0.5], n0=10, n=100, random_state=0, store=tmp_path)
+    first = certify_study(smoother, X_train, y_train, X_test[:40], y_test[:40], **kw)
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained again")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(type(net), "fit", no_training)
+        patch.setattr(type(net), "partial_fit", no_training)
+        stored = certify_study(
+            smoother, X_train, y_train, X_test[:40], y_test[:40], **kw
+        )
+    assert stored.rows[0]["certificate_radius"] == first.rows[0]["certificate_radius"]
+    assert stored.n_computed == 0
+
+
 def test_skorch_net_is_described_by_the_store():
     pytest.importorskip("skorch")
     from skmnistnoise._describe import canonical
