@@ -217,7 +217,6 @@ for row in certified:
 certificates = CertifiedAccuracyDisplay.from_results(certified)
 
 # %%
-# Given ``store=``, ``certify_study`` keeps the certificates. It keeps the
-# trained models too, but only those it can save without pickle, and a
-# skorch net is not one of them: a re-run trains the net again, seeded, to
-# the same weights, and reads the certificates back.
+# Given ``store=``, ``certify_study`` keeps the certificates and the trained
+# nets, without pickle (a skorch net as its module's tensors): a re-run
+# trains nothing and reads the certificates back.
