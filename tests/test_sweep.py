@@ -185,7 +185,7 @@ def test_results_table_round_trips_its_settings(tmp_path):
 
 def test_to_frame_names_the_pandas_extra_when_pandas_is_missing(monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas fails
-    with pytest.raises(ImportError, match=r"skmnistnoise\[pandas\]"):
+    with pytest.raises(ImportError, match=r"pip install -e .\.\[pandas\]."):
         SweepResults([{"a": 1}]).to_frame()
 
 
