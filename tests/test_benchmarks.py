@@ -506,7 +506,7 @@ def test_notebooks_tables_are_rebuilt_from_the_committed_records(scripts):
     assert notebooks.tables(records) == (RESULTS / "notebooks-tables.md").read_text()
 
 
-def test_mnist_c_tables_are_rebuilt_from_the_committed_store(scripts):
+def test_mnist_c_tables_are_rebuilt_from_the_committed_store(scripts, tmp_path):
     mnist_c = scripts("mnist_c")
     from skmnistnoise.experiment import ResultStore
 
@@ -520,6 +520,11 @@ def test_mnist_c_tables_are_rebuilt_from_the_committed_store(scripts):
     assert mnist_c.markdown(table, mce) == (RESULTS / "mnist-c.md").read_text()
     committed = json.loads((RESULTS / "mnist-c.json").read_text())
     assert committed == json.loads(json.dumps({"rows": table, "mce": mce}))
+    # One figure per dataset, as committed beside the tables.
+    datasets = sorted({r["dataset"] for r in records})
+    names = mnist_c.draw_figures(records, tmp_path)
+    assert names == [f"mnist-c-{d}.png" for d in datasets]
+    assert all((RESULTS / name).exists() for name in names)
 
 
 def test_beyond_tables_are_rebuilt_from_the_committed_store(scripts):

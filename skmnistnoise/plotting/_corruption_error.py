@@ -1,5 +1,7 @@
 """Test error under each corruption, per model: :class:`CorruptionErrorDisplay`."""
 
+import textwrap
+
 import numpy as np
 
 from .._registry import CORRUPTIONS, MODEL_NAMES, MODELS
@@ -161,7 +163,8 @@ default=None
                     continue
                 errors[i, j] = by_arm[model, corruption]["mean_error"]
                 replicates = _replicate_errors(results, model, corruption)
-                intervals[i, j] = _interval(replicates)[2:]
+                # An error lies in [0, 1]: so does its interval's drawing.
+                intervals[i, j] = np.clip(_interval(replicates)[2:], 0.0, 1.0)
         summaries = []
         for summary in sorted(
             mean_corruption_errors(scores), key=lambda s: models.index(s["model"])
@@ -183,7 +186,8 @@ default=None
             notes.append(f"whiskers: 95% t interval of the mean over {replicates}")
         if baseline is not None:
             notes.append(f"CE relative to {MODEL_NAMES.get(baseline, baseline)}")
-        lines.append("; ".join(notes))
+        # The notes wrapped to about the axes' width, so the title is whole.
+        lines += textwrap.wrap("; ".join(notes), 62)
         display = cls(
             errors,
             corruptions,
