@@ -1,7 +1,5 @@
 """Test error under each corruption, per model: :class:`CorruptionErrorDisplay`."""
 
-import textwrap
-
 import numpy as np
 
 from .._registry import CORRUPTIONS, MODEL_NAMES, MODELS
@@ -186,8 +184,15 @@ default=None
             notes.append(f"whiskers: 95% t interval of the mean over {replicates}")
         if baseline is not None:
             notes.append(f"CE relative to {MODEL_NAMES.get(baseline, baseline)}")
-        # The notes wrapped to about the axes' width, so the title is whole.
-        lines += textwrap.wrap("; ".join(notes), 62)
+        # The notes packed into lines of about the axes' width (breaking
+        # between notes, never inside one), so the title is whole.
+        packed = [notes[0]]
+        for note in notes[1:]:
+            if len(packed[-1]) + 2 + len(note) <= 62:
+                packed[-1] += f"; {note}"
+            else:
+                packed.append(note)
+        lines += packed
         display = cls(
             errors,
             corruptions,
