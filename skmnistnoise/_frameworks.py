@@ -5,7 +5,7 @@ seeded in every framework it trains:
 
 * numpy, through every step's ``random_state`` (set to ``k`` by
   :func:`~skmnistnoise._checks.seeded`): scikit-learn's estimators, this
-  package's, XGBoost's and LightGBM's draw only through it;
+  package's and LightGBM's (tested) draw only through it;
 * TensorFlow and Keras: SciKeras seeds them from the classifier's
   ``random_state``;
 * PyTorch (a skorch net, or any estimator holding a ``torch.nn.Module``):
