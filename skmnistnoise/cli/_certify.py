@@ -73,7 +73,6 @@ def add_parser(subparsers):
         "and the certificates, in chunks of --chunk-size images, are kept in "
         "OUT/store: a killed run loses at most one chunk, the same command "
         "resumes, and a seeded run gives the same certificates bit for bit.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="examples:\n"
         f"  {PROG} certify                       # digits, ConvNet, 3 sigmas\n"
         f"  {PROG} certify --model mlp --sigmas 0.25 --n 1000 --n-images 50\n"

@@ -5,7 +5,6 @@ One model per training noise scale, each scored at every test noise scale
 result table and a heatmap.
 """
 
-import argparse
 import time
 
 from .._registry import MODELS, NOTEBOOK_SCALES
@@ -37,7 +36,6 @@ def add_parser(subparsers):
         "noise scale, and write OUT/matrix.csv (rows: training scale, columns: "
         "test scale), OUT/matrix-results.csv and .json (the result table) and "
         "OUT/robustness_matrix.png. Finished fits are kept in OUT/store.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="examples:\n"
         f"  {PROG} matrix                                # digits, ConvNet, 6 x 6\n"
         f"  {PROG} matrix --model mlp --train-scales 0 0.5 1 --test-scales 0 1 2",

@@ -8,7 +8,6 @@ With ``--scheduler ADDRESS`` (a running Dask cluster) or ``--dask-workers N``
 :mod:`skmnistnoise.cluster`).
 """
 
-import argparse
 import math
 import sys
 import time
@@ -55,7 +54,6 @@ def add_parser(subparsers):
         "OUT/results.json, OUT/*.png and OUT/report.md. Finished fits are "
         "kept in OUT/store: the same command run again trains nothing, an "
         "interrupted one resumes, and adding a scale trains only that scale.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="examples:\n"
         f"  {PROG} sweep                          # digits, both models, 2-3 min\n"
         f"  {PROG} sweep --model mlp --epochs 5 --scales 0 0.5 1\n"
