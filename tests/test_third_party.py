@@ -116,6 +116,8 @@ def test_sweep_same_seed_twice_and_stored(clf, small, tmp_path):
     kw = dict(param_name="noise__scale", param_range=SCALES, cv=cv, random_state=0)
     first = noise_sweep(pipe, X, y, store=tmp_path, per_epoch=True, **kw)
     again = noise_sweep(pipe, X, y, **kw)
+    # Recording the per-epoch curves changes no number of the training.
+    assert _numbers(noise_sweep(pipe, X, y, per_epoch=False, **kw)) == _numbers(first)
     stored = noise_sweep(pipe, X, y, store=tmp_path, per_epoch=True, **kw)
     assert _numbers(first) == _numbers(again)
     assert stored.n_computed == 0 and _numbers(stored) == _numbers(first)
