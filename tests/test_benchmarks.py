@@ -173,7 +173,7 @@ def test_certify_script_summarises_against_the_published_baseline(scripts):
     assert "cohen_certified_accuracy" not in run
     # n=10,000 draws at alpha=0.001 certify at most 3.2 sigma.
     assert abs(run["max_radius"] - 0.5 * 3.198) < 1e-3
-    table = certify.markdown([run])
+    table = scripts("certify_tables").markdown([run])
     # One seed, so the mean is the run's value; beyond max r (1.6): "-".
     assert (
         "| convnet | adam-no-dropout | bfloat16 | 0.5 | 0 | 0.500 | 0.500 | 0.250 "
@@ -191,7 +191,7 @@ def test_certify_script_summarises_against_the_published_baseline(scripts):
         certify.summarise(_certify_row(seed=seed, certified_accuracy_at=[a] * 8))
         for seed, a in ((0, 0.5), (1, 0.7))
     ]
-    table = certify.markdown(runs)
+    table = scripts("certify_tables").markdown(runs)
     assert "| convnet | adam-no-dropout | float32 | 0.5 | 0, 1 | 0.600 |" in table
 
 
@@ -205,7 +205,7 @@ def test_certify_script_reads_records_written_before_the_new_fields(scripts, tmp
     }  # fmt: skip
     run = certify.upgraded(old)
     assert run["reference_certified_accuracy"] == {"0": 0.989}
-    assert run["reference"] == certify.REFERENCE
+    assert run["reference"] == scripts("certify_tables").REFERENCE
     assert "cohen_certified_accuracy" not in run and "cohen_certified_accuracy" in old
     assert run["precision"] == "float32" and run["undefended"] is False
     assert abs(run["max_radius"] - 0.25 * 3.198) < 1e-3
@@ -224,7 +224,7 @@ def test_certify_script_reads_records_written_before_the_new_fields(scripts, tmp
 
 
 def test_certify_script_says_where_the_baseline_lies_against_our_interval(scripts):
-    certify = scripts("certify")
+    tables = scripts("certify_tables")
 
     run = {
         "model": "convnet", "recipe": "adam-no-dropout", "sigma": 0.25,
@@ -235,7 +235,7 @@ def test_certify_script_says_where_the_baseline_lies_against_our_interval(script
             "0": 0.989, "0.25": 0.973, "0.5": 0.954, "0.75": 0.910, "1": None,
         },
     }  # fmt: skip
-    line = certify.against_reference([run]).splitlines()[2]
+    line = tables.against_reference([run]).splitlines()[2]
     cells = [c.strip() for c in line.strip("|").split("|")]
     assert cells[4] == "Wilson, 500 images"  # one seed: the interval over images
     # 0.988 of 500: Wilson [0.974, 0.994] holds the baseline's 0.989.
@@ -249,7 +249,7 @@ def test_certify_script_says_where_the_baseline_lies_against_our_interval(script
         {**run, "seed": seed, "certified_accuracy": {"0": value}}
         for seed, value in enumerate((0.980, 0.984, 0.988))
     ]
-    line = certify.against_reference(runs).splitlines()[2]
+    line = scripts("certify_tables").against_reference(runs).splitlines()[2]
     cells = [c.strip() for c in line.strip("|").split("|")]
     # t(0.975, 2) = 4.303, std 0.004: half-width 4.303 * 0.004 / sqrt(3) = 0.0099
     assert cells[4] == "t, 3 seeds"
@@ -266,18 +266,18 @@ def test_certify_script_names_the_options_of_each_row(scripts):
     runs = [run(m, s) for m in ("convnet", "mlp") for s in certify.SIGMAS]
     # A smoke run of one sigma, merged in: its options above its row only.
     runs.append(run("mlp", 0.5, n=200, n_images=20, epochs=1))
-    assert certify.commands(runs) == [
+    assert scripts("certify_tables").commands(runs) == [
         "python benchmarks/certify.py --models convnet mlp",
         "python benchmarks/certify.py --models mlp --sigmas 0.5 --epochs 1 "
         "--images 20 --n 200",
     ]
     # Models that ran different sigmas do not share a line.
-    assert certify.commands(runs[:3] + [run("mlp", 0.25)]) == [
+    assert scripts("certify_tables").commands(runs[:3] + [run("mlp", 0.25)]) == [
         "python benchmarks/certify.py --models convnet",
         "python benchmarks/certify.py --models mlp --sigmas 0.25",
     ]
     # The default sigmas of a model are not spelled out; a subset is.
-    assert certify.commands([run("mlp", 0.25, alpha=0.01)]) == [
+    assert scripts("certify_tables").commands([run("mlp", 0.25, alpha=0.01)]) == [
         "python benchmarks/certify.py --models mlp --sigmas 0.25 --alpha 0.01"
     ]
     # Seeds, precision and the undefended network: the seeds a sigma ran, the
@@ -288,7 +288,7 @@ def test_certify_script_names_the_options_of_each_row(scripts):
     old = run("mlp", 0.5)
     del old["precision"], old["undefended"]
     seeded += [old, run("mlp", 0.5, precision="bfloat16", undefended=True)]
-    assert certify.commands(seeded) == [
+    assert scripts("certify_tables").commands(seeded) == [
         "python benchmarks/certify.py --models convnet --sigmas 0.25 1 --seeds 0 1 2",
         "python benchmarks/certify.py --models convnet --sigmas 0.5 --seeds 0 1 2 3",
         "python benchmarks/certify.py --models mlp --sigmas 0.5",
@@ -316,7 +316,7 @@ def test_certify_script_tests_runs_on_the_same_images_image_by_image(scripts):
     a = _certified_row(certify, "adam", [1.0] * 40)
     b = _certified_row(certify, "adam-no-dropout", [1.0] * 12 + [0.3] * 28)
     other_seed = _certified_row(certify, "adam-no-dropout", [0.3] * 40, seed=1)
-    table = certify.paired_verdicts([a, b, other_seed]).splitlines()
+    table = scripts("certify_tables").paired_verdicts([a, b, other_seed]).splitlines()
     assert len(table) == 3  # header, rule, one pair: seed 1 has no partner
     cells = [c.strip() for c in table[2].strip("|").split("|")]
     assert cells[:7] == [
@@ -329,12 +329,12 @@ def test_certify_script_tests_runs_on_the_same_images_image_by_image(scripts):
     assert cells[13] == "-"  # r=2: beyond what n=10,000 draws certify at 0.5
     # The undefended network against the defended one, same recipe.
     clean = _certified_row(certify, "adam", [0.0] * 40, undefended=True)
-    line = certify.paired_verdicts([a, clean]).splitlines()[2]
+    line = scripts("certify_tables").paired_verdicts([a, clean]).splitlines()[2]
     assert "| adam, float32 | adam, undefended, float32 |" in line
     assert "only A 40, only B 0, p = 1.8e-12: A better" in line
     # Runs of other images are not paired.
     moved = {**b, "certificate_label": [1] * 40}
-    assert certify.paired_verdicts([a, moved]) is None
+    assert scripts("certify_tables").paired_verdicts([a, moved]) is None
 
 
 def test_certify_script_completes_old_records_from_their_certificates(scripts):
