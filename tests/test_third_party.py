@@ -145,23 +145,12 @@ def test_study_and_matrix(clf, small, tmp_path):
     stored = run_study(store=tmp_path, **kw)
     assert first.unique("model") == [type(clf).__name__]
     assert stored.n_computed == 0 and _numbers(stored) == _numbers(first)
-    matrix = robustness_matrix(
-        _pipe(clf),
-        X,
-        y,
-        train_scales=[0, 1],
-        test_scales=[0, 1],
-        cv=cv,
-        random_state=0,
-    )
-    again = robustness_matrix(
-        _pipe(clf),
-        X,
-        y,
-        train_scales=[0, 1],
-        test_scales=[0, 1],
-        cv=cv,
-        random_state=0,
+    matrix, again = (
+        robustness_matrix(
+            _pipe(clf), X, y, train_scales=[0, 1], test_scales=[0, 1], cv=cv,
+            random_state=0,
+        )  # fmt: skip
+        for _ in range(2)
     )
     assert matrix.matrix()[2].tolist() == again.matrix()[2].tolist()
     RobustnessMatrixDisplay.from_results(matrix)
