@@ -26,7 +26,9 @@ bfloat16 time: above 1, bfloat16 is faster). The CPU (``cpu_description()``),
 its bfloat16 flags (``avx512_bf16``, ``amx_bf16``, Arm's ``bf16``; without
 them bfloat16 is emulated), the GPUs TensorFlow sees, the library versions and
 the settings go with the numbers to ``benchmarks/results/perf-bf16.json``
-(``--out`` elsewhere).
+(``--out`` elsewhere). Until then each finished measurement waits in
+``perf-bf16.partial.json`` beside it: a stopped run started again with the same
+settings goes on from there.
 
 A smoke run takes about a minute:
 ``python benchmarks/bf16.py --n-train 2000 --epochs 1 --seeds 0 --out /tmp/bf16.json``.
@@ -95,9 +97,7 @@ def epoch_seconds(model, precision, X, y):
             self.seconds.append(time.perf_counter() - self._start)
 
     timer = EpochTimer()
-    _classifier(model, precision, epochs=2, random_state=0).fit(
-        X, y, callbacks=[timer]
-    )
+    _classifier(model, precision, epochs=2, random_state=0).fit(X, y, callbacks=[timer])
     return timer.seconds[-1]
 
 
@@ -147,9 +147,11 @@ def t_interval(values, level=0.95):
     mean = statistics.fmean(values)
     if len(values) < 2:
         return {"mean": mean, "ci": None}
-    half = stats.t.ppf((1 + level) / 2, len(values) - 1) * statistics.stdev(
-        values
-    ) / len(values) ** 0.5
+    half = (
+        stats.t.ppf((1 + level) / 2, len(values) - 1)
+        * statistics.stdev(values)
+        / len(values) ** 0.5
+    )
     return {"mean": mean, "ci": [mean - half, mean + half]}
 
 
@@ -175,24 +177,70 @@ def load(args):
     }
 
 
-def measure_all(args, data):
+class Partial:
+    """Numbers measured so far, kept in a file beside ``--out`` until it is written.
+
+    Each model's timings (measured side by side in one go) and each fit's test
+    accuracy are written there as soon as they exist, under a key naming
+    everything they depend on, so a run stopped at any moment loses at most the
+    measurement under way and a second run with the same settings goes on from
+    there. The file is removed once ``--out`` is written.
+    """
+
+    def __init__(self, args, n_train):
+        self.path = args.out.with_name(args.out.stem + ".partial.json")
+        self.context = f"{args.dataset}|n_train={n_train}"
+        self.values = json.loads(self.path.read_text()) if self.path.exists() else {}
+
+    def get(self, *key):
+        return self.values.get("|".join([self.context, *map(str, key)]))
+
+    def put(self, value, *key):
+        self.values["|".join([self.context, *map(str, key)])] = value
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.values, indent=1) + "\n")
+        tmp.replace(self.path)  # atomic: the file is whole or the old one
+        return value
+
+    def done(self):
+        self.path.unlink(missing_ok=True)
+
+
+def measure_all(args, data, partial):
     """Every number of the record; prints them as they come."""
     record = {"epoch_seconds": {}, "certify": {}, "accuracy": {}}
+    settings = f"repeats={args.repeats}"
     for model in args.models:
+        stored = partial.get("epoch_seconds", model, settings)
+        if stored is not None:
+            record["epoch_seconds"][model] = stored
+            print(f"{model} epoch times: from {partial.path.name}", flush=True)
+            continue
         times = best_of(
             args.repeats,
             lambda p, m=model: epoch_seconds(m, p, data["X_train"], data["y_train"]),
         )
         best = {p: min(v) for p, v in times.items()}
         speedup = best["float32"] / best["bfloat16"]
-        record["epoch_seconds"][model] = {**best, "all": times, "bf16_speedup": speedup}
+        record["epoch_seconds"][model] = partial.put(
+            {**best, "all": times, "bf16_speedup": speedup},
+            "epoch_seconds",
+            model,
+            settings,
+        )
         print(
             f"{model} epoch on {len(data['X_train'])} images: float32 "
             f"{best['float32']:.2f} s, bfloat16 {best['bfloat16']:.2f} s, "
             f"bf16_speedup {speedup:.2f}",
             flush=True,
         )
+    settings += f"|certify={args.certify_images},{args.n0},{args.n},{args.batch_size}"
     for model in args.models:
+        stored = partial.get("certify", model, settings)
+        if stored is not None:
+            record["certify"][model] = stored
+            print(f"{model} certify rates: from {partial.path.name}", flush=True)
+            continue
         measures = {p: certify_rates(model, p, data, args) for p in PRECISIONS}
         rates = best_of(args.repeats, lambda p, m=measures: m[p]())
         entry = {}
@@ -208,7 +256,7 @@ def measure_all(args, data):
             entry["bfloat16"]["noisy_images_per_s"]
             / entry["float32"]["noisy_images_per_s"]
         )
-        record["certify"][model] = entry
+        record["certify"][model] = partial.put(entry, "certify", model, settings)
         print(
             f"{model} certify: "
             + ", ".join(
@@ -224,7 +272,13 @@ def measure_all(args, data):
         scores = {p: [] for p in PRECISIONS}
         for seed in args.seeds:  # interleaved too: seed by seed
             for p in PRECISIONS:
-                scores[p].append(test_accuracy(model, p, seed, data, args.epochs))
+                key = ("accuracy", model, p, f"seed={seed}", f"epochs={args.epochs}")
+                score = partial.get(*key)
+                if score is None:
+                    score = partial.put(
+                        test_accuracy(model, p, seed, data, args.epochs), *key
+                    )
+                scores[p].append(score)
         difference = [b - f for f, b in zip(scores["float32"], scores["bfloat16"])]
         entry = {p: {"per_seed": s, **t_interval(s)} for p, s in scores.items()}
         entry["bf16_minus_f32"] = {"per_seed": difference, **t_interval(difference)}
@@ -294,10 +348,12 @@ def main(argv=None):
         },
         "n_train": len(data["X_train"]),
         "n_test": len(data["X_test"]),
-        **measure_all(args, data),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    partial = Partial(args, len(data["X_train"]))
+    record.update(measure_all(args, data, partial))
     args.out.write_text(json.dumps(record, indent=1) + "\n")
+    partial.done()
     print(f"wrote {args.out}")
     return record
 
