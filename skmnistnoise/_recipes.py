@@ -23,6 +23,10 @@ RECIPES = {
     "at sigma 0.25: m=2 noisy copies, lambda=10, eta=0.5 (needs train_noise)",
     "consistency-lambda5": "consistency with lambda=5, their MNIST setting at "
     "sigma 0.5 and 1",
+    "consistency-cosine-no-dropout": "consistency with the learning rate decayed "
+    "to 0 over the epochs (cosine) and the dropout layers at rate 0",
+    "consistency-lambda5-cosine-no-dropout": "consistency-lambda5 with the cosine "
+    "schedule and the dropout layers at rate 0",
 }
 
 # Jeong and Shin's MNIST runs (their EXPERIMENTS.MD): two noisy copies, the
@@ -74,20 +78,15 @@ def recipe_params(recipe, *, model, epochs, n_train=60_000):
         raise ValueError(
             f"The 'model' parameter must be 'mlp' or 'convnet'. Got {model!r} instead."
         )
-    no_dropout = {"dropout": (0.0, 0.0) if model == "convnet" else 0.0}
-    if recipe == "adam":
-        return {}
-    if recipe == "adam-cosine":
-        return {"optimizer__learning_rate": _cosine(epochs, 128, n_train)}
-    if recipe == "adam-cosine-b32":
-        return {
-            "batch_size": 32,
-            "predict__batch_size": 128,
-            "optimizer__learning_rate": _cosine(epochs, 32, n_train),
-        }
-    if recipe == "adam-no-dropout":
-        return no_dropout
+    params = {}
     if recipe.startswith("consistency"):
-        lam = 5.0 if recipe == "consistency-lambda5" else 10.0
-        return {**_CONSISTENCY, "consistency_lambda": lam}
-    return {**no_dropout, "optimizer__learning_rate": _cosine(epochs, 128, n_train)}
+        lam = 5.0 if recipe.startswith("consistency-lambda5") else 10.0
+        params.update(_CONSISTENCY, consistency_lambda=lam)
+    if recipe.endswith("no-dropout"):
+        params["dropout"] = (0.0, 0.0) if model == "convnet" else 0.0
+    batch_size = 32 if recipe.endswith("-b32") else 128
+    if batch_size != 128:
+        params.update(batch_size=batch_size, predict__batch_size=128)
+    if "-cosine" in recipe:
+        params["optimizer__learning_rate"] = _cosine(epochs, batch_size, n_train)
+    return params

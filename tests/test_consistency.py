@@ -206,3 +206,22 @@ def test_the_consistency_recipes_are_the_papers_mnist_settings(small_digits):
     smoother = make_smoother("mlp", hidden_layer_sizes=(16,), epochs=1, **five)
     smoother.set_params(random_state=0).fit(X, y)
     assert smoother.estimator_.model_.consistency == (2, 5.0, 0.5)
+
+
+@pytest.mark.parametrize(
+    ("recipe", "lam"),
+    [
+        ("consistency-cosine-no-dropout", 10.0),
+        ("consistency-lambda5-cosine-no-dropout", 5.0),
+    ],
+)
+def test_the_cosine_consistency_recipes_add_the_schedule_and_no_dropout(recipe, lam):
+    params = recipe_params(recipe, model="convnet", epochs=3, n_train=256)
+    schedule = params.pop("optimizer__learning_rate")
+    assert params == {**PAPER, "consistency_lambda": lam, "dropout": (0.0, 0.0)}
+    # 3 epochs of 256 images in batches of 128: 6 steps, from 1e-3 down to 0.
+    assert float(schedule(0)) == pytest.approx(1e-3)
+    assert float(schedule(3)) == pytest.approx(0.5e-3)
+    assert float(schedule(6)) == pytest.approx(0.0, abs=1e-9)
+    mlp = recipe_params(recipe, model="mlp", epochs=3, n_train=256)
+    assert mlp["dropout"] == 0.0
