@@ -393,7 +393,8 @@ class CertifiedAccuracyDisplay:
                 label=label,
             )
         finish_accuracy_axis(ax, "certified accuracy")
-        ax.set_xlim(left=0)
+        # From just left of 0, so that a marker at r = 0 is drawn whole.
+        ax.set_xlim(left=-0.015 * ax.get_xlim()[1])
         ax.set_xlabel("L2 radius (in the units of X; pixels in [0, 1] for MNIST)")
         images = f" ({self.n_images} test images)" if self.n_images else ""
         ax.set_title(
