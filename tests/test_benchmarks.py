@@ -256,6 +256,41 @@ def test_certify_script_says_where_the_baseline_lies_against_our_interval(script
     assert cells[5] == "0.984 [0.974, 0.994] vs 0.989, within"
 
 
+def test_certify_script_counts_the_goal_met_only_on_the_interval(scripts):
+    tables = scripts("certify_tables")
+    from skmnistnoise.references import GAUSSIAN_MNIST_10000
+
+    goal = GAUSSIAN_MNIST_10000[0.25]  # r = 0 to 0.75: 0.993 0.985 0.967 0.931
+    run = {
+        "model": "convnet", "recipe": "consistency", "sigma": 0.25, "n": 10_000,
+        "n_images": 500, "seed": 0, "max_radius": 0.6,
+        # 1.000 of 500: Wilson [0.992, 1.000] holds the goal's 0.993; 0.998
+        # [0.989, 1.000] lies above 0.985; 0.900 [0.871, 0.923] below 0.967.
+        "certified_accuracy": {"0": 1.0, "0.25": 0.998, "0.5": 0.900},
+    }  # fmt: skip
+    line = tables.against_goal([run]).splitlines()[2]
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    assert cells[:7] == [
+        "convnet", "consistency", "float32", "10,000", "0.25", "0",
+        "Wilson, 500 images",
+    ]  # fmt: skip
+    assert cells[7] == f"1.000 [0.992, 1.000] vs {goal[0.0]:.3f}, not shown"
+    assert cells[8] == f"0.998 [0.989, 1.000] vs {goal[0.25]:.3f}, met"
+    assert cells[9] == f"0.900 [0.871, 0.923] vs {goal[0.5]:.3f}, short"
+    # Beyond max r (0.6) nothing is certified: short of any goal.
+    assert cells[10] == f"- vs {goal[0.75]:.3f}, short"
+    assert cells[-1] == "1 / 1 / 2"
+    # Three seeds whose t interval lies above the goal at r = 0: met.
+    seeds = [
+        {**run, "seed": seed, "certified_accuracy": {"0": value}}
+        for seed, value in enumerate((0.996, 0.997, 0.998))
+    ]
+    cells = tables.against_goal(seeds).splitlines()[2].strip("|").split("|")
+    assert cells[7].strip() == "0.997 [0.995, 0.999] vs 0.993, met"
+    # A sigma the goal's table lacks has no row.
+    assert "No configuration" in tables.against_goal([{**run, "sigma": 2.0}])
+
+
 def test_certify_script_names_the_options_of_each_row(scripts):
     certify = scripts("certify")
     defaults = {field: default for _, field, default in certify.OPTIONS}
