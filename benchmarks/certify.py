@@ -183,9 +183,14 @@ def draw_figure(results, path):
     figure = Figure(figsize=(12, 4.6 * len(models)), layout="constrained")
     displays = []
     for model, ax in zip(models, figure.subplots(len(models), 1, squeeze=False)[:, 0]):
-        # The display draws a curve per "model" and sigma, a line style per
-        # "model": a run's training as its model keeps trainings apart.
-        panel = [{**r, "model": _curve_name(r)} for r in rows if r["model"] == model]
+        # The display draws a curve per training column that differs between
+        # rows: the whole training (recipe, precision, undefended) in one.
+        panel = [
+            {**r, "recipe": _curve_name(r), "precision": None, "training": None}
+            for r in rows
+            if r["model"] == model
+        ]
+        in_panel = list(dict.fromkeys(r["recipe"] for r in panel))
         sigmas = {r["sigma"] for r in panel}
         display = CertifiedAccuracyDisplay.from_results(
             panel,
@@ -203,7 +208,10 @@ def draw_figure(results, path):
             fontsize="medium",
         )
         for curve, line in zip(display.curves, display.lines_.values()):
-            curve["linestyle"] = styles[curve["label"].split(", sigma ")[0]]
+            # "ConvNet, <training>, sigma 1", or "ConvNet, sigma 1" for one.
+            name = curve["label"].split(", sigma ")[0]
+            training = name.split(", ", 1)[1] if len(in_panel) > 1 else in_panel[0]
+            curve["linestyle"] = styles[training]
             line.set_linestyle(curve["linestyle"])
         # The legend again: the same line style per training in every panel.
         ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1.0))

@@ -42,8 +42,10 @@ IDENT = (
 )  # fmt: skip
 #: What makes a configuration, whose seeds the tables average.
 CONFIGURATION = tuple(k for k in IDENT if k != "seed")
+#: How a run was trained: what two runs compared image by image may differ in.
+TRAINING = ("recipe", "precision", "undefended", "epochs", "n_train")
 #: What two runs compared image by image share: all but their training.
-PAIRED = tuple(k for k in IDENT if k not in ("recipe", "precision", "undefended"))
+PAIRED = tuple(k for k in IDENT if k not in TRAINING)
 #: The fields that records and rows written before them lack, and their value.
 DEFAULTS = {"precision": "float32", "undefended": False}
 #: The level of the paired verdicts.
@@ -415,8 +417,13 @@ def _certificate(row):
 
 
 def _variant(run):
-    """A run's training, in words: recipe, precision, and "undefended"."""
-    return f"{_recipe(run)}, {run.get('precision', DEFAULTS['precision'])}"
+    """A run's training, in words: recipe, "undefended", precision, epochs (and
+    the training images where they are not MNIST's 60,000)."""
+    words = f"{_recipe(run)}, {run.get('precision', DEFAULTS['precision'])}"
+    words += f", {run['epochs']} epochs"
+    if run.get("n_train", N_TRAIN) != N_TRAIN:
+        words += f" of {run['n_train']:,} images"
+    return words
 
 
 def paired_verdicts(results):
@@ -424,8 +431,9 @@ def paired_verdicts(results):
 
     Two rows of ``results`` (certify_study's, with per-image certificates)
     are paired when they certified the same images (the same labels) with
-    the same model, sigma, ``n``, ``n0``, ``alpha``, seed, epochs and training
-    images, and differ in recipe, precision or training noise. Each cell:
+    the same model, sigma, ``n``, ``n0``, ``alpha`` and seed, and differ in
+    their training (:data:`TRAINING`: recipe, precision, training noise,
+    epochs, training images). Each cell:
     the images only A certifies correct at r, those only B does, the exact
     p-value of :func:`skmnistnoise.metrics.paired_certified_test`, and the
     verdict at :data:`LEVEL`; ``-`` beyond the radius the runs' n draws can
@@ -572,8 +580,7 @@ def write_markdown(runs, path, results=None):
     if paired is None:
         paired = (
             "No two runs here were certified on the same images with the same "
-            "model, sigma, n and seed while differing in recipe, precision or "
-            "training noise.\n"
+            "model, sigma, n and seed while differing in their training.\n"
         )
     path.write_text(
         "# Certified robustness on MNIST (randomized smoothing)\n\n"
@@ -620,7 +627,8 @@ def write_markdown(runs, path, results=None):
         "`certify-results.json`; blank: neither holds it), `-`: beyond "
         "`max r`.\n\n" + every_radius(runs) + "\n## Paired verdicts\n\n"
         "Runs certified on the same images with the same model, sigma, n and "
-        "seed that differ in recipe, precision or training noise (A, B): "
+        "seed that differ in their training (recipe, precision, training noise, "
+        "epochs; A, B): "
         "McNemar's exact test at each radius on their per-image certificates "
         "(`certify-results.json`): the images only A certifies correct at r, "
         "those only B does, the two-sided p-value, and the verdict at "

@@ -355,8 +355,8 @@ def test_certify_script_tests_runs_on_the_same_images_image_by_image(scripts):
     assert len(table) == 3  # header, rule, one pair: seed 1 has no partner
     cells = [c.strip() for c in table[2].strip("|").split("|")]
     assert cells[:7] == [
-        "convnet", "0.5", "10000", "0", "40", "adam, float32",
-        "adam-no-dropout, float32",
+        "convnet", "0.5", "10000", "0", "40", "adam, float32, 12 epochs",
+        "adam-no-dropout, float32, 12 epochs",
     ]  # fmt: skip
     assert cells[7] == "only A 0, only B 0, p = 1: no difference"  # r=0
     assert cells[9] == "only A 28, only B 0, p = 7.5e-09: A better"  # r=0.5
@@ -365,8 +365,12 @@ def test_certify_script_tests_runs_on_the_same_images_image_by_image(scripts):
     # The undefended network against the defended one, same recipe.
     clean = _certified_row(certify, "adam", [0.0] * 40, undefended=True)
     line = scripts("certify_tables").paired_verdicts([a, clean]).splitlines()[2]
-    assert "| adam, float32 | adam, undefended, float32 |" in line
+    assert "| adam, float32, 12 epochs | adam, undefended, float32, 12 epochs |" in line
     assert "only A 40, only B 0, p = 1.8e-12: A better" in line
+    # Trainings of other lengths, and on other images, are paired too.
+    longer = _certified_row(certify, "consistency", [0.0] * 40, epochs=30, n_train=2000)
+    line = scripts("certify_tables").paired_verdicts([a, longer]).splitlines()[2]
+    assert "| consistency, float32, 30 epochs of 2,000 images |" in line
     # Runs of other images are not paired.
     moved = {**b, "certificate_label": [1] * 40}
     assert scripts("certify_tables").paired_verdicts([a, moved]) is None
@@ -421,6 +425,10 @@ def test_certify_script_draws_seed_bands_and_the_undefended_curves(scripts, tmp_
         for seed, r in ((0, 1.0), (1, 0.8))
     ]
     rows.append(_certified_row(certify, "adam", [0.2] * 40, undefended=True))
+    # Another recipe in another precision: a curve of its own, named once.
+    rows.append(
+        _certified_row(certify, "consistency", [0.6] * 40, precision="bfloat16")
+    )
     rows.append(_certified_row(certify, "adam", [0.5] * 40, model="mlp"))
     convnet, mlp = certify.draw_figure(rows, tmp_path / "certify.png")
     assert (tmp_path / "certify.png").stat().st_size > 0
@@ -428,10 +436,15 @@ def test_certify_script_draws_seed_bands_and_the_undefended_curves(scripts, tmp_
     assert convnet.ax_.get_title().startswith("ConvNet: certified accuracy")
     # Each training its own curve, the undefended network dashed.
     assert [c["label"] for c in convnet.curves] == [
-        "adam, sigma 0.5, 2 seeds",
-        "adam, undefended, sigma 0.5",
+        "ConvNet, adam, sigma 0.5, 2 seeds",
+        "ConvNet, adam, undefended, sigma 0.5",
+        "ConvNet, consistency, bfloat16, sigma 0.5",
     ]
-    assert [c["linestyle"] for c in convnet.curves] == ["-", "--"]
+    assert [c["linestyle"] for c in convnet.curves] == ["-", "--", "-."]
+    # The MLP panel has one training: its name is the panel's, its style that
+    # of the same training in the ConvNet panel.
+    assert [c["label"] for c in mlp.curves] == ["MLP, sigma 0.5"]
+    assert [c["linestyle"] for c in mlp.curves] == ["-"]
     legend = [t.get_text() for t in convnet.ax_.get_legend().get_texts()]
     assert BAND_NOTE in legend and MAX_RADIUS_NOTE in legend
     assert any(text.startswith("Jeong and Shin (2020)") for text in legend)
@@ -462,20 +475,26 @@ def test_certify_tables_are_rebuilt_from_the_committed_runs(scripts, tmp_path):
                 run["certified_accuracy"][f"{r:g}"], abs=1e-12
             )
         assert set(full["certified_accuracy"]) == {f"{r:g}" for r in certify.RADII}
-    # What `certify.py --tables-only` writes: the committed runs, one seed
-    # each, under the reference's name.
+    # What `certify.py --tables-only` writes: a row per configuration, under
+    # the reference's name; a configuration of one seed shows its run's values.
     certify.write_markdown(runs, tmp_path / "certify.md", results)
     text = (tmp_path / "certify.md").read_text()
     assert "python benchmarks/certify.py --models convnet mlp\n" in text
-    for run in runs:
-        cells = " | ".join(
-            "-" if r > certify.upgraded(run)["max_radius"]
-            else f"{run['certified_accuracy'][f'{r:g}']:.3f}"
-            for r in RADII_500
-        )  # fmt: skip
-        row = f"| {run['model']} | {run['recipe']} | float32 | {run['sigma']:g} | 0 |"
-        assert f"{row} {cells} |" in text
-    assert "No two runs here were certified on the same images" in text
+    for group in scripts("certify_tables").configurations(runs):
+        run = group[0]
+        seeds = ", ".join(str(s) for s in sorted(r["seed"] for r in group))
+        recipe = run["recipe"] + (", undefended" if run["undefended"] else "")
+        row = (
+            f"| {run['model']} | {recipe} | {run['precision']} "
+            f"| {run['sigma']:g} | {seeds} |"
+        )
+        if len(group) == 1:
+            row += " " + " | ".join(
+                "-" if r > run["max_radius"]
+                else f"{run['certified_accuracy'][f'{r:g}']:.3f}"
+                for r in RADII_500
+            ) + " |"  # fmt: skip
+        assert row in text
     assert text == (RESULTS / "certify.md").read_text()  # as committed
 
 
