@@ -244,7 +244,8 @@ def test_results_page_renders_seeds_and_certificates(tmp_path, monkeypatch, digi
     row = table.rows[0]
     run = {
         "model": row["model"], "sigma": 0.5, "n": 200, "n_images": 20, "epochs": 1,
-        "acr": row["acr"], "fit_s": 1.0, "certify_s": 2.0,
+        "acr": row["acr"], "fit_s": 1.0, "certify_s": 2.0, "alpha": 0.001,
+        "recipe": "consistency", "precision": "bfloat16", "seed": 0,
         "certified_accuracy": {
             f"{r:g}": a
             for r, a in zip(row["certified_radii"], row["certified_accuracy_at"])
@@ -258,6 +259,8 @@ def test_results_page_renders_seeds_and_certificates(tmp_path, monkeypatch, digi
     assert "LeNet, Jeong and Shin (2020)" in page and "0.656" in page
     assert "Cohen et al. (LeNet" not in page
     assert f"{row['certified_accuracy_at'][0]:.3f}" in page
+    # Each run's training in the row: recipe and precision.
+    assert "consistency" in page and "bfloat16" in page
     image = out / "_images" / "certify_certified_accuracy.png"
     assert image.stat().st_size > 1000
 
@@ -322,3 +325,25 @@ def test_extension_uses_public_names_only(path):
         ):
             parts = node.module.split(".")[1:] + [a.name for a in node.names]
             assert not [p for p in parts if p.startswith("_")], node.module
+
+
+def test_results_page_certify_rows_name_the_training_and_stop_at_max_r(
+    tmp_path, monkeypatch
+):
+    monkeypatch.syspath_prepend(str(DOCS / "sphinxext"))
+    from study_results import render_certify
+
+    run = {
+        "model": "convnet", "recipe": "adam", "precision": "bfloat16", "seed": 2,
+        "undefended": True, "sigma": 0.5, "n": 200, "alpha": 0.001,
+        "n_images": 20, "epochs": 1, "acr": 0.3, "fit_s": 1.0, "certify_s": 2.0,
+        "certified_accuracy": {"0": 0.9, "0.25": 0.8, "0.5": 0.7, "0.75": 0.0},
+    }  # fmt: skip
+    lines = render_certify({"runs": [run]}, None, tmp_path)
+    start = lines.index("   * - ConvNet")
+    cells = [line.removeprefix("     - ") for line in lines[start + 1 : start + 17]]
+    assert cells[:4] == ["adam, undefended", "bfloat16", "0.5", "2"]
+    # n = 200 draws at alpha 0.001 certify at most 1.83 sigma, 0.92 here:
+    # from r = 1 on nothing can be certified, and the cells say so.
+    assert cells[4:11] == ["0.900", "0.800", "0.700", "0.000", r"\-", r"\-", r"\-"]
+    sys.modules.pop("study_results", None)

@@ -568,16 +568,28 @@ REFERENCE_NAME = "Jeong and Shin (2020)"
 def render_certify(data, figures, folder):
     """Certified accuracy at the reference's radii, ours beside it; the curves."""
     from skmnistnoise.experiment import SweepResults
+    from skmnistnoise.metrics import max_certifiable_radius
     from skmnistnoise.plotting import CertifiedAccuracyDisplay
     from skmnistnoise.references import GAUSSIAN_MNIST_500, PROTOCOL, RADII_500
 
     runs = data["runs"]
-    header = ["model", "sigma", *(f"r = {r:g}" for r in RADII_500), "ACR"]
+    header = ["model", "recipe", "precision", "sigma", "seed"]
+    header += [*(f"r = {r:g}" for r in RADII_500), "ACR"]
     header += ["n", "epochs", "train + certify"]
     table = []
     for run in runs:
-        cells = [MODEL_NAMES.get(run["model"], run["model"]), f"{run['sigma']:g}"]
-        cells += [_fmt(run["certified_accuracy"].get(f"{r:g}"), 3) for r in RADII_500]
+        recipe = run.get("recipe", "") + (
+            ", undefended" if run.get("undefended") else ""
+        )
+        cells = [MODEL_NAMES.get(run["model"], run["model"]), recipe]
+        cells += [run.get("precision", "float32"), f"{run['sigma']:g}"]
+        cells.append(str(run.get("seed", "")))
+        alpha = run.get("alpha", PROTOCOL["alpha"])
+        cap = max_certifiable_radius(run["sigma"], run["n"], alpha)
+        cells += [
+            r"\-" if r > cap else _fmt(run["certified_accuracy"].get(f"{r:g}"), 3)
+            for r in RADII_500
+        ]
         cells += [
             _fmt(run["acr"], 3),
             f"{run['n']:,}",
@@ -586,7 +598,8 @@ def render_certify(data, figures, folder):
         ]
         table.append(cells)
     for sigma, published in GAUSSIAN_MNIST_500.items():
-        cells = [f"{PROTOCOL['model']}, {REFERENCE_NAME}", f"{sigma:g}"]
+        cells = [f"{PROTOCOL['model']}, {REFERENCE_NAME}", "Gaussian", "", f"{sigma:g}"]
+        cells += [f"{PROTOCOL['seeds']} seeds"]
         cells += [_fmt(published.get(r), 3) or r"\-" for r in RADII_500]
         cells += ["", f"{PROTOCOL['n']:,}", str(PROTOCOL["epochs"]), ""]
         table.append(cells)
@@ -595,8 +608,10 @@ def render_certify(data, figures, folder):
         "Certified accuracy: the fraction of the "
         f"{', '.join(map(str, images))} test images (index % 20 == 0) whose "
         "smoothed prediction is right and certified at L2 radius r or more "
-        "(pixels in [0, 1]); ACR, the average certified radius. One run per "
-        "model and sigma, seed 0. The last rows are the published MNIST "
+        "(pixels in [0, 1]); ACR, the average certified radius; '-': beyond "
+        "the largest radius n draws can certify. A row per run: model, "
+        "training recipe, precision, sigma and seed. The last rows are the "
+        "published MNIST "
         f"baseline: {REFERENCE_NAME}'s reproduction of Cohen et al.'s "
         f"Gaussian-augmentation baseline, a {PROTOCOL['model']} trained "
         f"{PROTOCOL['epochs']} epochs with Gaussian noise of the smoothing sigma, "
@@ -617,9 +632,10 @@ def render_certify(data, figures, folder):
         lines += figures.rst(
             display.figure_,
             "certified_accuracy",
-            "Certified accuracy against the L2 radius, one curve per model and "
-            f"sigma; crosses: {REFERENCE_NAME}'s {PROTOCOL['model']} (Cohen et "
-            "al.'s Gaussian baseline) at the same sigma.",
+            "Certified accuracy against the L2 radius, one curve per model, "
+            f"training and sigma; crosses: {REFERENCE_NAME}'s "
+            f"{PROTOCOL['model']} (Cohen et al.'s Gaussian baseline) at the same "
+            "sigma.",
         )
     return lines
 
