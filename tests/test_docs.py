@@ -341,9 +341,10 @@ def test_results_page_certify_rows_name_the_training_and_stop_at_max_r(
     }  # fmt: skip
     lines = render_certify({"runs": [run]}, None, tmp_path)
     start = lines.index("   * - ConvNet")
-    cells = [line.removeprefix("     - ") for line in lines[start + 1 : start + 17]]
-    assert cells[:4] == ["adam, undefended", "bfloat16", "0.5", "2"]
+    cells = [line.removeprefix("     - ") for line in lines[start + 1 : start + 13]]
+    assert cells[:3] == ["adam, bfloat16, undefended, 1 epoch", "0.5", "2"]
     # n = 200 draws at alpha 0.001 certify at most 1.83 sigma, 0.92 here:
     # from r = 1 on nothing can be certified, and the cells say so.
-    assert cells[4:11] == ["0.900", "0.800", "0.700", "0.000", r"\-", r"\-", r"\-"]
+    assert cells[3:10] == ["0.900", "0.800", "0.700", "0.000", r"\-", r"\-", r"\-"]
+    assert cells[10:] == ["0.300", "200"]
     sys.modules.pop("study_results", None)
