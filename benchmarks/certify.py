@@ -14,9 +14,9 @@ seed and sigma:
    (:data:`skmnistnoise.experiment.RECIPES`; ``adam-no-dropout``: the
    notebooks' Adam with the dropout rates at 0), in ``--precision``
    (bfloat16: the network's layers compute in bfloat16, its weights kept in
-   float32); with ``--undefended``, the same network trained without noise,
-   smoothed at each sigma all the same (the baseline that smoothing alone
-   gives);
+   float32); with ``--undefended``, the same network trained without noise
+   (once per seed), smoothed at each sigma all the same (the baseline that
+   smoothing alone gives);
 2. certify the MNIST test images whose index % 20 == 0 (500 images, Cohen et
    al.'s protocol) with ``NoiseAveragedClassifier.certify``: ``n0`` selection
    draws, ``n`` estimation draws, level ``alpha``, pixels in [0, 1], the noise

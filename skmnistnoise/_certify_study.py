@@ -9,9 +9,9 @@ columns (:data:`~skmnistnoise._results.CERTIFY_COLUMNS`: ``sigma``, ``n``,
 certified radius, the fraction abstained) with the per-image certificates
 from which any radius can be read later.
 
-It runs on the sweeps' machinery: the trainings (one per seed and sigma), then
-the chunks of images to certify (millions of forward passes: the long part),
-go through joblib as a sweep's fits do (:func:`~skmnistnoise._plan.run_plans`:
+It runs on the sweeps' machinery: the trainings (one per seed and sigma, or
+per seed where sigma changes nothing the training sees), then the chunks of
+images to certify (millions of forward passes: the long part), go through joblib as a sweep's fits do (:func:`~skmnistnoise._plan.run_plans`:
 one at a time, local processes, or the workers of a Dask cluster inside
 ``joblib.parallel_config(backend="dask")``), each Keras one under the
 process's fit lock. Every trained classifier and every certified chunk is
@@ -333,17 +333,56 @@ def _stored_fit(run):
     return None if fitted is None else (fitted, record)
 
 
+def _training_key(run):
+    """What a run's training depends on: its base estimator (seeded, and with
+    any training noise set to sigma). The smoothing noise is not in it: a
+    smoother's ``fit`` fits only its estimator, so runs of one seed whose
+    estimators agree (an undefended network, smoothed at several sigmas)
+    share one training."""
+    return ResultStore.key({"estimator": canonical(run.estimator.estimator)})
+
+
+def _twin(run, fitted, record, source, progress):
+    """The fitted smoother of ``run`` from another run's training of the same
+    estimator: ``run``'s own (unfitted) smoother, its smoothing noise kept,
+    given the trained estimator; its record names whose training it shares.
+    Kept in the store under ``run``'s key, as a training of its own is;
+    ``source`` is the key of the run that trained it."""
+    twin = clone(run.estimator)
+    for name, value in vars(fitted).items():
+        if name.endswith("_") and not name.startswith("_"):
+            setattr(twin, name, value)
+    record = {**record, "sha256": None, "shares_training_of": source}
+    if run.store is not None:
+        _keep_fitted(run, twin, record)
+    _say(progress, f"{run.label}: the network trained for another sigma, shared")
+    return twin, record
+
+
 def _trained(runs, X, y, n_jobs, progress):
-    """Every run's (fitted smoother, record): read from the store, or trained."""
-    fits, calls = {}, []
+    """Every run's (fitted smoother, record): read from the store, or trained
+    (once per distinct training: see :func:`_training_key`)."""
+    fits, calls, twins, trained = {}, [], {}, {}
     for run in runs:
         stored = _stored_fit(run)
-        if stored is None:
-            calls.append((run, X, y))
-        else:
+        if stored is not None:
             fits[run.index] = stored
-            where = run.store.path
-            _say(progress, f"{run.label}: trained classifier read from {where}")
+            trained.setdefault(_training_key(run), (run, *stored))
+            _say(
+                progress, f"{run.label}: trained classifier read from {run.store.path}"
+            )
+    for run in runs:
+        if run.index in fits:
+            continue
+        same = _training_key(run)
+        if same in trained:
+            first, fitted, record = trained[same]
+            fits[run.index] = _twin(run, fitted, record, first.key, progress)
+        elif same in twins:
+            twins[same].append(run)
+        else:
+            twins[same] = []
+            calls.append((run, X, y))
     if calls:
         _say(progress, f"training {len(calls)} smoothed classifier(s)")
         if progress is not None and not _fits_in_parallel(n_jobs, len(calls)):
@@ -357,6 +396,8 @@ def _trained(runs, X, y, n_jobs, progress):
             _keep_fitted(run, fitted, dict(record))
         fits[run.index] = (fitted, record)
         _say(progress, f"{run.label}: trained in {record['fit_time']:.0f} s")
+        for twin in twins[_training_key(run)]:
+            fits[twin.index] = _twin(twin, fitted, record, run.key, progress)
     return fits
 
 
@@ -494,7 +535,11 @@ def certify_study(
     would draw afresh set to the seed is trained on ``(X_train, y_train)``; its
     :meth:`~NoiseAveragedClassifier.certify` (Cohen et al.'s CERTIFY) runs on
     ``X_test`` in chunks of ``chunk_size`` images; the certificates are
-    summarised against ``y_test``.
+    summarised against ``y_test``. Where sigma sets nothing the training sees
+    (``param_names`` only ``["noise__scale"]``: a network trained without
+    noise, smoothed at each sigma), the sigmas of a seed share one training,
+    each certified with its own noise; the record of each names the run
+    whose training it shares (``shares_training_of``).
 
     Parameters
     ----------

@@ -444,3 +444,57 @@ def test_random_state_takes_the_seeds_as_the_sweeps_do(data, tmp_path):
     assert several.unique("seed") == [0, 1]
     with pytest.raises(ValueError, match="needs seeded runs"):
         _study(data, random_state=None, store=tmp_path / "store")
+
+
+def test_an_undefended_network_trains_once_per_seed_for_every_sigma(
+    data, tmp_path, monkeypatch
+):
+    # Without training noise, the smoothing sigma changes nothing a fit
+    # sees: the sigmas of a seed share one training, each certified with its
+    # own noise, stored under its own key, and a resumed study trains nothing.
+    X_train, y_train, X_test, y_test = data
+    smoother = NoiseAveragedClassifier(
+        LogisticRegression(max_iter=300), noise=GaussianNoise()
+    )
+    fits = []
+    original = LogisticRegression.fit
+
+    def counting(self, X, y, **kwargs):
+        fits.append(len(X))
+        return original(self, X, y, **kwargs)
+
+    monkeypatch.setattr(LogisticRegression, "fit", counting)
+    params = {"sigmas": [0.25, 1.0], "n": 300, "chunk_size": 10, "store": tmp_path}
+    results = certify_study(
+        smoother, X_train, y_train, X_test, y_test, random_state=[0, 1], **params
+    )
+    assert len(fits) == 2  # a training per seed, not per seed and sigma
+    rows = {(r["seed"], r["sigma"]): r for r in results}
+    for seed in (0, 1):
+        small, large = rows[seed, 0.25], rows[seed, 1.0]
+        assert small["key"] != large["key"]
+        record = ResultStore(tmp_path).get(large["key"], required=("fit_time",))
+        assert record["shares_training_of"] == small["key"]
+    # The same certificates as a study of sigma 1 alone, which trains its own.
+    alone = certify_study(
+        smoother,
+        X_train,
+        y_train,
+        X_test,
+        y_test,
+        random_state=[0, 1],
+        **{**params, "sigmas": [1.0], "store": tmp_path / "alone"},
+    )
+    assert len(fits) == 4
+    assert _certificates(alone) == [c for c in _certificates(results) if c[0] == 1.0]
+    assert rows[0, 0.25]["certificate_radius"] != rows[0, 1.0]["certificate_radius"]
+    # The defended smoother trains per sigma (its training noise is sigma).
+    fits.clear()
+    _study(data)
+    assert len(fits) == 2
+    fits.clear()
+    again = certify_study(
+        smoother, X_train, y_train, X_test, y_test, random_state=[0, 1], **params
+    )
+    assert fits == [] and again.n_cached == 4
+    assert _certificates(again) == _certificates(results)
