@@ -291,6 +291,25 @@ def test_certify_script_counts_the_goal_met_only_on_the_interval(scripts):
     assert "No configuration" in tables.against_goal([{**run, "sigma": 2.0}])
 
 
+def test_goal_needs_the_least_fraction_whose_wilson_interval_meets_it(scripts):
+    tables = scripts("certify_tables")
+    from skmnistnoise.metrics import wilson_interval
+
+    rows = [
+        [c.strip() for c in line.strip("|").split("|")]
+        for line in tables.goal_needs().splitlines()[2:]
+    ]
+    cells = {(rows[i - (i % 2)][0], row[1]): row[2:] for i, row in enumerate(rows)}
+    # sigma 0.25, r = 0: 500 of 500 is Wilson [0.992, 1] against 0.993.
+    assert cells["0.25", "met needs"][0] == "none"
+    assert wilson_interval(1.0, 500)[0] < 0.993
+    # sigma 1, r = 0 (goal 0.963): 490 of 500, not 489.
+    assert cells["1", "met needs"][0] == "0.980"
+    assert wilson_interval(490 / 500, 500)[0] >= 0.963
+    assert wilson_interval(489 / 500, 500)[0] < 0.963
+    assert cells["1", "reference, 500 images"][0] == "0.954"
+
+
 def test_certify_script_names_the_options_of_each_row(scripts):
     certify = scripts("certify")
     defaults = {field: default for _, field, default in certify.OPTIONS}
