@@ -11,8 +11,9 @@ from which any radius can be read later.
 
 It runs on the sweeps' machinery: the trainings (one per seed and sigma, or
 per seed where sigma changes nothing the training sees), then the chunks of
-images to certify (millions of forward passes: the long part), go through joblib as a sweep's fits do (:func:`~skmnistnoise._plan.run_plans`:
-one at a time, local processes, or the workers of a Dask cluster inside
+images to certify (millions of forward passes: the long part), go through
+joblib as a sweep's fits do (:func:`~skmnistnoise._plan.run_plans`: one at a
+time, local processes, or the workers of a Dask cluster inside
 ``joblib.parallel_config(backend="dask")``), each Keras one under the
 process's fit lock. Every trained classifier and every certified chunk is
 kept in the result store as soon as it is done, where it was computed (and

@@ -241,6 +241,13 @@ def _row_order(r):
     )
 
 
+#: The columns :meth:`SweepResults.aggregate` writes for every group.
+_STATISTICS = (
+    "n", "mean", "std", "ci_low", "ci_high", "seeds", "folds",
+    "wilson_low", "wilson_high",
+)  # fmt: skip
+
+
 @dataclass
 class SweepResults:
     """The tidy result table of a sweep: one row (a dict) per fit.
@@ -445,6 +452,13 @@ class SweepResults:
             ``wilson_high``, the binomial interval of the pooled accuracy on
             all the test images of the group's fits.
         """
+        clash = [name for name in by if name in _STATISTICS]
+        if clash:
+            raise ValueError(
+                f"The 'by' parameter holds {clash[0]!r}, a column that aggregate "
+                f"writes itself ({', '.join(_STATISTICS)}): a group's value would "
+                "be overwritten. Copy the column under another name to group by it."
+            )
         out = []
         for key, group in self._groups(tuple(by)).items():
             values = [r.get(column) for r in group if r.get(column) is not None]

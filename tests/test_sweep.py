@@ -361,3 +361,13 @@ def test_dataset_is_the_name_the_rows_record(digits):
     X, y = _subset(digits, 200)
     sweep = noise_sweep(_pipe(LogisticRegression()), X, y, param_range=[0.0], cv=2)
     assert sweep.unique("dataset") == ["custom"]  # the same default
+
+
+def test_aggregate_refuses_to_group_by_a_column_it_writes():
+    # Certification rows have a column n (the draws); aggregate writes n (the
+    # fits of a group) over it.
+    rows = [{"model": "mlp", "n": 100, "test_accuracy": a} for a in (0.5, 0.7)]
+    with pytest.raises(ValueError, match="'by' parameter holds 'n'"):
+        SweepResults(rows).aggregate("test_accuracy", by=("model", "n"))
+    (group,) = SweepResults(rows).aggregate("test_accuracy", by=("model",))
+    assert group["n"] == 2 and group["mean"] == pytest.approx(0.6)
