@@ -176,10 +176,9 @@ def draw_figure(results, path):
         (upgraded(r) for r in results if "certificate_radius" in r), key=_order
     )
     models = list(dict.fromkeys(r["model"] for r in rows))
-    # A line style per training, the same in every panel (the display's own
-    # cycle has a dotted one, the style of its max-radius marks).
-    trainings = list(dict.fromkeys(_curve_name(r) for r in rows))
-    styles = {t: LINESTYLES[i % len(LINESTYLES)] for i, t in enumerate(trainings)}
+    # A line style per training and n, the same in every panel (the display's
+    # own cycle has a dotted one, the style of its max-radius marks).
+    styles = {}
     figure = Figure(figsize=(12, 4.6 * len(models)), layout="constrained")
     displays = []
     for model, ax in zip(models, figure.subplots(len(models), 1, squeeze=False)[:, 0]):
@@ -208,10 +207,16 @@ def draw_figure(results, path):
             fontsize="medium",
         )
         for curve, line in zip(display.curves, display.lines_.values()):
-            # "ConvNet, <training>, sigma 1", or "ConvNet, sigma 1" for one.
-            name = curve["label"].split(", sigma ")[0]
+            # "ConvNet, <training>, sigma 1[, n=100,000][, 3 seeds]", or
+            # "ConvNet, sigma 1..." for one training.
+            name, rest = curve["label"].split(", sigma ")
             training = name.split(", ", 1)[1] if len(in_panel) > 1 else in_panel[0]
-            curve["linestyle"] = styles[training]
+            # The label names n where the panel has several.
+            n = [part for part in rest.split(", ") if part.startswith("n=")]
+            key = (training, n[0] if n else f"n={panel[0]['n']:,}")
+            curve["linestyle"] = styles.setdefault(
+                key, LINESTYLES[len(styles) % len(LINESTYLES)]
+            )
             line.set_linestyle(curve["linestyle"])
         # The legend again: the same line style per training in every panel.
         ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1.0))

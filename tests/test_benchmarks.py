@@ -448,6 +448,9 @@ def test_certify_script_draws_seed_bands_and_the_undefended_curves(scripts, tmp_
     rows.append(
         _certified_row(certify, "consistency", [0.6] * 40, precision="bfloat16")
     )
+    # The same training certified with n = 100,000: a curve and a style of
+    # its own, not a third seed.
+    rows.append(_certified_row(certify, "adam", [1.2] * 40, n=100_000))
     rows.append(_certified_row(certify, "adam", [0.5] * 40, model="mlp"))
     convnet, mlp = certify.draw_figure(rows, tmp_path / "certify.png")
     assert (tmp_path / "certify.png").stat().st_size > 0
@@ -455,15 +458,16 @@ def test_certify_script_draws_seed_bands_and_the_undefended_curves(scripts, tmp_
     assert convnet.ax_.get_title().startswith("ConvNet: certified accuracy")
     # Each training its own curve, the undefended network dashed.
     assert [c["label"] for c in convnet.curves] == [
-        "ConvNet, adam, sigma 0.5, 2 seeds",
-        "ConvNet, adam, undefended, sigma 0.5",
-        "ConvNet, consistency, bfloat16, sigma 0.5",
+        "ConvNet, adam, sigma 0.5, n=10,000, 2 seeds",
+        "ConvNet, adam, sigma 0.5, n=100,000",
+        "ConvNet, adam, undefended, sigma 0.5, n=10,000",
+        "ConvNet, consistency, bfloat16, sigma 0.5, n=10,000",
     ]
-    assert [c["linestyle"] for c in convnet.curves] == ["-", "--", "-."]
+    assert len({str(c["linestyle"]) for c in convnet.curves}) == 4
     # The MLP panel has one training: its name is the panel's, its style that
     # of the same training in the ConvNet panel.
     assert [c["label"] for c in mlp.curves] == ["MLP, sigma 0.5"]
-    assert [c["linestyle"] for c in mlp.curves] == ["-"]
+    assert [c["linestyle"] for c in mlp.curves] == [convnet.curves[0]["linestyle"]]
     legend = [t.get_text() for t in convnet.ax_.get_legend().get_texts()]
     assert BAND_NOTE in legend and MAX_RADIUS_NOTE in legend
     assert any(text.startswith("Jeong and Shin (2020)") for text in legend)
