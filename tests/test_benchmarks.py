@@ -14,6 +14,7 @@ import ast
 import importlib
 import json
 import re
+import types
 from pathlib import Path
 
 import numpy as np
@@ -674,3 +675,36 @@ def test_private_uses_are_found():
 @pytest.mark.parametrize("path", SCRIPTS, ids=lambda p: p.name)
 def test_benchmark_script_uses_public_names_only(path):
     assert not private_uses(path.read_text(encoding="utf-8"))
+
+
+def test_recipe_probe_resumes_variant_by_variant(scripts, tmp_path, monkeypatch):
+    probe = scripts("recipe_probe")
+    import skmnistnoise.datasets
+
+    fake = types.SimpleNamespace(
+        data=np.zeros((70_000, 2)), target=np.zeros(70_000, dtype=int)
+    )
+    monkeypatch.setattr(skmnistnoise.datasets, "load_dataset", lambda *a, **k: fake)
+    trained = []
+
+    def one(args, variant, data):
+        trained.append(variant)
+        assert len(data["X_train"]) == 60_000 and len(data["X_test"]) == 10_000
+        return {**probe.settings(args, variant), "noisy_accuracy": 0.5,
+                "noisy_accuracy_draws": [0.5], "clean_accuracy": 0.9,
+                "fit_time": 1.0}  # fmt: skip
+
+    monkeypatch.setattr(probe, "probe", one)
+    out = tmp_path / "probe.json"
+    argv = ["--data-home", "x", "--out", str(out), "--variants", "gaussian"]
+    probe.main(argv)
+    probe.main([*argv, "consistency"])  # gaussian is there: not trained again
+    assert trained == ["gaussian", "consistency"]
+    probe.main([*argv, "--epochs", "7"])  # other settings: trained again
+    assert trained[-1] == "gaussian" and len(trained) == 3
+    runs = json.loads(out.read_text())["runs"]
+    assert [(r["variant"], r["epochs"]) for r in runs] == [
+        ("gaussian", 5), ("consistency", 5), ("gaussian", 7),
+    ]  # fmt: skip
+    with pytest.raises(SystemExit):
+        probe.parse_args(["--data-home", "x", "--n-train", "0"])
