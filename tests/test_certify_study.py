@@ -426,11 +426,14 @@ def test_runs_of_another_n_are_not_pooled_as_seeds(data, tmp_path):
     text = write_report(results, tmp_path, settings={}).read_text()
     assert "| 300 (100, alpha 0.001) | 1 |" in text
     assert "| 400 (100, alpha 0.001) | 1 |" in text
-    labels = [c["label"] for c in CertifiedAccuracyDisplay.from_results(results).curves]
-    assert labels == [
+    curves = CertifiedAccuracyDisplay.from_results(results).curves
+    assert [c["label"] for c in curves] == [
         "LogisticRegression, sigma 0.5, n=300",
         "LogisticRegression, sigma 0.5, n=400",
     ]
+    # One sigma, one colour: the line style tells the two apart.
+    assert curves[0]["color"] == curves[1]["color"]
+    assert curves[0]["linestyle"] != curves[1]["linestyle"]
 
 
 def test_random_state_takes_the_seeds_as_the_sweeps_do(data, tmp_path):

@@ -231,7 +231,8 @@ class CertifiedAccuracyDisplay:
             groups.setdefault(key, []).append(r)
         curves = []
         sigmas = sorted({key[2] for key in groups})
-        kinds = sorted({key[:2] for key in groups})
+        # A line style per model, training and setting (one colour per sigma).
+        kinds = sorted({(*key[:2], str(key[3])) for key in groups})
         for (model, variant, sigma, setting), group in sorted(
             groups.items(), key=lambda g: (g[0][:3], str(g[0][3]))
         ):
@@ -263,10 +264,10 @@ class CertifiedAccuracyDisplay:
                         for r in group
                     ]
                 )
-            # One colour per sigma, one line style per model and training.
+            kind = kinds.index((model, variant, str(setting)))
             curve.update(
                 color=f"C{sigmas.index(sigma) % 10}",
-                linestyle=_LINE_STYLES[kinds.index((model, variant)) % 4],
+                linestyle=_LINE_STYLES[kind % len(_LINE_STYLES)],
             )
             curves.append(curve)
         n_images = {len(r["certificate_radius"]) for r in rows}
