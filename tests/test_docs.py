@@ -263,6 +263,11 @@ def test_results_page_renders_seeds_and_certificates(tmp_path, monkeypatch, digi
     assert "consistency" in page and "bfloat16" in page
     image = out / "_images" / "certify_certified_accuracy.png"
     assert image.stat().st_size > 1000
+    # A panel per model, wide enough that the legend beside it leaves the
+    # axes most of the width (the figure of one axes was 7 inches wide).
+    import matplotlib.image
+
+    assert matplotlib.image.imread(image).shape[1] >= 1100
 
 
 def test_results_page_renders_committed_files(tmp_path, monkeypatch):

@@ -617,20 +617,30 @@ def render_certify(data, figures, folder):
     ]
     full = folder / "certify-results.json"
     if full.is_file():
+        from matplotlib.figure import Figure
+
         results = SweepResults.from_json(full)  # old rows read as sigma too
-        sigmas = results.unique("sigma")
-        display = CertifiedAccuracyDisplay.from_results(
-            results,
-            reference={s: p for s, p in GAUSSIAN_MNIST_500.items() if s in sigmas},
-            reference_label=REFERENCE_NAME,
-        )
+        models = results.unique("model")
+        # A panel per model, wide enough for the legend beside the axes.
+        figure = Figure(figsize=(12, 4.6 * len(models)), layout="constrained")
+        axes = figure.subplots(len(models), 1, squeeze=False)[:, 0]
+        for model, ax in zip(models, axes):
+            sigmas = results.where(model=model).unique("sigma")
+            CertifiedAccuracyDisplay.from_results(
+                results,
+                reference={s: p for s, p in GAUSSIAN_MNIST_500.items() if s in sigmas},
+                reference_label=REFERENCE_NAME,
+                ax=ax,
+                model=model,
+            )
+            ax.set_title(MODEL_NAMES.get(model, model), fontsize="medium")
         lines += figures.rst(
-            display.figure_,
+            figure,
             "certified_accuracy",
-            "Certified accuracy against the L2 radius, one curve per model, "
-            f"training and sigma; crosses: {REFERENCE_NAME}'s "
-            f"{PROTOCOL['model']} (Cohen et al.'s Gaussian baseline) at the same "
-            "sigma.",
+            "Certified accuracy against the L2 radius, a panel per model, a "
+            "curve per training, sigma and n; crosses: "
+            f"{REFERENCE_NAME}'s {PROTOCOL['model']} (Cohen et al.'s Gaussian "
+            "baseline) at the same sigma.",
         )
     return lines
 
