@@ -353,3 +353,26 @@ def test_results_page_certify_rows_name_the_training_and_stop_at_max_r(
     assert cells[3:10] == ["0.900", "0.800", "0.700", "0.000", r"\-", r"\-", r"\-"]
     assert cells[10:] == ["0.300", "200"]
     sys.modules.pop("study_results", None)
+
+
+def test_results_page_figure_keeps_an_undefended_run_apart(monkeypatch):
+    monkeypatch.syspath_prepend(str(DOCS / "sphinxext"))
+    from study_results import certify_curve_rows
+
+    from skmnistnoise.experiment import SweepResults
+    from skmnistnoise.plotting import CertifiedAccuracyDisplay
+
+    row = {
+        "model": "convnet", "recipe": "adam-no-dropout", "sigma": 0.5, "seed": 0,
+        "n": 200, "n0": 10, "alpha": 0.001, "certificate_label": [0, 1],
+        "certificate_prediction": [0, 1], "certificate_radius": [0.4, 0.2],
+        "certificate_abstained": [False, False],
+    }  # fmt: skip
+    rows = SweepResults([row, {**row, "undefended": True}])
+    curves = CertifiedAccuracyDisplay.from_results(certify_curve_rows(rows)).curves
+    # Two curves, not one of "2 seeds".
+    assert [c["label"] for c in curves] == [
+        "ConvNet, adam-no-dropout, sigma 0.5",
+        "ConvNet, adam-no-dropout, undefended, sigma 0.5",
+    ]
+    sys.modules.pop("study_results", None)

@@ -565,6 +565,23 @@ def render_beyond(data, figures):
 REFERENCE_NAME = "Jeong and Shin (2020)"
 
 
+def certify_curve_rows(results):
+    """``certify-results.json``'s rows for the figure, an undefended network's
+    recipe named so: the display tells trainings apart by recipe, precision
+    and training, and would pool an undefended run with a defended one of the
+    same recipe as two seeds."""
+    from skmnistnoise.experiment import SweepResults
+
+    return SweepResults(
+        [
+            {**r, "recipe": ", ".join(filter(None, [r.get("recipe"), "undefended"]))}
+            if r.get("undefended")
+            else r
+            for r in results.rows
+        ]
+    )
+
+
 def render_certify(data, figures, folder):
     """Certified accuracy at the reference's radii, ours beside it; the curves."""
     from skmnistnoise.experiment import SweepResults
@@ -619,7 +636,8 @@ def render_certify(data, figures, folder):
     if full.is_file():
         from matplotlib.figure import Figure
 
-        results = SweepResults.from_json(full)  # old rows read as sigma too
+        # Old rows are read with sigma too.
+        results = certify_curve_rows(SweepResults.from_json(full))
         models = results.unique("model")
         # A panel per model, wide enough for the legend beside the axes.
         figure = Figure(figsize=(12, 4.6 * len(models)), layout="constrained")
