@@ -5,7 +5,8 @@
         [--n 10000] [--n0 100] [--alpha 0.001] [--images 500] [--epochs 12] \\
         [--recipe adam-no-dropout] [--precision float32] [--undefended]
 
-For each model (the notebooks' ConvNet, 1,199,882 parameters, and MLP),
+For each model (the notebooks' ConvNet, 1,199,882 parameters, and MLP; and
+``lenet``, the LeNet of the reference's runs, ``ConvNetClassifier(**LENET)``),
 seed and sigma:
 
 1. train on the 60,000 training images with additive Gaussian noise of that
@@ -87,20 +88,26 @@ RESULTS = HERE / "results"
 #: The figure's line styles, a training each: solid, dashed, dash-dotted,
 #: dash-dot-dotted (dotted marks the largest certifiable radius).
 LINESTYLES = ("-", "--", "-.", (0, (4, 1, 1, 1, 1, 1)))
+#: The networks: the notebooks' two and the reference's LeNet.
+MODELS = ("convnet", "lenet", "mlp")
 
 
 def _smoother(model, epochs, recipe, n_train=N_TRAIN, *, precision, undefended):
     """The smoothed network of a run; undefended: its network trained without noise."""
-    from skmnistnoise.experiment import make_smoother, recipe_params
+    from skmnistnoise.experiment import LENET, make_smoother, recipe_params
 
-    params = recipe_params(recipe, model=model, epochs=epochs, n_train=n_train)
+    # "lenet": the reference's network, a ConvNetClassifier of another shape.
+    network, shape = ("convnet", LENET) if model == "lenet" else (model, {})
+    params = recipe_params(recipe, model=network, epochs=epochs, n_train=n_train)
     if undefended and any(name.startswith("consistency") for name in params):
         raise SystemExit(
             f"--undefended trains without noise, and the recipe {recipe!r} needs "
             "it (its consistency loss compares noisy copies): choose another "
             "--recipe."
         )
-    smoother = make_smoother(model, epochs=epochs, precision=precision, **params)
+    smoother = make_smoother(
+        network, epochs=epochs, precision=precision, **{**shape, **params}
+    )
     if undefended:
         smoother.set_params(estimator__train_noise=None)
     return smoother
@@ -289,7 +296,14 @@ def main(argv=None):
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-home", default=os.environ.get("SKMNISTNOISE_DATA"))
-    parser.add_argument("--models", nargs="*", default=["convnet", "mlp"])
+    parser.add_argument(
+        "--models",
+        nargs="*",
+        choices=MODELS,
+        default=["convnet", "mlp"],
+        help="the notebooks' ConvNet and MLP, and lenet: the reference's network "
+        "(skmnistnoise.experiment.LENET)",
+    )
     parser.add_argument("--sigmas", nargs="*", type=float, default=list(SIGMAS))
     parser.add_argument(
         "--seeds", nargs="+", type=int, default=list(SEEDS), help="a run per seed"

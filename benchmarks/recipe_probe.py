@@ -14,8 +14,9 @@ the mean and the range over the draws), and on the clean images. Each
 variant is a training recipe of the package
 (:data:`skmnistnoise.experiment.RECIPES`) on the notebooks' ConvNet, or the
 ConvNet with other :class:`~skmnistnoise.ConvNetClassifier` parameters (its
-shape: ``kernel_size``, ``dense_units``): a shape is another network, not a
-recipe, and the table says which is which.
+shape: ``kernel_size``, ``dense_units``, or ``"lenet"``: the reference's
+network, :data:`skmnistnoise.experiment.LENET`): a shape is another network,
+not a recipe, and the table says which is which.
 
 One record per variant goes to ``benchmarks/results/recipe-probe.json`` as
 soon as it is trained, with the settings, the training time and the CPU; a
@@ -40,6 +41,8 @@ VARIANTS = {
     "consistency": ("consistency-lambda5-cosine-no-dropout", {}),
     "gaussian-k5": ("adam-cosine-no-dropout", {"kernel_size": 5}),
     "gaussian-dense512": ("adam-cosine-no-dropout", {"dense_units": 512}),
+    "gaussian-lenet": ("adam-cosine-no-dropout", "lenet"),
+    "consistency-lenet": ("consistency-lambda5-cosine-no-dropout", "lenet"),
 }
 
 
@@ -87,15 +90,15 @@ def probe(args, variant, data):
     import numpy as np
 
     from skmnistnoise import ConvNetClassifier, GaussianNoise, cpu_description
-    from skmnistnoise.experiment import recipe_params
+    from skmnistnoise.experiment import LENET, recipe_params
 
     recipe, shape = VARIANTS[variant]
+    shape = LENET if shape == "lenet" else shape
     params = recipe_params(
         recipe, model="convnet", epochs=args.epochs, n_train=args.n_train
     )
     clf = ConvNetClassifier(
-        **params,
-        **shape,
+        **{**shape, **params},
         epochs=args.epochs,
         precision=args.precision,
         train_noise=GaussianNoise(scale=args.sigma),

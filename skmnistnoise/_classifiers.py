@@ -640,6 +640,12 @@ class ConvNetClassifier(_NoiseStudyClassifier):
         Side of the convolution kernels.
     pool_size : int, default=2
         Side of the max-pooling window.
+    pooling : {"last", "each"}, default="last"
+        One max-pooling after the last convolution (the notebook's network), or
+        one after each convolution (LeNet's layout: with ``filters=(20, 50)``,
+        ``kernel_size=5``, ``dense_units=500`` and no dropout, the LeNet of
+        Jeong and Shin's MNIST certification runs,
+        :data:`~skmnistnoise.experiment.LENET`).
     dense_units : int, default=128
         Units of the hidden Dense layer.
     dropout : (float, float), default=(0.25, 0.5)
@@ -714,12 +720,16 @@ class ConvNetClassifier(_NoiseStudyClassifier):
     True
     """
 
+    #: ``pooling`` came after results were stored: "last" keys as before it.
+    _KEY_DEFAULTS = {**_NoiseStudyClassifier._KEY_DEFAULTS, "pooling": "last"}
+
     _parameter_constraints: dict = {
         **_NETWORK_CONSTRAINTS,
         "image_shape": [None, "array-like"],
         "filters": ["array-like", Interval(Integral, 1, None, closed="left")],
         "kernel_size": [Interval(Integral, 1, None, closed="left")],
         "pool_size": [Interval(Integral, 1, None, closed="left")],
+        "pooling": [StrOptions({"last", "each"})],
         "dense_units": [Interval(Integral, 1, None, closed="left")],
         "dropout": ["array-like"],
     }
@@ -731,6 +741,7 @@ class ConvNetClassifier(_NoiseStudyClassifier):
         filters=(32, 64),
         kernel_size=3,
         pool_size=2,
+        pooling="last",
         dense_units=128,
         dropout=(0.25, 0.5),
         activation="relu",
@@ -767,6 +778,7 @@ class ConvNetClassifier(_NoiseStudyClassifier):
         self.filters = filters
         self.kernel_size = kernel_size
         self.pool_size = pool_size
+        self.pooling = pooling
         self.dense_units = dense_units
         self.dropout = dropout
         self.activation = activation
@@ -791,6 +803,7 @@ class ConvNetClassifier(_NoiseStudyClassifier):
             filters=self.filters,
             kernel_size=self.kernel_size,
             pool_size=self.pool_size,
+            pooling=self.pooling,
             dense_units=self.dense_units,
             dropout=self.dropout,
             activation=self.activation,

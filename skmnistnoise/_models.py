@@ -193,6 +193,7 @@ def build_convnet(
     filters=(32, 64),
     kernel_size=3,
     pool_size=2,
+    pooling="last",
     dense_units=128,
     dropout=(0.25, 0.5),
     activation="relu",
@@ -220,7 +221,10 @@ def build_convnet(
     kernel_size : int, default=3
         Side of the convolution kernels.
     pool_size : int, default=2
-        Side of the max-pooling window after the convolutions.
+        Side of the max-pooling window.
+    pooling : {"last", "each"}, default="last"
+        Where the max-pooling goes: once, after the last convolution (the
+        notebook's network), or after each convolution (LeNet's layout).
     dense_units : int, default=128
         Units of the hidden Dense layer.
     dropout : (float, float), default=(0.25, 0.5)
@@ -256,13 +260,14 @@ def build_convnet(
     layers = [keras.Input(shape=input_shape)]
     if input_shape != shape:
         layers.append(keras.layers.Reshape(shape, dtype=dtype))
-    for n_filters in filters:
+    for i, n_filters in enumerate(filters):
         layers.append(
             keras.layers.Conv2D(
                 n_filters, kernel_size, activation=activation, dtype=dtype
             )
         )
-    layers.append(keras.layers.MaxPooling2D(pool_size, dtype=dtype))
+        if pooling == "each" or i == len(filters) - 1:
+            layers.append(keras.layers.MaxPooling2D(pool_size, dtype=dtype))
     first_dropout, second_dropout = dropout
     if first_dropout:
         layers.append(keras.layers.Dropout(first_dropout, dtype=dtype))

@@ -19,6 +19,7 @@ from .corruptions import CORRUPTIONS, MNISTCorruption
 __all__ = [
     "CORRUPTIONS",
     "DATASET_CLASSES",
+    "LENET",
     "MODEL_NAMES",
     "MODELS",
     "NOISES",
@@ -36,8 +37,22 @@ __all__ = [
 
 #: The study's models: the MLP notebook's network and the ConvNet notebook's.
 MODELS = ("mlp", "convnet")
-#: Their names in tables and figures.
-MODEL_NAMES = {"mlp": "MLP", "convnet": "ConvNet"}
+#: Their names in tables and figures ("lenet": :data:`LENET`).
+MODEL_NAMES = {"mlp": "MLP", "convnet": "ConvNet", "lenet": "LeNet"}
+#: The LeNet of the published MNIST certification runs (Cohen et al.'s protocol
+#: as reproduced by Jeong and Shin 2020, :mod:`skmnistnoise.references`), as
+#: :class:`~skmnistnoise.ConvNetClassifier` parameters: Conv2D 20 5x5 relu,
+#: MaxPool 2x2, Conv2D 50 5x5 relu, MaxPool 2x2, Dense 500 relu, Dense softmax
+#: (431,080 parameters on MNIST), no dropout. ``ConvNetClassifier(**LENET)``
+#: is another network than the notebook's ConvNet, with a sixth of its
+#: multiply-adds per image.
+LENET = {
+    "filters": (20, 50),
+    "kernel_size": 5,
+    "pooling": "each",
+    "dense_units": 500,
+    "dropout": (0.0, 0.0),
+}
 #: The noise models of :func:`make_noise`, by name.
 NOISES = ("additive", "multiplicative", "speckle", "impulse", "shot")
 #: What each noise does to a pixel x at scale s, in words for figures.

@@ -36,6 +36,9 @@ from ._sweep import noise_sweep, robustness_matrix, run_study
 MODELS = _registry.MODELS
 #: Their names in tables and figures.
 MODEL_NAMES = _registry.MODEL_NAMES
+#: The published MNIST certification runs' LeNet as ConvNetClassifier
+#: parameters: ``make_smoother("convnet", **LENET)``.
+LENET = _registry.LENET
 #: The noise models of :func:`make_noise`, by name.
 NOISES = _registry.NOISES
 #: Where the noise sits: on [0, 1] pixels for both models ("pixel"), or as in
@@ -65,6 +68,7 @@ __all__ = [
     "COLUMNS",
     "CorruptRecordWarning",
     "EPOCH_COLUMNS",
+    "LENET",
     "MODELS",
     "MODEL_NAMES",
     "NOISES",

@@ -436,6 +436,30 @@ def test_certify_script_trains_the_undefended_network_without_noise(scripts):
         )
 
 
+def test_certify_script_trains_the_reference_lenet_by_its_name(scripts):
+    certify = scripts("certify")
+    from skmnistnoise.experiment import LENET
+
+    smoother = certify._smoother(
+        "lenet",
+        3,
+        "consistency-lambda5-cosine-no-dropout",
+        2000,
+        precision="bfloat16",
+        undefended=False,
+    )
+    network = smoother.estimator
+    assert type(network).__name__ == "ConvNetClassifier"
+    assert {k: network.get_params()[k] for k in LENET} == LENET
+    assert (network.consistency_m, network.consistency_lambda) == (2, 5.0)
+    assert network.epochs == 3 and network.precision == "bfloat16"
+    # The notebook's ConvNet keeps its shape.
+    plain = certify._smoother(
+        "convnet", 3, "adam", 2000, precision="float32", undefended=False
+    )
+    assert (plain.estimator.pooling, plain.estimator.filters) == ("last", (32, 64))
+
+
 def test_certify_script_draws_seed_bands_and_the_undefended_curves(scripts, tmp_path):
     certify = scripts("certify")
     from skmnistnoise.plotting._certified_accuracy import BAND_NOTE, MAX_RADIUS_NOTE

@@ -231,6 +231,23 @@ def test_pieces_order_and_batch_size_do_not_change_the_certificate():
     assert np.array_equal(smooth.predict_or_abstain(X, n=n, batch_size=7), y_pred)
 
 
+@pytest.mark.parametrize("threads", [2, 3])
+def test_the_threads_that_draw_the_noise_change_no_certificate(threads, monkeypatch):
+    # The pieces of a batch are drawn side by side, each from its own
+    # generator; a chunk of draws split over two batches goes on in the next.
+    import skmnistnoise._certify as certify_module
+
+    X = _points(np.linspace(-1, 1, 7))
+    smooth = _smooth(1.0)
+    n = 2 * CHUNK_DRAWS + 345
+    assert 1 <= certify_module._noise_threads() <= 4
+    monkeypatch.setattr(certify_module, "_noise_threads", lambda: 1)
+    alone = [smooth.certify(X, n0=30, n=n, batch_size=b) for b in (700, 4096)]
+    monkeypatch.setattr(certify_module, "_noise_threads", lambda: threads)
+    for batch_size, expected in zip((700, 4096), alone, strict=True):
+        assert _same(expected, smooth.certify(X, n0=30, n=n, batch_size=batch_size))
+
+
 def test_estimation_draws_are_independent_of_selection_draws():
     # n0 == n: the selection counts would equal the estimation counts if the
     # two stages shared their draws.

@@ -110,6 +110,39 @@ def test_default_convnet_is_the_notebook_network(mnist_sized):
     assert isinstance(model.optimizer, keras.optimizers.Adam)
 
 
+def test_lenet_is_the_reference_network_with_a_pooling_after_each_convolution(
+    mnist_sized,
+):
+    from skmnistnoise._describe import canonical
+    from skmnistnoise.experiment import LENET
+
+    model = ConvNetClassifier(**LENET).initialize(*mnist_sized).model_
+    assert _layers(model) == [
+        "Reshape",
+        "Conv2D",
+        "MaxPooling2D",
+        "Conv2D",
+        "MaxPooling2D",
+        "Flatten",
+        "Dense",
+        "Dense",
+    ]
+    _, conv1, _, conv2, pool2, _, dense, out = model.layers
+    assert (conv1.filters, conv1.kernel_size) == (20, (5, 5))
+    assert (conv2.filters, conv2.kernel_size) == (50, (5, 5))
+    assert pool2.output.shape[1:] == (4, 4, 50)
+    assert (dense.units, out.units) == (500, 10)
+    # 20*25+20, 50*20*25+50, 800*500+500, 500*10+10: Jeong and Shin's LeNet.
+    assert model.count_params() == 520 + 25_050 + 400_500 + 5_010
+    # The default pooling keys a stored result as before the parameter existed;
+    # "each" is another network, and another key.
+    params = canonical(ConvNetClassifier())["params"]
+    assert "pooling" not in params and "filters" in params
+    assert canonical(ConvNetClassifier(pooling="each"))["params"]["pooling"] == "each"
+    with pytest.raises(ValueError, match="'pooling' parameter.*'first'"):
+        ConvNetClassifier(pooling="first").fit(*mnist_sized)
+
+
 def test_training_uses_batches_of_128(small_digits):
     X, y = small_digits
 
