@@ -78,3 +78,29 @@ def test_a_tiny_run_writes_both_precisions_side_by_side(
     )
     printed = capsys.readouterr().out
     assert printed.count("bf16_speedup") == 2 and record["cpu"] in printed
+
+
+def test_parts_measure_only_what_is_asked(bf16, tmp_path, monkeypatch):
+    onednn = os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1")
+    monkeypatch.setenv("TF_ENABLE_ONEDNN_OPTS", onednn)
+    out = tmp_path / "perf-certify.json"
+    argv = [
+        *("--dataset", "digits", "--models", "mlp", "--n-train", "200"),
+        *("--parts", "certify", "--repeats", "1", "--certify-images", "2"),
+        *("--n0", "10", "--n", "40", "--batch-size", "64", "--out", str(out)),
+    ]
+    record = bf16.main(argv)
+    assert json.loads(out.read_text()) == record
+    assert "certify" in record and "mlp" in record["certify"]
+    assert "epoch_seconds" not in record and "accuracy" not in record
+    with pytest.raises(SystemExit):
+        bf16.parse_args(["--parts", "speed"])
+
+
+def test_lenet_is_the_reference_network(bf16):
+    from skmnistnoise.experiment import LENET
+
+    clf = bf16._classifier("lenet", "bfloat16", epochs=1)
+    assert {k: clf.get_params()[k] for k in LENET} == LENET
+    assert clf.precision == "bfloat16"
+    assert bf16._classifier("convnet", "float32").filters == (32, 64)
