@@ -334,7 +334,7 @@ def test_the_committed_benchmark_rows_of_the_old_shape_are_read():
         "certified_accuracy", by=("model", "sigma", "radius")
     )
     assert {(a["model"], a["sigma"]) for a in table} == {
-        (m, s) for m in ("convnet", "mlp") for s in (0.25, 0.5, 1.0)
+        (m, s) for m in ("convnet", "lenet", "mlp") for s in (0.25, 0.5, 1.0)
     }
 
 
