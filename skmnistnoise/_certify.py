@@ -280,7 +280,7 @@ def class_index_predictor(estimator, classes):
         return _Predictor(estimator, classes)
     import keras  # loaded with any SciKeras estimator
 
-    from ._classifiers import _NoiseStudyClassifier
+    from ._keras_classifier import _NoiseStudyClassifier
 
     model = getattr(final, "model_", None)
     if (

@@ -26,7 +26,7 @@ from skmnistnoise import (
     NoiseAveragedClassifier,
     ShotNoise,
 )
-from skmnistnoise._classifiers import _NoiseStudyClassifier
+from skmnistnoise._keras_classifier import _NoiseStudyClassifier
 from skmnistnoise._noise import _BaseNoise
 
 ESTIMATORS = [
