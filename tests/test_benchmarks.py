@@ -281,13 +281,32 @@ def test_certify_script_counts_the_goal_met_only_on_the_interval(scripts):
     # Beyond max r (0.6) nothing is certified: short of any goal.
     assert cells[10] == f"- vs {goal[0.75]:.3f}, short"
     assert cells[-1] == "1 / 1 / 2"
-    # Three seeds whose t interval lies above the goal at r = 0: met.
+    # Three seeds: their t interval, widened by the sampling of the 500 images
+    # (the goal is measured on others). At r = 0, 0.996 0.997 0.998: t
+    # 0.997 +- 4.303 * 0.001 / sqrt(3) = [0.9945, 0.9995], above the goal's
+    # 0.993, but Wilson(0.997, 500) = [0.9871, 0.9993]; low 0.997 -
+    # hypot(0.0099, 0.0025) = 0.9868, high 0.997 + hypot(0.0023, 0.0025),
+    # capped at 1: not shown. At r = 0.75, 0.960 0.962 0.964: t [0.9570,
+    # 0.9670], Wilson [0.9414, 0.9755]; low 0.962 - hypot(0.0206, 0.0050) =
+    # 0.9408, above the goal's 0.931: met.
     seeds = [
-        {**run, "seed": seed, "certified_accuracy": {"0": value}}
-        for seed, value in enumerate((0.996, 0.997, 0.998))
+        {**run, "seed": seed, "certified_accuracy": {"0": at_0, "0.75": at_075}}
+        for seed, (at_0, at_075) in enumerate(
+            ((0.996, 0.960), (0.997, 0.962), (0.998, 0.964))
+        )
     ]
-    cells = tables.against_goal(seeds).splitlines()[2].strip("|").split("|")
-    assert cells[7].strip() == "0.997 [0.995, 0.999] vs 0.993, met"
+    seeds = [{**seed, "max_radius": 0.8} for seed in seeds]
+    cells = [
+        c.strip()
+        for c in tables.against_goal(seeds).splitlines()[2].strip("|").split("|")
+    ]
+    assert cells[6] == "t, 3 seeds and Wilson, 500 images"
+    assert cells[7] == "0.997 [0.987, 1.000] vs 0.993, not shown"
+    assert cells[10] == "0.962 [0.941, 0.976] vs 0.931, met"
+    # Seeds that agree (a t interval of width 0): the Wilson interval alone.
+    assert tables.with_images(0.962, 0.962, 0.962, 500) == pytest.approx(
+        (0.9414, 0.9755), abs=1e-4
+    )
     # A sigma the goal's table lacks has no row.
     assert "No configuration" in tables.against_goal([{**run, "sigma": 2.0}])
 
