@@ -373,17 +373,15 @@ def against_goal(runs):
         if goal is None:
             continue
         means = seed_means(group, sorted(goal))
-        if len(group) > 1:  # the goal's images are others: theirs sampled too
+        how = next(iter(means.values()))[3] if means else ""
+        if len(group) > 1:  # the goal's images are others: ours are a sample too
             means = {
                 r: (m, *with_images(m, low, high, run["n_images"]), how)
                 for r, (m, low, high, how) in means.items()
             }
-        cells = [run["model"], _recipe(run), run["precision"], f"{run['n']:,}"]
-        cells += [f"{run['sigma']:g}", _seeds(group)]
-        how = next(iter(means.values()))[3] if means else ""
-        if len(group) > 1:
             how += f" and Wilson, {run['n_images']} images"
-        cells.append(how)
+        cells = [run["model"], _recipe(run), run["precision"], f"{run['n']:,}"]
+        cells += [f"{run['sigma']:g}", _seeds(group), how]
         tally = dict.fromkeys(("met", "not shown", "short"), 0)
         for r in radii:
             if r not in goal:

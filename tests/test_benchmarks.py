@@ -290,12 +290,16 @@ def test_certify_script_counts_the_goal_met_only_on_the_interval(scripts):
     # 0.9670], Wilson [0.9414, 0.9755]; low 0.962 - hypot(0.0206, 0.0050) =
     # 0.9408, above the goal's 0.931: met.
     seeds = [
-        {**run, "seed": seed, "certified_accuracy": {"0": at_0, "0.75": at_075}}
+        {
+            **run,
+            "seed": seed,
+            "max_radius": 0.8,
+            "certified_accuracy": {"0": at_0, "0.75": at_075},
+        }
         for seed, (at_0, at_075) in enumerate(
             ((0.996, 0.960), (0.997, 0.962), (0.998, 0.964))
         )
     ]
-    seeds = [{**seed, "max_radius": 0.8} for seed in seeds]
     cells = [
         c.strip()
         for c in tables.against_goal(seeds).splitlines()[2].strip("|").split("|")
